@@ -1,0 +1,101 @@
+using Microsoft.Data.Sqlite;
+
+namespace KolibriFacility.Core.Storage;
+
+/// <summary>
+/// One open connection to a Kolibri db.sqlite3. Opening never changes the file: no journal-mode switch,
+/// no schema writes; read-only opens use SQLite's read-only mode.
+/// </summary>
+public sealed class KolibriDatabase : IDisposable
+{
+    /// <summary>How long a writer waits for Kolibri to release the database before failing (Kolibri itself uses 100 s).</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);
+
+    private KolibriDatabase(string path, SqliteConnection connection)
+    {
+        Path = path;
+        Connection = connection;
+    }
+
+    public string Path { get; }
+
+    public SqliteConnection Connection { get; }
+
+    /// <summary>The KOLIBRI_HOME this database lives in (its folder).</summary>
+    public string Home => KolibriDatabaseLocator.HomeOf(Path);
+
+    public static KolibriDatabase OpenRead(string path) => Open(path, SqliteOpenMode.ReadOnly, DefaultBusyTimeout);
+
+    public static KolibriDatabase OpenWrite(string path, TimeSpan? busyTimeout = null) =>
+        Open(path, SqliteOpenMode.ReadWrite, busyTimeout ?? DefaultBusyTimeout);
+
+    /// <summary>Creates an empty SQLite file (used by the sandbox builder only); fails if the file exists.</summary>
+    internal static KolibriDatabase CreateEmpty(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (File.Exists(full))
+        {
+            throw new IOException($"The file '{full}' already exists.");
+        }
+
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        var connection = new SqliteConnection(ConnectionString(full, SqliteOpenMode.ReadWriteCreate, DefaultBusyTimeout));
+        connection.Open();
+        return new KolibriDatabase(full, connection);
+    }
+
+    private static KolibriDatabase Open(string path, SqliteOpenMode mode, TimeSpan busyTimeout)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            full = System.IO.Path.Combine(full, KolibriDatabaseLocator.DatabaseFileName);
+        }
+
+        if (!File.Exists(full))
+        {
+            throw new KolibriDatabaseException(
+                DatabaseProblem.NotFound,
+                full,
+                $"No Kolibri database at '{full}'. Pass -Database <path to db.sqlite3>, or set KOLIBRI_HOME to the folder that holds db.sqlite3 (default ~/.kolibri).");
+        }
+
+        var connection = new SqliteConnection(ConnectionString(full, mode, busyTimeout));
+        try
+        {
+            connection.Open();
+            SchemaValidator.Validate(connection, full);
+            return new KolibriDatabase(full, connection);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 26 /* SQLITE_NOTADB */ or 11 /* SQLITE_CORRUPT */)
+        {
+            connection.Dispose();
+            throw new KolibriDatabaseException(DatabaseProblem.NotADatabase, full, $"'{full}' is not a Kolibri database: it is not an SQLite database file ({ex.Message}).", ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static string ConnectionString(string path, SqliteOpenMode mode, TimeSpan busyTimeout) =>
+        new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
+            ForeignKeys = false,
+        }.ToString();
+
+    public SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    public void Dispose() => Connection.Dispose();
+}

@@ -1,0 +1,26 @@
+namespace KolibriFacility.Core.Storage;
+
+/// <summary>Why a Kolibri database could not be used.</summary>
+public enum DatabaseProblem
+{
+    NotFound,
+    NotADatabase,
+    UnsupportedSchema,
+    Busy,
+    ReadOnly,
+}
+
+/// <summary>A Kolibri database could not be opened or used; the message says which and where.</summary>
+public sealed class KolibriDatabaseException : Exception
+{
+    public KolibriDatabaseException(DatabaseProblem problem, string path, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Problem = problem;
+        Path = path;
+    }
+
+    public DatabaseProblem Problem { get; }
+
+    public string Path { get; }
+}

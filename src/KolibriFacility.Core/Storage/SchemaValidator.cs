@@ -1,0 +1,73 @@
+using Microsoft.Data.Sqlite;
+
+namespace KolibriFacility.Core.Storage;
+
+/// <summary>Checks that a database has the Kolibri 0.17 tables and columns the module addresses by name.</summary>
+internal static class SchemaValidator
+{
+    public static void Validate(SqliteConnection connection, string path)
+    {
+        var tables = ReadTables(connection);
+        if (!tables.Contains("kolibriauth_facilityuser") && !tables.Contains("kolibriauth_collection"))
+        {
+            throw new KolibriDatabaseException(
+                DatabaseProblem.NotADatabase,
+                path,
+                $"'{path}' is an SQLite file but not a Kolibri database: it has no kolibriauth tables.");
+        }
+
+        var problems = new List<string>();
+        foreach (var (table, columns) in SchemaRequirements.Core)
+        {
+            if (!tables.Contains(table))
+            {
+                problems.Add($"table {table} is missing");
+                continue;
+            }
+
+            var present = ReadColumns(connection, table);
+            var missing = columns.Where(c => !present.Contains(c)).ToList();
+            if (missing.Count > 0)
+            {
+                problems.Add($"{table} lacks {string.Join(", ", missing)}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new KolibriDatabaseException(
+                DatabaseProblem.UnsupportedSchema,
+                path,
+                $"'{path}' has a Kolibri schema this module does not support (it needs Kolibri 0.16 or later; 0.17 is tested): {string.Join("; ", problems)}.");
+        }
+    }
+
+    private static HashSet<string> ReadTables(SqliteConnection connection)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+
+    internal static HashSet<string> ReadColumns(SqliteConnection connection, string table)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_info($table)";
+        command.Parameters.AddWithValue("$table", table);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Management.Automation;
+using KolibriFacility.Core.Facilities;
+using KolibriFacility.Core.Model;
+using KolibriFacility.Core.Users;
+using KolibriFacility.PowerShell.Completion;
+using KolibriFacility.PowerShell.Infrastructure;
+
+namespace KolibriFacility.PowerShell.Commands;
+
+/// <summary>Lists the users of a facility, filtered by username, user type and class.</summary>
+[Cmdlet(VerbsCommon.Get, "FacilityUser")]
+[OutputType(typeof(FacilityUser))]
+public sealed class GetFacilityUserCommand : FacilityCmdlet
+{
+    private readonly HashSet<string> emitted = new(StringComparer.Ordinal);
+
+    /// <summary>Usernames; wildcards allowed; matched case-insensitively as Kolibri's sign-in does.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(UsernameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Username { get; set; }
+
+    /// <summary>Only users of these types.</summary>
+    [Parameter]
+    public UserType[]? UserType { get; set; }
+
+    /// <summary>Only learners enrolled in, or coaches assigned to, these classes (names or ids; wildcards allowed).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ClassName")]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ClassNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Class { get; set; }
+
+    protected override void Process()
+    {
+        var facility = CurrentFacility;
+        var query = UserQuery.All;
+        if (Class is not null)
+        {
+            var classIds = ResolveClassIds(facility);
+            if (classIds.Count == 0)
+            {
+                return;
+            }
+
+            query = query with { ClassIds = classIds };
+        }
+
+        var names = new NameFilter(Username);
+        if (names.HasOnlyLiterals)
+        {
+            query = query with { Usernames = names.Literals.ToList() };
+        }
+
+        var types = UserType is null ? null : new HashSet<UserType>(UserType);
+        foreach (var user in new UserReader(Db).Read(facility, query))
+        {
+            Cancellation.ThrowIfCancellationRequested();
+            if (names.IsMatch(user.Username) && (types is null || types.Contains(user.UserType)) && emitted.Add(user.Id))
+            {
+                WriteObject(user);
+            }
+        }
+
+        foreach (var missing in names.UnmatchedLiterals())
+        {
+            WriteNotFound(ErrorIds.UserNotFound, $"No user named '{missing}' in facility '{facility.Name}'.", missing);
+        }
+    }
+
+    private List<string> ResolveClassIds(Facility facility)
+    {
+        var filter = new NameFilter(Class);
+        var ids = new FacilityDirectory(Db).GetClasses(facility)
+            .Where(c => filter.IsMatch(c.Name, c.Id))
+            .Select(c => c.Id)
+            .ToList();
+        foreach (var missing in filter.UnmatchedLiterals())
+        {
+            WriteNotFound(ErrorIds.ClassNotFound, $"No class named or with id '{missing}' in facility '{facility.Name}'.", missing);
+        }
+
+        return ids;
+    }
+}

@@ -1,0 +1,23 @@
+namespace KolibriFacility.PowerShell.Infrastructure;
+
+/// <summary>Stable error ids: they are API, and tests assert them.</summary>
+public static class ErrorIds
+{
+    public const string DatabaseNotFound = "DatabaseNotFound";
+    public const string NotAKolibriDatabase = "NotAKolibriDatabase";
+    public const string UnsupportedKolibriSchema = "UnsupportedKolibriSchema";
+    public const string DatabaseBusy = "DatabaseBusy";
+    public const string DatabaseReadOnly = "DatabaseReadOnly";
+    public const string FacilityNotFound = "FacilityNotFound";
+    public const string FacilityAmbiguous = "FacilityAmbiguous";
+    public const string NoDefaultFacility = "NoDefaultFacility";
+    public const string NoFacility = "NoFacility";
+    public const string UserNotFound = "UserNotFound";
+    public const string ClassNotFound = "ClassNotFound";
+    public const string FileExists = "FileExists";
+    public const string FileWriteFailed = "FileWriteFailed";
+    public const string FileReadFailed = "FileReadFailed";
+    public const string InvalidPath = "InvalidPath";
+    public const string Stopped = "OperationStopped";
+    public const string AdminSkipped = "AdminSkipped";
+}

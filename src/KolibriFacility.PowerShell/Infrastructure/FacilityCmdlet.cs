@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using KolibriFacility.Core.Facilities;
+using KolibriFacility.Core.Model;
+using KolibriFacility.Core.Storage;
+using KolibriFacility.PowerShell.Completion;
+
+namespace KolibriFacility.PowerShell.Infrastructure;
+
+/// <summary>
+/// A cmdlet that works on one facility: -Facility (name or id; default: the device's default facility), with the
+/// database opened once per command and facilities looked up once per name.
+/// </summary>
+public abstract class FacilityCmdlet : KolibriCmdlet
+{
+    private readonly Dictionary<string, Facility> resolved = new(StringComparer.OrdinalIgnoreCase);
+    private KolibriDatabase? database;
+
+    /// <summary>Facility name or id. Default: the device's default facility.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("FacilityName")]
+    [ArgumentCompleter(typeof(FacilityNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Facility { get; set; }
+
+    /// <summary>The database, opened read-only on first use and closed when the command ends.</summary>
+    protected KolibriDatabase Db => database ??= OpenRead();
+
+    protected Facility CurrentFacility
+    {
+        get
+        {
+            var key = Facility ?? "";
+            if (!resolved.TryGetValue(key, out var facility))
+            {
+                facility = new FacilityDirectory(Db).Resolve(Facility);
+                resolved[key] = facility;
+                WriteVerbose($"Facility '{facility.Name}' ({facility.Id}) in {Db.Path}");
+            }
+
+            return facility;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            database?.Dispose();
+            database = null;
+        }
+
+        base.Dispose(disposing);
+    }
+
+    protected override void End() => CloseDatabase();
+
+    protected void CloseDatabase()
+    {
+        database?.Dispose();
+        database = null;
+    }
+}

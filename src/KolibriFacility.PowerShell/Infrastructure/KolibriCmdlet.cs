@@ -1,0 +1,111 @@
+using System.Management.Automation;
+using KolibriFacility.Core.Facilities;
+using KolibriFacility.Core.Storage;
+
+namespace KolibriFacility.PowerShell.Infrastructure;
+
+/// <summary>
+/// Base of every KolibriFacility cmdlet: the -Database parameter, Ctrl+C as a cancellation token, and the
+/// translation of Core's exceptions into terminating errors with stable ids.
+/// </summary>
+public abstract class KolibriCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource stopping = new();
+
+    /// <summary>Path of Kolibri's db.sqlite3 (or the folder holding it). Default: $env:KOLIBRI_HOME/db.sqlite3, else ~/.kolibri/db.sqlite3.</summary>
+    [Parameter]
+    [Alias("DatabasePath")]
+    [ValidateNotNullOrEmpty]
+    public string? Database { get; set; }
+
+    protected CancellationToken Cancellation => stopping.Token;
+
+    /// <summary>The database file this command works on, resolved through PowerShell's current location.</summary>
+    protected string DatabasePath =>
+        KolibriDatabaseLocator.Resolve(Database is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Database));
+
+    protected KolibriDatabase OpenRead() => KolibriDatabase.OpenRead(DatabasePath);
+
+    protected virtual void Begin()
+    {
+    }
+
+    protected virtual void Process()
+    {
+    }
+
+    protected virtual void End()
+    {
+    }
+
+    protected sealed override void BeginProcessing() => Guard(Begin);
+
+    protected sealed override void ProcessRecord() => Guard(Process);
+
+    protected sealed override void EndProcessing() => Guard(End);
+
+    protected override void StopProcessing() => stopping.Cancel();
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            stopping.Dispose();
+        }
+    }
+
+    protected void WriteNotFound(string errorId, string message, object target) =>
+        WriteError(new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, target));
+
+    protected void Terminate(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction = null)
+    {
+        var record = new ErrorRecord(exception, errorId, category, target);
+        if (recommendedAction is not null)
+        {
+            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction };
+        }
+
+        ThrowTerminatingError(record);
+    }
+
+    private void Guard(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (KolibriDatabaseException ex)
+        {
+            var (id, category) = ex.Problem switch
+            {
+                DatabaseProblem.NotFound => (ErrorIds.DatabaseNotFound, ErrorCategory.ObjectNotFound),
+                DatabaseProblem.NotADatabase => (ErrorIds.NotAKolibriDatabase, ErrorCategory.InvalidData),
+                DatabaseProblem.UnsupportedSchema => (ErrorIds.UnsupportedKolibriSchema, ErrorCategory.InvalidData),
+                DatabaseProblem.Busy => (ErrorIds.DatabaseBusy, ErrorCategory.ResourceBusy),
+                _ => (ErrorIds.DatabaseReadOnly, ErrorCategory.PermissionDenied),
+            };
+            Terminate(ex, id, category, ex.Path);
+        }
+        catch (FacilitySelectionException ex)
+        {
+            var (id, category) = ex.Problem switch
+            {
+                FacilitySelectionProblem.NotFound => (ErrorIds.FacilityNotFound, ErrorCategory.ObjectNotFound),
+                FacilitySelectionProblem.Ambiguous => (ErrorIds.FacilityAmbiguous, ErrorCategory.InvalidArgument),
+                FacilitySelectionProblem.NoDefault => (ErrorIds.NoDefaultFacility, ErrorCategory.InvalidArgument),
+                _ => (ErrorIds.NoFacility, ErrorCategory.ObjectNotFound),
+            };
+            Terminate(ex, id, category, ex.Requested);
+        }
+    }
+}

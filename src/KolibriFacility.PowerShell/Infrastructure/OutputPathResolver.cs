@@ -1,0 +1,50 @@
+using System.Management.Automation;
+
+namespace KolibriFacility.PowerShell.Infrastructure;
+
+/// <summary>Resolves -Path / -LiteralPath of an output file through PowerShell providers (FileSystem only).</summary>
+internal static class OutputPathResolver
+{
+    /// <summary>
+    /// The file system path for a new or existing output file. A path that names an existing folder gets
+    /// <paramref name="defaultFileName"/> inside it; no path means that name in the current location.
+    /// </summary>
+    public static string Resolve(PSCmdlet cmdlet, string? path, bool literal, string defaultFileName)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return Path.Combine(cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath, defaultFileName);
+        }
+
+        string resolved;
+        ProviderInfo provider;
+        if (!literal && WildcardPattern.ContainsWildcardCharacters(path))
+        {
+            var matches = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+            if (matches.Count != 1)
+            {
+                throw new ArgumentException($"The path '{path}' resolves to {matches.Count} items; give exactly one file or folder (or use -LiteralPath).");
+            }
+
+            resolved = matches[0];
+        }
+        else
+        {
+            resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+        }
+
+        if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+        {
+            throw new ArgumentException($"The path '{path}' is on the {provider.Name} provider; only file system paths can be written.");
+        }
+
+        return Directory.Exists(resolved) ? Path.Combine(resolved, defaultFileName) : resolved;
+    }
+
+    /// <summary>Kolibri's file names use the facility name as is; only characters no file system accepts are replaced.</summary>
+    public static string SafeFileName(string name)
+    {
+        var invalid = Path.GetInvalidFileNameChars().Concat(['/', '\\', ':', '*', '?', '"', '<', '>', '|']).ToHashSet();
+        return new string(name.Select(c => invalid.Contains(c) ? '_' : c).ToArray());
+    }
+}
