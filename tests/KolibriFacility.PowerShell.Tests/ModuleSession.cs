@@ -1,0 +1,84 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace KolibriFacility.Tests;
+
+/// <summary>What one script run produced, stream by stream.</summary>
+public sealed class ScriptResult
+{
+    public required List<PSObject> Output { get; init; }
+    public required List<ErrorRecord> Errors { get; init; }
+    public required List<string> Warnings { get; init; }
+    public required List<string> Verbose { get; init; }
+    public required List<ProgressRecord> Progress { get; init; }
+    /// <summary>Host lines written during this run ("What if:" messages land here).</summary>
+    public required List<string> HostLines { get; init; }
+    /// <summary>A terminating error that ended the script, if any.</summary>
+    public ErrorRecord? Terminating { get; init; }
+
+    public IEnumerable<string> WhatIf => HostLines.Where(l => l.StartsWith("What if:", StringComparison.Ordinal));
+
+    public IEnumerable<string> ErrorIds => Errors.Select(e => e.FullyQualifiedErrorId).Concat(Terminating is null ? [] : [Terminating.FullyQualifiedErrorId]);
+
+    public T Property<T>(int index, string name) => (T)Output[index].Properties[name].Value;
+}
+
+/// <summary>
+/// A runspace of the real PowerShell 7.6 engine with the built module imported from out/KolibriFacility by its psd1.
+/// Scripts see $Db (when a database path is given) and any extra variables.
+/// </summary>
+public sealed class ModuleSession : IDisposable
+{
+    private readonly Runspace runspace;
+
+    public ModuleSession()
+    {
+        Host = new TestHost();
+        var state = InitialSessionState.CreateDefault2();
+        runspace = RunspaceFactory.CreateRunspace(Host, state);
+        runspace.Open();
+        var import = Run($"Import-Module '{TestPaths.ModuleManifest.Replace("'", "''", StringComparison.Ordinal)}' -ErrorAction Stop");
+        if (import.Terminating is not null || import.Errors.Count > 0)
+        {
+            throw new InvalidOperationException("Import-Module failed: " + string.Join("; ", import.Errors.Select(e => e.ToString()).Append(import.Terminating?.ToString())));
+        }
+    }
+
+    public TestHost Host { get; }
+
+    public ScriptResult Run(string script, IDictionary<string, object?>? variables = null)
+    {
+        using var powershell = System.Management.Automation.PowerShell.Create();
+        powershell.Runspace = runspace;
+        foreach (var (name, value) in variables ?? new Dictionary<string, object?>())
+        {
+            runspace.SessionStateProxy.SetVariable(name, value);
+        }
+
+        var hostStart = Host.Lines.Count;
+        powershell.AddScript(script);
+        var output = new List<PSObject>();
+        ErrorRecord? terminating = null;
+        try
+        {
+            output.AddRange(powershell.Invoke());
+        }
+        catch (RuntimeException ex)
+        {
+            terminating = ex.ErrorRecord;
+        }
+
+        return new ScriptResult
+        {
+            Output = output.Where(o => o is not null).ToList(),
+            Errors = powershell.Streams.Error.ToList(),
+            Warnings = powershell.Streams.Warning.Select(w => w.Message).ToList(),
+            Verbose = powershell.Streams.Verbose.Select(v => v.Message).ToList(),
+            Progress = powershell.Streams.Progress.ToList(),
+            HostLines = Host.Lines.Skip(hostStart).ToList(),
+            Terminating = terminating,
+        };
+    }
+
+    public void Dispose() => runspace.Dispose();
+}
