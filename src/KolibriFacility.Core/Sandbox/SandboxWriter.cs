@@ -1,0 +1,135 @@
+using KolibriFacility.Core.Ids;
+using KolibriFacility.Core.Model;
+using KolibriFacility.Core.Security;
+using KolibriFacility.Core.Storage;
+using KolibriFacility.Core.Time;
+using Microsoft.Data.Sqlite;
+
+namespace KolibriFacility.Core.Sandbox;
+
+/// <summary>Inserts the rows of a sandbox with prepared commands inside one transaction, as Kolibri's models would store them.</summary>
+internal sealed class SandboxWriter(KolibriDatabase database, SqliteTransaction transaction, string timeZone) : IDisposable
+{
+    private SqliteCommand? userCommand;
+    private SqliteCommand? roleCommand;
+    private SqliteCommand? membershipCommand;
+
+    public void InsertScopeDefinitions()
+    {
+        Run("""
+            INSERT INTO morango_scopedefinition (profile, version, id, description, read_filter_template, write_filter_template, read_write_filter_template, primary_scope_param_key)
+            VALUES ('facilitydata', 1, 'full-facility', 'Allows full syncing for data under the Facility with FacilityDataset ID ${dataset_id}.', '', '', '${dataset_id}', 'dataset_id'),
+                   ('facilitydata', 1, 'single-user', 'Allows syncing data for FacilityUser ${user_id} under Facility with FacilityDataset ID ${dataset_id}.',
+                    '${dataset_id}:allusers-ro' || char(10) || '${dataset_id}:user-ro:${user_id}', '${dataset_id}:anonymous', '${dataset_id}:user-rw:${user_id}', '')
+            """);
+    }
+
+    public void InsertRootCertificate(MorangoCertificate certificate) => Run("""
+        INSERT INTO morango_certificate (id, profile, scope_version, scope_params, public_key, serialized, signature, lft, rght, tree_id, level, scope_definition_id, private_key, salt, parent_id)
+        VALUES ($id, $profile, $version, $params, $key, $serialized, $signature, 1, 2, 1, 0, $scope, $private, $salt, NULL)
+        """,
+        ("$id", certificate.Id), ("$profile", certificate.Profile), ("$version", certificate.ScopeVersion), ("$params", certificate.ScopeParams),
+        ("$key", certificate.PublicKey), ("$serialized", certificate.Serialized), ("$signature", certificate.Signature),
+        ("$scope", certificate.ScopeDefinitionId), ("$private", certificate.PrivateKeyPem), ("$salt", certificate.Salt));
+
+    /// <summary>A dataset with the model defaults of Kolibri 0.17 and the 'nonformal' preset the setup wizard offers first.</summary>
+    public void InsertDataset(MorangoIdentity dataset) => Run("""
+        INSERT INTO kolibriauth_facilitydataset (id, _morango_dirty_bit, _morango_source_id, _morango_partition, description, location,
+            learner_can_edit_username, learner_can_edit_name, learner_can_edit_password, learner_can_sign_up, learner_can_delete_account,
+            learner_can_login_with_no_password, preset, show_download_button_in_learn, registered, extra_fields)
+        VALUES ($id, 1, $source, $partition, '', '', 1, 1, 1, 1, 1, 0, 'nonformal', 1, 0, '{"facility": {}, "on_my_own_setup": false, "pin_code": ""}')
+        """, ("$id", dataset.Id), ("$source", dataset.SourceId), ("$partition", dataset.Partition));
+
+    public void InsertCollection(MorangoIdentity identity, string name, string kind, string datasetId, string? parentId) => Run("""
+        INSERT INTO kolibriauth_collection (id, _morango_dirty_bit, _morango_source_id, _morango_partition, name, kind, dataset_id, parent_id)
+        VALUES ($id, 1, $source, $partition, $name, $kind, $dataset, $parent)
+        """,
+        ("$id", identity.Id), ("$source", identity.SourceId), ("$partition", identity.Partition), ("$name", name), ("$kind", kind),
+        ("$dataset", datasetId), ("$parent", parentId));
+
+    public void InsertDeviceSettings(string facilityId) => Run("""
+        INSERT INTO device_devicesettings (id, is_provisioned, language_id, default_facility_id, allow_guest_access, allow_learner_unassigned_resource_access,
+            allow_peer_unlisted_channel_import, landing_page, name, allow_other_browsers_to_connect, subset_of_users_device, extra_settings)
+        VALUES (1, 1, 'en', $facility, 1, 1, 0, 'sign-in', 'sandbox', 0, 0,
+            '{"allow_download_on_metered_connection": false, "enable_automatic_download": true, "allow_learner_download_resources": false, "set_limit_for_autodownload": false, "limit_for_autodownload": 0}')
+        """, ("$facility", facilityId));
+
+    public string InsertUser(string datasetId, string facilityId, string sourceId, string username, string fullName, string passwordHash,
+        string gender, string birthYear, string identifier, DateTimeOffset dateJoined)
+    {
+        var identity = MorangoId.ForUser(datasetId, sourceId);
+        userCommand ??= Prepare("""
+            INSERT INTO kolibriauth_facilityuser (password, last_login, id, _morango_dirty_bit, _morango_source_id, _morango_partition, username, full_name,
+                date_joined, dataset_id, facility_id, birth_year, gender, id_number, extra_demographics)
+            VALUES ($password, NULL, $id, 1, $source, $partition, $username, $fullName, $joined, $dataset, $facility, $birthYear, $gender, $identifier, NULL)
+            """, "$password", "$id", "$source", "$partition", "$username", "$fullName", "$joined", "$dataset", "$facility", "$birthYear", "$gender", "$identifier");
+        Bind(userCommand, passwordHash, identity.Id, identity.SourceId, identity.Partition, username, fullName,
+            KolibriTimestamp.Format(dateJoined, timeZone), datasetId, facilityId, birthYear, gender, identifier);
+        userCommand.ExecuteNonQuery();
+        return identity.Id;
+    }
+
+    public void InsertRole(string datasetId, string userId, string collectionId, string kind)
+    {
+        var identity = MorangoId.ForRole(datasetId, userId, collectionId, kind);
+        roleCommand ??= Prepare("""
+            INSERT INTO kolibriauth_role (id, _morango_dirty_bit, _morango_source_id, _morango_partition, collection_id, dataset_id, user_id, kind)
+            VALUES ($id, 1, $source, $partition, $collection, $dataset, $user, $kind)
+            """, "$id", "$source", "$partition", "$collection", "$dataset", "$user", "$kind");
+        Bind(roleCommand, identity.Id, identity.SourceId, identity.Partition, collectionId, datasetId, userId, kind);
+        roleCommand.ExecuteNonQuery();
+    }
+
+    public void InsertMembership(string datasetId, string userId, string collectionId)
+    {
+        var identity = MorangoId.ForMembership(datasetId, userId, collectionId);
+        membershipCommand ??= Prepare("""
+            INSERT INTO kolibriauth_membership (id, _morango_dirty_bit, _morango_source_id, _morango_partition, collection_id, dataset_id, user_id)
+            VALUES ($id, 1, $source, $partition, $collection, $dataset, $user)
+            """, "$id", "$source", "$partition", "$collection", "$dataset", "$user");
+        Bind(membershipCommand, identity.Id, identity.SourceId, identity.Partition, collectionId, datasetId, userId);
+        membershipCommand.ExecuteNonQuery();
+    }
+
+    public void InsertDevicePermissions(string userId, bool superuser) => Run(
+        "INSERT INTO device_devicepermissions (user_id, is_superuser, can_manage_content) VALUES ($user, $super, $super)",
+        ("$user", userId), ("$super", superuser));
+
+    public void Dispose()
+    {
+        userCommand?.Dispose();
+        roleCommand?.Dispose();
+        membershipCommand?.Dispose();
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameters)
+    {
+        var command = database.Command(sql, transaction);
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(name, SqliteType.Text);
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+    }
+
+    private void Run(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = database.Command(sql, transaction);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+}
