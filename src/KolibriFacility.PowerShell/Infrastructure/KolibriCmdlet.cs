@@ -5,26 +5,32 @@ using KolibriFacility.Core.Storage;
 namespace KolibriFacility.PowerShell.Infrastructure;
 
 /// <summary>
-/// Base of every KolibriFacility cmdlet: the -Database parameter, Ctrl+C as a cancellation token, and the
-/// translation of Core's exceptions into terminating errors with stable ids.
+/// Base of every KolibriFacility cmdlet that works on an existing database: the -Database parameter.
 /// </summary>
-public abstract class KolibriCmdlet : PSCmdlet, IDisposable
+public abstract class KolibriCmdlet : KolibriCommandBase
 {
-    private readonly CancellationTokenSource stopping = new();
-
     /// <summary>Path of Kolibri's db.sqlite3 (or the folder holding it). Default: $env:KOLIBRI_HOME/db.sqlite3, else ~/.kolibri/db.sqlite3.</summary>
     [Parameter]
     [Alias("DatabasePath")]
     [ValidateNotNullOrEmpty]
     public string? Database { get; set; }
 
-    protected CancellationToken Cancellation => stopping.Token;
-
     /// <summary>The database file this command works on, resolved through PowerShell's current location.</summary>
     protected string DatabasePath =>
         KolibriDatabaseLocator.Resolve(Database is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Database));
 
     protected KolibriDatabase OpenRead() => KolibriDatabase.OpenRead(DatabasePath);
+}
+
+/// <summary>
+/// Base of every KolibriFacility cmdlet: Ctrl+C as a cancellation token, and the translation of Core's
+/// exceptions into terminating errors with stable ids.
+/// </summary>
+public abstract class KolibriCommandBase : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource stopping = new();
+
+    protected CancellationToken Cancellation => stopping.Token;
 
     protected virtual void Begin()
     {
