@@ -46,7 +46,7 @@ public sealed class SyncSessionInfo
     public long BytesSent { get; init; }
     /// <summary>Every transfer session reached cleanup/completed and the session was closed.</summary>
     public bool Completed { get; init; }
-    /// <summary>The furthest transfer stage reached, e.g. "transferring" or "cleanup".</summary>
+    /// <summary>The stage of the transfer that did not finish (else of the last one), e.g. "transferring" or "cleanup".</summary>
     public string? Stage { get; init; }
     public string? StageStatus { get; init; }
 

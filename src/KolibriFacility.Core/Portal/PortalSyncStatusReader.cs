@@ -57,8 +57,8 @@ public sealed class PortalSyncStatusReader(KolibriDatabase database)
                    (SELECT COALESCE(SUM(t.records_transferred), 0) FROM morango_transfersession t WHERE t.sync_session_id = s.id AND t.push = 1) AS sent,
                    (SELECT COALESCE(SUM(t.bytes_received), 0) FROM morango_transfersession t WHERE t.sync_session_id = s.id) AS bytes_received,
                    (SELECT COALESCE(SUM(t.bytes_sent), 0) FROM morango_transfersession t WHERE t.sync_session_id = s.id) AS bytes_sent,
-                   (SELECT t.transfer_stage FROM morango_transfersession t WHERE t.sync_session_id = s.id ORDER BY t.last_activity_timestamp DESC LIMIT 1) AS stage,
-                   (SELECT t.transfer_stage_status FROM morango_transfersession t WHERE t.sync_session_id = s.id ORDER BY t.last_activity_timestamp DESC LIMIT 1) AS stage_status
+                   (SELECT t.transfer_stage FROM morango_transfersession t WHERE t.sync_session_id = s.id ORDER BY t.transfer_stage_status = 'completed', t.last_activity_timestamp DESC LIMIT 1) AS stage,
+                   (SELECT t.transfer_stage_status FROM morango_transfersession t WHERE t.sync_session_id = s.id ORDER BY t.transfer_stage_status = 'completed', t.last_activity_timestamp DESC LIMIT 1) AS stage_status
             FROM morango_syncsession s
             WHERE s.profile = 'facilitydata'
               AND (EXISTS (SELECT 1 FROM morango_transfersession t WHERE t.sync_session_id = s.id AND substr(t.filter, 1, length($dataset)) = $dataset)

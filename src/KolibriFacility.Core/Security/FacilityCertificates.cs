@@ -38,10 +38,11 @@ public sealed class FacilityCertificates(KolibriDatabase database)
     public IReadOnlyList<MorangoCertificate> GetChain(MorangoCertificate certificate)
     {
         using var command = database.Command($"""
-            SELECT {Columns} FROM morango_certificate AS c
-            JOIN morango_certificate AS self ON self.id = $id
-            WHERE c.tree_id = self.tree_id AND c.lft <= self.lft AND c.rght >= self.rght
-            ORDER BY c.lft
+            SELECT {Columns} FROM morango_certificate
+            WHERE tree_id = (SELECT tree_id FROM morango_certificate WHERE id = $id)
+              AND lft <= (SELECT lft FROM morango_certificate WHERE id = $id)
+              AND rght >= (SELECT rght FROM morango_certificate WHERE id = $id)
+            ORDER BY lft
             """);
         command.Parameters.AddWithValue("$id", certificate.Id);
         using var reader = command.ExecuteReader();
