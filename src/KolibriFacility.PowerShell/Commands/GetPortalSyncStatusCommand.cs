@@ -17,5 +17,21 @@ public sealed class GetPortalSyncStatusCommand : FacilityCmdlet
     [ValidateRange(0, 1000)]
     public int SessionCount { get; set; } = 5;
 
-    protected override void Process() => WriteObject(new PortalSyncStatusReader(Db).Read(CurrentFacility, SessionCount));
+    protected override void Process()
+    {
+        var facility = CurrentFacility;
+        PortalSyncStatus status;
+        try
+        {
+            status = new PortalSyncStatusReader(Db).Read(facility, SessionCount);
+        }
+        catch (ArgumentException ex)
+        {
+            // options.ini or $env:KOLIBRI_DATA_PORTAL_SYNCING_BASE_URL holds something that is not a server URL.
+            Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidData, Db.Home);
+            throw; // unreachable: Terminate throws
+        }
+
+        WriteObject(status);
+    }
 }

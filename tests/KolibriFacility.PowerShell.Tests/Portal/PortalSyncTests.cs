@@ -367,6 +367,11 @@ public sealed class PortalSyncTests : IDisposable
         var sessionInfo = Assert.Single(((System.Collections.IEnumerable)status.Properties["Sessions"].Value).Cast<object>());
         Assert.NotNull(sessionInfo);
 
+        File.WriteAllText(home.File("options.ini"), "[Urls]\nDATA_PORTAL_SYNCING_BASE_URL = kdp.example.org\n");
+        var badUrl = session.Run("Get-PortalSyncStatus -Database $Db", Vars);
+        Assert.Equal("InvalidServerUrl,KolibriFacility.PowerShell.Commands.GetPortalSyncStatusCommand", Assert.Single(badUrl.ErrorIds));
+        Assert.Contains("options.ini", TheError(badUrl).Exception.Message, StringComparison.Ordinal);
+
         var missing = session.Run("Get-PortalSyncStatus -Database $Db -Facility 'Nowhere'", Vars);
         Assert.Equal("FacilityNotFound,KolibriFacility.PowerShell.Commands.GetPortalSyncStatusCommand", Assert.Single(missing.ErrorIds));
     }
