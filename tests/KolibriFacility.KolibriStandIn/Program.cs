@@ -10,8 +10,19 @@
 // the portal URL variable, PYTHONUNBUFFERED, working folder, pid), "interrupted" and the exit.
 // With "contact" on the scenario file's second line, it first fetches {baseurl}/api/morango/v1/morangoinfo/1/ as
 // Kolibri does, but only from 127.0.0.1.
+//
+// "portal --state <folder> --token <t> [--project <name>] [--require-sync] [--registered <facility id>]" runs the
+// Kolibri Data Portal stand-in on 127.0.0.1 instead: it writes its URL to <folder>/portal-url.txt, keeps
+// <folder>/portal-state.json up to date (requests, registrations, rejections) and stops when <folder>/portal-stop
+// exists, or after 300 s.
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using KolibriFacility.Tests;
+
+if (args.Length > 0 && args[0] == "portal")
+{
+    return RunPortal(args);
+}
 
 var home = Environment.GetEnvironmentVariable("KOLIBRI_HOME") ?? Directory.GetCurrentDirectory();
 var scenarioFile = Path.Combine(home, "kolibri-standin-scenario.txt");
@@ -136,4 +147,56 @@ switch (scenario)
 
         Log("Syncing has been completed.");
         return Exit(0);
+}
+
+static int RunPortal(string[] args)
+{
+    string Value(string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    var state = Value("--state", Directory.GetCurrentDirectory());
+    using var portal = new PortalStandIn(Value("--project", "Stand-in Project"), Value("--token", ""))
+    {
+        RequireSyncBeforeRegistration = args.Contains("--require-sync"),
+    };
+    var registered = Value("--registered", "");
+    if (registered.Length > 0)
+    {
+        portal.RegisteredFacilities.Add(registered);
+    }
+
+    void Save()
+    {
+        try
+        {
+            var json = JsonSerializer.Serialize(new
+            {
+                url = portal.BaseUrl,
+                paths = portal.Paths,
+                registrations = portal.Registrations.ToList(),
+                rejections = portal.Rejections.ToList(),
+            });
+            File.WriteAllText(Path.Combine(state, "portal-state.json.tmp"), json);
+            File.Move(Path.Combine(state, "portal-state.json.tmp"), Path.Combine(state, "portal-state.json"), overwrite: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // a request arrived while copying the lists; the next round saves it
+        }
+    }
+
+    Save();
+    File.WriteAllText(Path.Combine(state, "portal-url.txt"), portal.BaseUrl);
+    var until = DateTime.UtcNow.AddSeconds(300);
+    while (!File.Exists(Path.Combine(state, "portal-stop")) && DateTime.UtcNow < until)
+    {
+        Thread.Sleep(100);
+        Save();
+    }
+
+    Save();
+    return 0;
 }
