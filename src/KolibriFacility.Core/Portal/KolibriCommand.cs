@@ -147,7 +147,7 @@ public static class KolibriCommandLocator
                     continue;
                 }
 
-                if (File.Exists(candidate) && (windows || IsExecutable(candidate)))
+                if (File.Exists(candidate) && (OperatingSystem.IsWindows() || IsExecutable(candidate)))
                 {
                     return Path.GetFullPath(candidate);
                 }
@@ -157,6 +157,7 @@ public static class KolibriCommandLocator
         return null;
     }
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static bool IsExecutable(string file) =>
         (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 

@@ -70,7 +70,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
     }
 
     [Fact]
-    public void Cancelling_interrupts_kolibri_which_stops_cleanly()
+    public async Task Cancelling_interrupts_kolibri_which_stops_cleanly()
     {
         if (OperatingSystem.IsWindows())
         {
@@ -83,12 +83,11 @@ public sealed class KolibriSyncRunnerTests : IDisposable
         var waited = Stopwatch.StartNew();
         while (!KolibriStandIn.Records(home.Path).Any(r => r.GetProperty("event").GetString() == "waiting") && waited.Elapsed < TimeSpan.FromSeconds(20))
         {
-            Thread.Sleep(50);
+            await Task.Delay(50);
         }
 
         cancel.Cancel();
-        Assert.True(run.Wait(TimeSpan.FromSeconds(20)));
-        var outcome = run.Result;
+        var outcome = await run.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.True(outcome.Cancelled);
         Assert.False(outcome.Killed);
         Assert.Equal(130, outcome.ExitCode);

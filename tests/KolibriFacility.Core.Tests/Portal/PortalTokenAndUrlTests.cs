@@ -42,7 +42,7 @@ public sealed class PortalTokenAndUrlTests : IDisposable
         var token = PortalToken.FromSecureString(secure);
         Assert.Equal("secr3tvalue", token.Reveal());
         Assert.Equal("********", token.ToString());
-        Assert.Equal($"{token}", "********");
+        Assert.Equal("********", $"{token}");
         Assert.Equal("bad ******** here", token.Redact("bad secr3tvalue here"));
     }
 
