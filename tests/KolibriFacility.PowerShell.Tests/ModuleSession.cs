@@ -56,6 +56,7 @@ public sealed class ModuleSession : IDisposable
         }
 
         var hostStart = Host.Lines.Count;
+        var progressStart = Host.Progress.Count;
         powershell.AddScript(script);
         var output = new List<PSObject>();
         ErrorRecord? terminating = null;
@@ -74,10 +75,66 @@ public sealed class ModuleSession : IDisposable
             Errors = powershell.Streams.Error.ToList(),
             Warnings = powershell.Streams.Warning.Select(w => w.Message).ToList(),
             Verbose = powershell.Streams.Verbose.Select(v => v.Message).ToList(),
-            Progress = powershell.Streams.Progress.ToList(),
+            Progress = powershell.Streams.Progress.Concat(Host.Progress.Skip(progressStart)).ToList(),
             HostLines = Host.Lines.Skip(hostStart).ToList(),
             Terminating = terminating,
         };
+    }
+
+    /// <summary>
+    /// Starts a script, waits until <paramref name="stopWhen"/> is true (or the script ends, or the timeout passes),
+    /// then stops it as Ctrl+C would and returns what it produced. Stopped is true when Stop() was needed.
+    /// </summary>
+    public (ScriptResult Result, bool Stopped) RunAndStop(string script, IDictionary<string, object?>? variables, Func<bool> stopWhen, TimeSpan timeout)
+    {
+        using var powershell = System.Management.Automation.PowerShell.Create();
+        powershell.Runspace = runspace;
+        foreach (var (name, value) in variables ?? new Dictionary<string, object?>())
+        {
+            runspace.SessionStateProxy.SetVariable(name, value);
+        }
+
+        var hostStart = Host.Lines.Count;
+        var progressStart = Host.Progress.Count;
+        powershell.AddScript(script);
+        var output = new PSDataCollection<PSObject>();
+        var pending = powershell.BeginInvoke<PSObject, PSObject>(null, output);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!pending.IsCompleted && !stopWhen() && waited.Elapsed < timeout)
+        {
+            Thread.Sleep(50);
+        }
+
+        var stopped = false;
+        if (!pending.IsCompleted)
+        {
+            powershell.Stop();
+            stopped = true;
+        }
+
+        ErrorRecord? terminating = null;
+        try
+        {
+            powershell.EndInvoke(pending);
+        }
+        catch (PipelineStoppedException)
+        {
+        }
+        catch (RuntimeException ex)
+        {
+            terminating = ex.ErrorRecord;
+        }
+
+        return (new ScriptResult
+        {
+            Output = output.Where(o => o is not null).ToList(),
+            Errors = powershell.Streams.Error.ToList(),
+            Warnings = powershell.Streams.Warning.Select(w => w.Message).ToList(),
+            Verbose = powershell.Streams.Verbose.Select(v => v.Message).ToList(),
+            Progress = powershell.Streams.Progress.Concat(Host.Progress.Skip(progressStart)).ToList(),
+            HostLines = Host.Lines.Skip(hostStart).ToList(),
+            Terminating = terminating,
+        }, stopped);
     }
 
     public void Dispose() => runspace.Dispose();

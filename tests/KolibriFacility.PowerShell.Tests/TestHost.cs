@@ -24,6 +24,9 @@ public sealed class TestHost : PSHost
     /// <summary>Lines written to the host, including "What if: ..." messages.</summary>
     public List<string> Lines => ui.Lines;
 
+    /// <summary>Progress records written to the host (an engine with a host sends them here, not to Streams.Progress).</summary>
+    public List<ProgressRecord> Progress => ui.Progress;
+
     /// <summary>Confirmation prompts shown (caption + message).</summary>
     public List<string> Prompts => ui.Prompts;
 
@@ -40,6 +43,7 @@ public sealed class TestHost : PSHost
     {
         public List<string> Lines { get; } = [];
         public List<string> Prompts { get; } = [];
+        public List<ProgressRecord> Progress { get; } = [];
         public Queue<string> Answers { get; } = new();
         public override PSHostRawUserInterface RawUI { get; } = new RawUi();
 
@@ -70,7 +74,23 @@ public sealed class TestHost : PSHost
         public override void WriteLine(string value) => Lines.Add(value);
         public override void WriteErrorLine(string value) => Lines.Add(value);
         public override void WriteDebugLine(string message) { }
-        public override void WriteProgress(long sourceId, ProgressRecord record) { }
+        public override void WriteProgress(long sourceId, ProgressRecord record)
+        {
+            lock (Progress)
+            {
+                Progress.Add(Copy(record));
+            }
+        }
+
+        // The engine reuses and mutates one record per activity; keep what was shown at the time.
+        private static ProgressRecord Copy(ProgressRecord record) => new(record.ActivityId, record.Activity, record.StatusDescription)
+        {
+            CurrentOperation = record.CurrentOperation,
+            PercentComplete = record.PercentComplete,
+            RecordType = record.RecordType,
+            ParentActivityId = record.ParentActivityId,
+            SecondsRemaining = record.SecondsRemaining,
+        };
         public override void WriteVerboseLine(string message) { }
         public override void WriteWarningLine(string message) { }
     }

@@ -20,4 +20,16 @@ public static class ErrorIds
     public const string InvalidPath = "InvalidPath";
     public const string Stopped = "OperationStopped";
     public const string AdminSkipped = "AdminSkipped";
+    public const string PortalTokenInvalid = "PortalTokenInvalid";
+    public const string PortalAlreadyRegistered = "PortalAlreadyRegistered";
+    public const string PortalFacilityUnknown = "PortalFacilityUnknown";
+    public const string PortalUnreachable = "PortalUnreachable";
+    public const string PortalError = "PortalError";
+    public const string InvalidServerUrl = "InvalidServerUrl";
+    public const string FacilityCertificateNotOwned = "FacilityCertificateNotOwned";
+    public const string FacilityCertificateInvalid = "FacilityCertificateInvalid";
+    public const string KolibriCommandNotFound = "KolibriCommandNotFound";
+    public const string KolibriSyncFailed = "KolibriSyncFailed";
+    public const string KolibriHomeMismatch = "KolibriHomeMismatch";
+    public const string NothingToSync = "NothingToSync";
 }

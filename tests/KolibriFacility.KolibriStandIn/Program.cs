@@ -1,0 +1,202 @@
+// Stand-in for Kolibri's `kolibri` command, used only by the KolibriFacility tests.
+//
+// Scenario: $env:KOLIBRI_STANDIN_SCENARIO, else the first line of $KOLIBRI_HOME/kolibri-standin-scenario.txt,
+// else "success". Scenarios:
+//   success   a full sync (pull then push, as --no-push/--no-pull allow), exit 0
+//   progress  like success with many "Receiving/Sending data (n/total, size)" lines, exit 0
+//   failure   Kolibri's CommandError on standard error, exit 1
+//   hang      starts a sync, then waits (at most 60 s) for SIGINT; on SIGINT prints KeyboardInterrupt, exit 130
+// Each run appends JSON lines to $KOLIBRI_HOME/kolibri-standin-record.jsonl: the start (arguments, KOLIBRI_HOME,
+// the portal URL variable, PYTHONUNBUFFERED, working folder, pid), "interrupted" and the exit.
+// With "contact" on the scenario file's second line, it first fetches {baseurl}/api/morango/v1/morangoinfo/1/ as
+// Kolibri does, but only from 127.0.0.1.
+//
+// "portal --state <folder> --token <t> [--project <name>] [--require-sync] [--registered <facility id>]" runs the
+// Kolibri Data Portal stand-in on 127.0.0.1 instead: it writes its URL to <folder>/portal-url.txt, keeps
+// <folder>/portal-state.json up to date (requests, registrations, rejections) and stops when <folder>/portal-stop
+// exists, or after 300 s.
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using KolibriFacility.Tests;
+
+if (args.Length > 0 && args[0] == "portal")
+{
+    return RunPortal(args);
+}
+
+var home = Environment.GetEnvironmentVariable("KOLIBRI_HOME") ?? Directory.GetCurrentDirectory();
+var scenarioFile = Path.Combine(home, "kolibri-standin-scenario.txt");
+var scenarioLines = File.Exists(scenarioFile) ? File.ReadAllLines(scenarioFile) : [];
+var scenario = Environment.GetEnvironmentVariable("KOLIBRI_STANDIN_SCENARIO")
+    ?? scenarioLines.FirstOrDefault()?.Trim()
+    ?? "success";
+var contact = scenarioLines.Skip(1).Any(l => l.Trim() == "contact");
+var recordPath = Path.Combine(home, "kolibri-standin-record.jsonl");
+
+void Record(object entry)
+{
+    lock (recordPath)
+    {
+        File.AppendAllText(recordPath, JsonSerializer.Serialize(entry) + "\n");
+    }
+}
+
+Record(new
+{
+    @event = "start",
+    pid = Environment.ProcessId,
+    args,
+    scenario,
+    kolibriHome = Environment.GetEnvironmentVariable("KOLIBRI_HOME"),
+    portalUrl = Environment.GetEnvironmentVariable("KOLIBRI_DATA_PORTAL_SYNCING_BASE_URL"),
+    pythonUnbuffered = Environment.GetEnvironmentVariable("PYTHONUNBUFFERED"),
+    cwd = Directory.GetCurrentDirectory(),
+});
+
+string Option(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : "";
+}
+
+var pull = !args.Contains("--no-pull");
+var push = !args.Contains("--no-push");
+var baseUrl = Option("--baseurl");
+
+void Log(string message, string level = "INFO")
+{
+    // Kolibri's console format: "%(levelname)-8s %(asctime)s %(message)s"
+    Console.Out.WriteLine($"{level,-8} {DateTime.Now:yyyy-MM-dd HH:mm:ss,fff} {message}");
+    Console.Out.Flush();
+}
+
+int Exit(int code)
+{
+    Record(new { @event = "exit", code });
+    return code;
+}
+
+if (args.Length < 2 || args[0] != "manage" || args[1] != "sync")
+{
+    Console.Error.WriteLine($"stand-in: expected 'manage sync ...', got '{string.Join(' ', args)}'");
+    return Exit(2);
+}
+
+if (contact && Uri.TryCreate(baseUrl, UriKind.Absolute, out var server) && server.Host == "127.0.0.1")
+{
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+    var info = http.GetStringAsync(new Uri(server, "/api/morango/v1/morangoinfo/1/")).GetAwaiter().GetResult();
+    Record(new { @event = "contacted", info });
+}
+
+Log("Syncing has been initiated (this may take a while)...");
+switch (scenario)
+{
+    case "failure":
+        Console.Error.WriteLine("CommandError: Device can not sync with itself. Please recheck base URL and try again.");
+        return Exit(1);
+
+    case "hang":
+    {
+        using var interrupted = new ManualResetEventSlim();
+        using var registration = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = true;
+            interrupted.Set();
+        });
+        Log("Creating pull transfer session");
+        Log("Remotely preparing data");
+        Record(new { @event = "waiting" });
+        if (interrupted.Wait(TimeSpan.FromSeconds(60)))
+        {
+            Record(new { @event = "interrupted" });
+            Console.Error.WriteLine("KeyboardInterrupt");
+            return Exit(130);
+        }
+
+        return Exit(3);
+    }
+
+    default:
+        var steps = scenario == "progress" ? 5 : 1;
+        if (pull)
+        {
+            Log("Creating pull transfer session");
+            Log("Remotely preparing data");
+            for (var i = 1; i <= steps; i++)
+            {
+                Log($"Receiving data ({i * 40 / steps}/40, {i * 12.5 / steps:0.0} KB)");
+            }
+
+            Log("Locally integrating received data");
+            Log("Completed pull transfer session");
+        }
+
+        if (push)
+        {
+            Log("Creating push transfer session");
+            Log("Locally preparing data to send");
+            for (var i = 1; i <= steps; i++)
+            {
+                Log($"Sending data ({i * 120 / steps}/120, {i * 48.2 / steps:0.0} KB)");
+            }
+
+            Log("Remotely integrating data");
+            Log("Completed push transfer session");
+        }
+
+        Log("Syncing has been completed.");
+        return Exit(0);
+}
+
+static int RunPortal(string[] args)
+{
+    string Value(string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    var state = Value("--state", Directory.GetCurrentDirectory());
+    using var portal = new PortalStandIn(Value("--project", "Stand-in Project"), Value("--token", ""))
+    {
+        RequireSyncBeforeRegistration = args.Contains("--require-sync"),
+    };
+    var registered = Value("--registered", "");
+    if (registered.Length > 0)
+    {
+        portal.RegisteredFacilities.Add(registered);
+    }
+
+    void Save()
+    {
+        try
+        {
+            var json = JsonSerializer.Serialize(new
+            {
+                url = portal.BaseUrl,
+                paths = portal.Paths,
+                registrations = portal.Registrations.ToList(),
+                rejections = portal.Rejections.ToList(),
+            });
+            File.WriteAllText(Path.Combine(state, "portal-state.json.tmp"), json);
+            File.Move(Path.Combine(state, "portal-state.json.tmp"), Path.Combine(state, "portal-state.json"), overwrite: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // a request arrived while copying the lists; the next round saves it
+        }
+    }
+
+    Save();
+    File.WriteAllText(Path.Combine(state, "portal-url.txt"), portal.BaseUrl);
+    var until = DateTime.UtcNow.AddSeconds(300);
+    while (!File.Exists(Path.Combine(state, "portal-stop")) && DateTime.UtcNow < until)
+    {
+        Thread.Sleep(100);
+        Save();
+    }
+
+    Save();
+    return 0;
+}
