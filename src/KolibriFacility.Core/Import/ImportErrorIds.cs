@@ -1,0 +1,39 @@
+namespace KolibriFacility.Core.Import;
+
+/// <summary>Stable ids of import errors: they are API (error objects, rejected-rows CSV, tests).</summary>
+public static class ImportErrorIds
+{
+    // File level
+    public const string FileUnreadable = "FileUnreadable";
+    public const string EncodingInvalid = "EncodingInvalid";
+    public const string FileEmpty = "FileEmpty";
+    public const string MalformedCsv = "MalformedCsv";
+
+    // Header level
+    public const string MissingColumn = "MissingColumn";
+    public const string UnknownColumn = "UnknownColumn";
+    public const string DuplicateColumn = "DuplicateColumn";
+
+    // Row level (CSV stage)
+    public const string WrongFieldCount = "WrongFieldCount";
+    public const string UuidInvalid = "UuidInvalid";
+    public const string UsernameRequired = "UsernameRequired";
+    public const string UsernameTooLong = "UsernameTooLong";
+    public const string UsernameInvalidCharacters = "UsernameInvalidCharacters";
+    public const string UsernameDuplicated = "UsernameDuplicated";
+    public const string PasswordRequired = "PasswordRequired";
+    public const string PasswordTooLong = "PasswordTooLong";
+    public const string FullNameRequired = "FullNameRequired";
+    public const string FullNameTooLong = "FullNameTooLong";
+    public const string UserTypeInvalid = "UserTypeInvalid";
+    public const string GenderInvalid = "GenderInvalid";
+    public const string BirthYearInvalid = "BirthYearInvalid";
+    public const string IdentifierTooLong = "IdentifierTooLong";
+    public const string ClassNameTooLong = "ClassNameTooLong";
+    public const string UuidDuplicated = "UuidDuplicated";
+
+    // Planning stage (against the database)
+    public const string UserNotInFacility = "UserNotInFacility";
+    public const string UsernameTaken = "UsernameTaken";
+    public const string NewUserNeedsPassword = "NewUserNeedsPassword";
+}

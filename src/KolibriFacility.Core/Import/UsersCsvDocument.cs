@@ -1,0 +1,32 @@
+namespace KolibriFacility.Core.Import;
+
+/// <summary>
+/// Everything read from one users CSV: the valid rows, the rejected rows and every file, header and row error, the
+/// columns present (machine names), and the SHA-256 of the file's bytes. Produced by <c>UsersCsvReader</c>; consumed
+/// by the import planner.
+/// </summary>
+public sealed class UsersCsvDocument
+{
+    public required string Sha256 { get; init; }
+
+    /// <summary>Full path of the file read, or null when read from a stream.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>Machine names of the recognised columns, in file order.</summary>
+    public required IReadOnlyList<string> Columns { get; init; }
+
+    /// <summary>The column headers exactly as written in the file, in file order.</summary>
+    public required IReadOnlyList<string> Headers { get; init; }
+
+    public required IReadOnlyList<ImportRow> Rows { get; init; }
+
+    public required IReadOnlyList<RejectedRow> Rejected { get; init; }
+
+    /// <summary>File and header errors (Row null) first, then row errors in row order.</summary>
+    public required IReadOnlyList<ImportError> Errors { get; init; }
+
+    /// <summary>True when the file itself could not be used (encoding, quoting, header): no row is valid then.</summary>
+    public bool HasFileErrors => Errors.Any(e => e.Row is null);
+
+    public bool HasColumn(string machineName) => Columns.Contains(machineName, StringComparer.Ordinal);
+}
