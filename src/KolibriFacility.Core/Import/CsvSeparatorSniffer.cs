@@ -1,0 +1,43 @@
+namespace KolibriFacility.Core.Import;
+
+/// <summary>
+/// Picks the field separator of a users CSV from its header line: comma (Kolibri), semicolon (Excel in many
+/// European locales) or tab, whichever appears most often outside double quotes; comma when none does.
+/// Hand-written because the header alone is the reliable sample: data lines hold names with commas and semicolons.
+/// </summary>
+internal static class CsvSeparatorSniffer
+{
+    private static readonly char[] Candidates = [',', ';', '\t'];
+
+    public static char FromHeaderLine(string text)
+    {
+        var counts = new int[Candidates.Length];
+        var quoted = false;
+        foreach (var c in text.TrimStart('\r', '\n'))
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted && c is '\r' or '\n')
+            {
+                break;
+            }
+            else if (!quoted && Array.IndexOf(Candidates, c) is var index and >= 0)
+            {
+                counts[index]++;
+            }
+        }
+
+        var best = 0;
+        for (var i = 1; i < counts.Length; i++)
+        {
+            if (counts[i] > counts[best])
+            {
+                best = i;
+            }
+        }
+
+        return Candidates[best];
+    }
+}
