@@ -45,6 +45,16 @@ internal static class CsvTextDecoder
     private static DecodedCsv DecodeUtf8(byte[] bytes, int start, string encodingName)
     {
         var body = bytes.AsSpan(start);
+        var nul = body.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            var offset = start + nul;
+            var line = LineAt(bytes, offset);
+            return Fail(encodingName, line, offset,
+                $"The file contains a NUL byte at byte offset {offset} (line {line}): it is probably UTF-16 without a byte order mark, "
+                + "which cannot be recognised. Save it as UTF-8 (Excel: 'CSV UTF-8').");
+        }
+
         var chars = new char[body.Length];
         var status = Utf8.ToUtf16(body, chars, out var read, out var written, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)
@@ -57,16 +67,6 @@ internal static class CsvTextDecoder
         }
 
         var text = new string(chars, 0, written);
-        var nul = text.IndexOf('\0', StringComparison.Ordinal);
-        if (nul >= 0)
-        {
-            var offset = start + Encoding.UTF8.GetByteCount(text.AsSpan(0, nul));
-            var line = LineAt(bytes, offset);
-            return Fail(encodingName, line, offset,
-                $"The file contains a NUL byte at byte offset {offset} (line {line}): it is probably UTF-16 without a byte order mark, "
-                + "which cannot be recognised. Save it as UTF-8 (Excel: 'CSV UTF-8').");
-        }
-
         return new DecodedCsv(text, encodingName, null);
     }
 
