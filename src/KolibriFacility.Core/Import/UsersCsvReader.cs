@@ -92,13 +92,9 @@ public static class UsersCsvReader
             result.Headers = header.Cells.Select(c => c.Text).ToList();
             result.Columns = header.Columns;
             result.FileErrors.AddRange(header.Errors);
-            if (header.Errors.Count > 0)
-            {
-                return result.Build();
-            }
 
             var validator = new UsersCsvRowValidator(header, DateTime.UtcNow.Year);
-            while (csv.Read())
+            while (header.Errors.Count == 0 && csv.Read())
             {
                 var fields = new string[csv.FieldCount];
                 for (var i = 0; i < fields.Length; i++)
@@ -120,7 +116,8 @@ public static class UsersCsvReader
             });
         }
 
-        result.FileErrors.AddRange(malformed.Select(Malformed));
+        // Broken quoting comes first: it explains any header error it caused.
+        result.FileErrors.InsertRange(0, malformed.Select(Malformed));
         return result.Build();
     }
 

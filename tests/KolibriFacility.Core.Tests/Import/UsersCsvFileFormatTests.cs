@@ -197,6 +197,17 @@ public sealed class UsersCsvFileFormatTests
     }
 
     [Fact]
+    public void Broken_quoting_in_the_header_is_reported_first()
+    {
+        var doc = Read(File("USERNAME,\"PASSWORD,FULL_NAME,USER_TYPE", Row("a")));
+
+        Assert.Equal(ImportErrorIds.MalformedCsv, doc.Errors[0].ErrorId);
+        Assert.Equal(1, doc.Errors[0].Line);
+        Assert.Contains(doc.Errors, e => e.ErrorId == ImportErrorIds.MissingColumn);
+        Assert.Empty(doc.Rows);
+    }
+
+    [Fact]
     public void A_quote_inside_an_unquoted_value_is_text_as_in_python()
     {
         var doc = Read(File(MachineHeader, Row("a", ("FULL_NAME", "x")).Replace(",x,", ",Ann O\"Neil,", StringComparison.Ordinal)));

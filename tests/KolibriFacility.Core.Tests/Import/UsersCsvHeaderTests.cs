@@ -100,6 +100,18 @@ public sealed class UsersCsvHeaderTests
     }
 
     [Fact]
+    public void Empty_header_cells_left_by_a_spreadsheet_are_unknown_columns()
+    {
+        var text = File("USERNAME,PASSWORD,FULL_NAME,USER_TYPE,,", "ann,pw,Ann,LEARNER,,");
+        Assert.Equal(ImportErrorIds.UnknownColumn, Assert.Single(Read(text).Errors).ErrorId);
+
+        var doc = Read(text, new UsersCsvReadOptions { IgnoreUnknownColumns = true });
+        Assert.Empty(doc.Errors);
+        Assert.Equal(["USERNAME", "PASSWORD", "FULL_NAME", "USER_TYPE", "", ""], doc.Headers);
+        Assert.Single(doc.Rows);
+    }
+
+    [Fact]
     public void A_column_given_twice_is_a_duplicate_column()
     {
         var doc = Read(File("USERNAME,Nombre de usuario (USERNAME),PASSWORD,FULL_NAME,USER_TYPE", "a,b,pw,A,LEARNER"));
