@@ -9,12 +9,13 @@ internal static class CsvSeparatorSniffer
 {
     private static readonly char[] Candidates = [',', ';', '\t'];
 
-    public static char FromHeaderLine(string text)
+    public static char FromHeaderLine(ReadOnlySpan<byte> utf8)
     {
         var counts = new int[Candidates.Length];
         var quoted = false;
-        foreach (var c in text.TrimStart('\r', '\n'))
+        foreach (var b in utf8.TrimStart("\r\n"u8))
         {
+            var c = (char)b;
             if (c == '"')
             {
                 quoted = !quoted;

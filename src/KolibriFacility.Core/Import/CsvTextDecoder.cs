@@ -5,8 +5,8 @@ using System.Text.Unicode;
 
 namespace KolibriFacility.Core.Import;
 
-/// <summary>The text of a CSV file and the encoding it was written in, or why its bytes are not text.</summary>
-internal sealed record DecodedCsv(string Text, string EncodingName, ImportError? Error);
+/// <summary>The text of a CSV file as UTF-8 without a byte order mark and the encoding it was written in, or why its bytes are not text.</summary>
+internal sealed record DecodedCsv(ReadOnlyMemory<byte> Utf8, string EncodingName, ImportError? Error);
 
 /// <summary>
 /// Turns the bytes of a CSV file into text: UTF-8 with or without a byte order mark, or UTF-16 LE/BE with one.
@@ -55,19 +55,17 @@ internal static class CsvTextDecoder
                 + "which cannot be recognised. Save it as UTF-8 (Excel: 'CSV UTF-8').");
         }
 
-        var chars = new char[body.Length];
-        var status = Utf8.ToUtf16(body, chars, out var read, out var written, replaceInvalidSequences: false);
-        if (status != OperationStatus.Done)
+        if (Utf8.IsValid(body))
         {
-            var offset = start + read;
-            var line = LineAt(bytes, offset);
-            return Fail(encodingName, line, offset,
-                $"The file is not valid UTF-8: the byte 0x{bytes[offset]:X2} at byte offset {offset} (line {line}) is not UTF-8 text. "
-                + "It was probably saved in another encoding (such as ANSI or Latin-1): save it as UTF-8 (Excel: 'CSV UTF-8').");
+            return new DecodedCsv(bytes.AsMemory(start), encodingName, null);
         }
 
-        var text = new string(chars, 0, written);
-        return new DecodedCsv(text, encodingName, null);
+        Utf8.ToUtf16(body, new char[body.Length], out var read, out _, replaceInvalidSequences: false);
+        var invalid = start + read;
+        var invalidLine = LineAt(bytes, invalid);
+        return Fail(encodingName, invalidLine, invalid,
+            $"The file is not valid UTF-8: the byte 0x{bytes[invalid]:X2} at byte offset {invalid} (line {invalidLine}) is not UTF-8 text. "
+            + "It was probably saved in another encoding (such as ANSI or Latin-1): save it as UTF-8 (Excel: 'CSV UTF-8').");
     }
 
     // Hand-written rather than a throwing UnicodeEncoding: its exception reports inconsistent offsets for lone surrogates.
@@ -102,11 +100,11 @@ internal static class CsvTextDecoder
             return Fail(name, LineIn(units, units.Length), offset, $"The file is not valid UTF-16: it ends in the middle of a character (byte offset {offset}).");
         }
 
-        return new DecodedCsv(new string(units), name, null);
+        return new DecodedCsv(Encoding.UTF8.GetBytes(units), name, null);
     }
 
     private static DecodedCsv Fail(string encodingName, int line, int offset, string message) =>
-        new("", encodingName, new ImportError
+        new(ReadOnlyMemory<byte>.Empty, encodingName, new ImportError
         {
             ErrorId = ImportErrorIds.EncodingInvalid,
             Line = line,

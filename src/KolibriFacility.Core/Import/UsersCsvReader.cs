@@ -52,8 +52,8 @@ public static class UsersCsvReader
             return result.Fail(decoded.Error);
         }
 
-        var text = decoded.Text.Length > 0 && decoded.Text[0] == '\uFEFF' ? decoded.Text[1..] : decoded.Text;
-        if (string.IsNullOrWhiteSpace(text))
+        var text = decoded.Utf8.Span.StartsWith("\uFEFF"u8) ? decoded.Utf8[3..] : decoded.Utf8;
+        if (text.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0)
         {
             return result.Fail(new ImportError
             {
@@ -62,7 +62,7 @@ public static class UsersCsvReader
             });
         }
 
-        result.Separator = CsvSeparatorSniffer.FromHeaderLine(text);
+        result.Separator = CsvSeparatorSniffer.FromHeaderLine(text.Span);
         var malformed = new List<CsvMalformedRecord>();
         var csvOptions = new CsvReaderOptions
         {
@@ -87,7 +87,7 @@ public static class UsersCsvReader
 
         try
         {
-            using var csv = CsvReader.FromText(text, csvOptions);
+            using var csv = CsvReader.Create(text, csvOptions);
             var header = UsersCsvHeader.Parse(csv.Headers.ToArray(), options);
             result.Headers = header.Cells.Select(c => c.Text).ToList();
             result.Columns = header.Columns;
@@ -102,7 +102,7 @@ public static class UsersCsvReader
                     fields[i] = csv.GetString(i);
                 }
 
-                var outcome = validator.Validate(checked((int)csv.RowNumber), checked((int)csv.LineNumber), fields, Raw(csv.RawRecord));
+                var outcome = validator.Validate(checked((int)csv.RowNumber), checked((int)csv.LineNumber), fields, csv);
                 result.Add(outcome);
             }
         }
@@ -134,8 +134,6 @@ public static class UsersCsvReader
             Message = $"The CSV quoting is broken on line {record.LineNumber}: {what}. A double quote inside a quoted value must be doubled (\"\").",
         };
     }
-
-    private static string Raw(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8);
 
     private static string Shorten(string value) => value.Length <= MaxValueInError ? value : value[..MaxValueInError] + "...";
 

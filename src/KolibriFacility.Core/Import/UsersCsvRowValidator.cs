@@ -22,13 +22,14 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
     private readonly Dictionary<string, int> firstRowOfUsername = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> firstRowOfUuid = new(StringComparer.Ordinal);
 
-    public RowOutcome Validate(int row, int line, IReadOnlyList<string> fields, string rawRecord)
+    /// <param name="reader">Positioned on the row; its raw record is taken only for a wrong field count.</param>
+    public RowOutcome Validate(int row, int line, IReadOnlyList<string> fields, CsvHelper.CsvReader reader)
     {
         var cells = Cells(fields);
         var context = new RowContext(row, line, cells, Clean(Raw(cells, UsersCsvFormat.Username)));
         if (fields.Count != header.Cells.Count)
         {
-            context.Fail(null, rawRecord, ImportErrorIds.WrongFieldCount,
+            context.Fail(null, Encoding.UTF8.GetString(reader.RawRecord), ImportErrorIds.WrongFieldCount,
                 $"The row has {fields.Count} field(s) but the header has {header.Cells.Count} column(s). "
                 + "A value that holds the separator or a line break must be enclosed in double quotes.");
             return Rejected(context);
@@ -71,7 +72,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
 
     private Dictionary<string, string> Cells(IReadOnlyList<string> fields)
     {
-        var cells = new Dictionary<string, string>(StringComparer.Ordinal);
+        var cells = new Dictionary<string, string>(header.Cells.Count, StringComparer.Ordinal);
         foreach (var cell in header.Cells)
         {
             if (cell.Kind != HeaderCellKind.Errors && cell.Index < fields.Count)
@@ -296,8 +297,18 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
     /// <summary>Kolibri's class list: split on ',', pieces trimmed, empty pieces dropped; repeats (ignoring case) keep the first spelling.</summary>
     public static IReadOnlyList<string> SplitClasses(string cell)
     {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        return cell.Split(',').Select(p => p.Trim()).Where(p => p.Length > 0 && seen.Add(p)).ToList();
+        var classes = new List<string>();
+        foreach (var piece in cell.Split(','))
+        {
+            var name = piece.Trim();
+            // Lists are short: a linear look-up beats a set here.
+            if (name.Length > 0 && !classes.Exists(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                classes.Add(name);
+            }
+        }
+
+        return classes;
     }
 
     private void Remember(RowContext context, string? uuid)
