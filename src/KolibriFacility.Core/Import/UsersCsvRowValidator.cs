@@ -236,7 +236,8 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
         }
 
         context.Fail(UsersCsvFormat.UserType, ImportErrorIds.UserTypeInvalid,
-            $"The user type '{value}' is not valid: it must be one of {string.Join(", ", UserTypes)} (in any case).");
+            (value.Length == 0 ? "The user type is required" : $"The user type '{value}' is not valid")
+            + $": it must be one of {string.Join(", ", UserTypes)} (in any case).");
         return null;
     }
 
