@@ -29,9 +29,12 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
         var context = new RowContext(row, line, cells, Clean(Raw(cells, UsersCsvFormat.Username)));
         if (fields.Count != header.Cells.Count)
         {
-            context.Fail(null, Encoding.UTF8.GetString(reader.RawRecord), ImportErrorIds.WrongFieldCount,
+            var raw = Encoding.UTF8.GetString(reader.RawRecord);
+            // The rejected-rows file has only the header's columns: the message keeps what the extra fields held.
+            context.Fail(null, raw, ImportErrorIds.WrongFieldCount,
                 $"The row has {fields.Count} field(s) but the header has {header.Cells.Count} column(s). "
-                + "A value that holds the separator or a line break must be enclosed in double quotes.");
+                + "A value that holds the separator or a line break must be enclosed in double quotes."
+                + (fields.Count > header.Cells.Count ? " The row as written: " + raw : ""));
             return Rejected(context);
         }
 

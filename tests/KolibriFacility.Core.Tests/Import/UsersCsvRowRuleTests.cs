@@ -59,6 +59,12 @@ public sealed class UsersCsvRowRuleTests
         Assert.Equal(value, error.Value);
         Assert.Equal(username.Trim().Length == 0 ? null : username, error.Username);
         Assert.False(string.IsNullOrWhiteSpace(error.Message));
+        if (column is not "PASSWORD" and not "FULL_NAME" && value.Trim().Length is > 0 and < 60)
+        {
+            Assert.Contains(value.Split(',')[^1].Trim(), error.Message, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.DoesNotContain(column == "PASSWORD" && value.Length > 0 ? value : "\0", error.Message, StringComparison.Ordinal);
         Assert.Equal(rejected.Errors, doc.Errors);
         Assert.Equal(value, rejected.Cells[column]);
     }
@@ -157,6 +163,8 @@ public sealed class UsersCsvRowRuleTests
         Assert.Contains("5 field(s)", error.Message, StringComparison.Ordinal);
         Assert.Equal(ImportErrorIds.WrongFieldCount, doc.Rejected[1].Errors.Single().ErrorId);
         Assert.Equal(3, doc.Rejected[1].Row);
+        Assert.EndsWith("The row as written: " + Row("long") + ",extra", doc.Rejected[1].Errors.Single().Message, StringComparison.Ordinal);
+        Assert.Equal("long", doc.Rejected[1].Cells["USERNAME"]);
     }
 
     [Fact]
