@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace KolibriFacility.Core.Import;
 
 /// <summary>
@@ -8,6 +10,10 @@ namespace KolibriFacility.Core.Import;
 internal static class CsvSeparatorSniffer
 {
     private static readonly char[] Candidates = [',', ';', '\t'];
+
+    /// <summary>Whether the file starts with Excel's separator line, such as <c>sep=;</c>.</summary>
+    public static bool HasExcelHint(ReadOnlySpan<byte> utf8) =>
+        utf8.Length >= 5 && Ascii.EqualsIgnoreCase(utf8[..4], "sep="u8) && (utf8.Length == 5 || utf8[5] is (byte)'\r' or (byte)'\n');
 
     public static char FromHeaderLine(ReadOnlySpan<byte> utf8)
     {

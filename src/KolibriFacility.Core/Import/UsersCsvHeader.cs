@@ -62,7 +62,7 @@ internal sealed class UsersCsvHeader
         : key == UsersCsvLimits.ErrorsColumn ? HeaderCellKind.Errors
         : HeaderCellKind.Unknown;
 
-    public static UsersCsvHeader Parse(IReadOnlyList<string> texts, UsersCsvReadOptions options)
+    public static UsersCsvHeader Parse(IReadOnlyList<string> texts, UsersCsvReadOptions options, int line = 1)
     {
         var cells = texts.Select((text, index) =>
         {
@@ -76,7 +76,7 @@ internal sealed class UsersCsvHeader
         {
             errors.Add(new ImportError
             {
-                Line = 1,
+                Line = line,
                 Column = missing,
                 ErrorId = ImportErrorIds.MissingColumn,
                 Message = $"The required column '{missing}' is missing from the header. Every users CSV needs the columns "
@@ -89,7 +89,7 @@ internal sealed class UsersCsvHeader
             var positions = string.Join(", ", group.Select(c => (c.Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
             errors.Add(new ImportError
             {
-                Line = 1,
+                Line = line,
                 Column = group.Key,
                 Value = string.Join(" / ", group.Select(c => c.Text)),
                 ErrorId = ImportErrorIds.DuplicateColumn,
@@ -103,7 +103,7 @@ internal sealed class UsersCsvHeader
             var names = string.Join(", ", unknown.Select(c => $"'{c.Text}' (position {c.Index + 1})"));
             errors.Add(new ImportError
             {
-                Line = 1,
+                Line = line,
                 Value = string.Join(", ", unknown.Select(c => c.Text)),
                 ErrorId = ImportErrorIds.UnknownColumn,
                 Message = $"The header has columns that are not users CSV columns: {names}. The columns are "

@@ -62,11 +62,14 @@ public static class UsersCsvReader
             });
         }
 
-        result.Separator = CsvSeparatorSniffer.FromHeaderLine(text.Span);
+        // Excel's "sep=;" first line names the separator; CsvHelper skips it and still counts it as line 1.
+        var excelHint = CsvSeparatorSniffer.HasExcelHint(text.Span);
+        result.Separator = excelHint ? ',' : CsvSeparatorSniffer.FromHeaderLine(text.Span);
         var malformed = new List<CsvMalformedRecord>();
         var csvOptions = new CsvReaderOptions
         {
-            Separator = result.Separator,
+            Separator = excelHint ? null : result.Separator,
+            DetectSeparatorHint = excelHint,
             HasHeader = true,
             Mode = CsvMode.Rfc4180,
             TrackLineNumbers = true,
@@ -88,7 +91,8 @@ public static class UsersCsvReader
         try
         {
             using var csv = CsvReader.Create(text, csvOptions);
-            var header = UsersCsvHeader.Parse(csv.Headers.ToArray(), options);
+            var header = UsersCsvHeader.Parse(csv.Headers.ToArray(), options, excelHint ? 2 : 1);
+            result.Separator = csv.Separator;
             result.Headers = header.Cells.Select(c => c.Text).ToList();
             result.Columns = header.Columns;
             result.FileErrors.AddRange(header.Errors);

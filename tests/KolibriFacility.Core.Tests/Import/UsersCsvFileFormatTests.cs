@@ -93,6 +93,20 @@ public sealed class UsersCsvFileFormatTests
     }
 
     [Fact]
+    public void Excels_separator_line_names_the_separator_and_counts_as_a_line()
+    {
+        var doc = Read("sep=;\r\nUSERNAME;PASSWORD;FULL_NAME;USER_TYPE\r\nana;pw;Ana, Jr.;LEARNER\r\nbob;pw;Bob;boss\r\n");
+
+        Assert.Equal(';', doc.Separator);
+        Assert.Equal(["USERNAME", "PASSWORD", "FULL_NAME", "USER_TYPE"], doc.Headers);
+        var row = Assert.Single(doc.Rows);
+        Assert.Equal("Ana, Jr.", row.FullName);
+        Assert.Equal(3, row.Line);
+        Assert.Equal(4, Assert.Single(doc.Errors).Line);
+        Assert.Equal(2, Assert.Single(Read("SEP=,\nUSERNAME,X\n").Errors, e => e.ErrorId == ImportErrorIds.UnknownColumn).Line);
+    }
+
+    [Fact]
     public void A_semicolon_file_with_unquoted_class_lists_splits_classes_on_commas()
     {
         var doc = Read("USERNAME;PASSWORD;FULL_NAME;USER_TYPE;ENROLLED_IN\nana;pw;Ana;LEARNER;Class A,Class B\n");
