@@ -217,7 +217,8 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
         var value = (context.Raw(UsersCsvFormat.Password) ?? "").Trim();
         if (Length(value) > UsersCsvLimits.PasswordMaxLength)
         {
-            context.Fail(UsersCsvFormat.Password, ImportErrorIds.PasswordTooLong,
+            // Error objects end up on screens and in logs: never the password itself.
+            context.Fail(UsersCsvFormat.Password, $"({Length(value)} characters, not shown)", ImportErrorIds.PasswordTooLong,
                 $"The password has {Length(value)} characters; Kolibri allows at most {UsersCsvLimits.PasswordMaxLength}.");
         }
 
