@@ -92,7 +92,7 @@ public sealed class LogExportTests : IDisposable
         Assert.Contains(",2026-11-16 01:30:00+03:00,", lines[2]);
         var before = Lines(new LogQuery { EndDate = new DateOnly(2026, 11, 9) });
         Assert.Contains(before, l => l.Contains(",2026-11-09 18:30:00-05:00,", StringComparison.Ordinal));
-        Assert.Equal(1, Lines(new LogQuery { StartDate = new DateOnly(2026, 11, 16) }).Count);
+        Assert.Single(Lines(new LogQuery { StartDate = new DateOnly(2026, 11, 16) }));
     }
 
     [Fact]
