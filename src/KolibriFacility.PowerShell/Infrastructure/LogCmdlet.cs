@@ -13,9 +13,16 @@ namespace KolibriFacility.PowerShell.Infrastructure;
 /// </summary>
 public abstract class LogCmdlet : FacilityCmdlet
 {
-    /// <summary>Session (alias Detail): one row per visit to a resource; Summary: one row per learner and resource.</summary>
+    /// <summary>Session (or Detail, the Data tab's name for it): one row per visit to a resource; Summary: one row per learner and resource.</summary>
+    /// <remarks>
+    /// A string, not Core's LogType: an enum-typed field would make the runtime load Core while PowerShell inspects the
+    /// cmdlet types, before the module initializer has set up Core's load context.
+    /// </remarks>
     [Parameter]
-    public LogType Type { get; set; } = LogType.Session;
+    [ValidateSet("Session", "Detail", "Summary", IgnoreCase = true)]
+    public string Type { get; set; } = "Session";
+
+    protected LogType LogType => Enum.Parse<LogType>(Type, ignoreCase: true);
 
     /// <summary>First day (UTC) whose logs are included, by time of first interaction.</summary>
     [Parameter]
@@ -62,7 +69,7 @@ public abstract class LogCmdlet : FacilityCmdlet
     /// </summary>
     protected LogQuery? BuildQuery(Facility facility, IReadOnlyCollection<string>? classes, IReadOnlyCollection<string>? users)
     {
-        var query = new LogQuery { Type = Type, StartDate = StartDay, EndDate = EndDay };
+        var query = new LogQuery { Type = LogType, StartDate = StartDay, EndDate = EndDay };
         if (classes is { Count: > 0 })
         {
             var filter = new NameFilter(classes);
