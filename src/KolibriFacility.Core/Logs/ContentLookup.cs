@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace KolibriFacility.Core.Logs;
 
 /// <summary>
-/// Channel names and content titles as Kolibri's export looks them up (INTEROP.md 2.3): the channel's metadata
+/// User and facility names, channel names and content titles as Kolibri's export looks them up (INTEROP.md 2.3): the channel's metadata
 /// name, and the title of the first content node with the content id in any channel; empty when not on the device.
 /// Each id is looked up once and remembered, so memory grows with the content on the device, never with the rows.
 /// </summary>
@@ -14,6 +14,34 @@ internal sealed class ContentLookup(KolibriDatabase database) : IDisposable
     private readonly Dictionary<string, string> titles = new(StringComparer.Ordinal);
     private SqliteCommand? channelCommand;
     private SqliteCommand? titleCommand;
+    private readonly Dictionary<string, (string Username, string Facility)> users = new(StringComparer.Ordinal);
+    private SqliteCommand? userCommand;
+
+    /// <summary>
+    /// The user's username and facility name, as Kolibri's outer joins give them (empty when the user is unknown).
+    /// Looked up per user, not joined per row: a log export touches few users many times.
+    /// </summary>
+    public (string Username, string Facility) User(string? userId)
+    {
+        if (userId is null)
+        {
+            return ("", "");
+        }
+
+        if (!users.TryGetValue(userId, out var user))
+        {
+            userCommand ??= Prepare("""
+                SELECT u.username, f.name FROM kolibriauth_facilityuser u
+                LEFT JOIN kolibriauth_collection f ON f.id = u.facility_id WHERE u.id = $id
+                """);
+            userCommand.Parameters[0].Value = userId;
+            using var reader = userCommand.ExecuteReader();
+            user = reader.Read() ? (reader.IsDBNull(0) ? "" : reader.GetString(0), reader.IsDBNull(1) ? "" : reader.GetString(1)) : ("", "");
+            users[userId] = user;
+        }
+
+        return user;
+    }
 
     public string ChannelName(string channelId)
     {
@@ -49,6 +77,7 @@ internal sealed class ContentLookup(KolibriDatabase database) : IDisposable
     {
         channelCommand?.Dispose();
         titleCommand?.Dispose();
+        userCommand?.Dispose();
     }
 
     private SqliteCommand Prepare(string sql)

@@ -33,11 +33,9 @@ public sealed class LogReader(KolibriDatabase database)
         // No ORDER BY, as in Kolibri: +s.dataset_id keeps SQLite off the dataset index, so it reads the table in
         // rowid order, which is the order Kolibri's query returns within one dataset, and faster than the index.
         command.CommandText = $"""
-            SELECT s.id, s.user_id, u.username, f.name, s.channel_id, s.content_id, s.start_timestamp, s.end_timestamp,
+            SELECT s.id, s.user_id, s.channel_id, s.content_id, s.start_timestamp, s.end_timestamp,
                    {(summary ? "s.completion_timestamp" : "NULL")}, s.time_spent, s.progress, s.kind, s.dataset_id
             FROM {query.Table} s
-            LEFT JOIN kolibriauth_facilityuser u ON u.id = s.user_id
-            LEFT JOIN kolibriauth_collection f ON f.id = u.facility_id
             WHERE {where}
             """;
         using var lookup = new ContentLookup(database);
@@ -48,17 +46,16 @@ public sealed class LogReader(KolibriDatabase database)
             cancellation.ThrowIfCancellationRequested();
             record.Id = reader.GetString(0);
             record.UserId = reader.IsDBNull(1) ? null : reader.GetString(1);
-            record.Username = reader.IsDBNull(2) ? "" : reader.GetString(2);
-            record.FacilityName = reader.IsDBNull(3) ? "" : reader.GetString(3);
-            record.ChannelId = reader.IsDBNull(4) ? "" : reader.GetString(4);
-            record.ContentId = reader.GetString(5);
-            record.StartTimestamp = reader.GetString(6);
-            record.EndTimestamp = reader.IsDBNull(7) ? null : reader.GetString(7);
-            record.CompletionTimestamp = reader.IsDBNull(8) ? null : reader.GetString(8);
-            record.TimeSpent = reader.GetDouble(9);
-            record.Progress = reader.GetDouble(10);
-            record.Kind = reader.GetString(11);
-            record.DatasetId = reader.GetString(12);
+            (record.Username, record.FacilityName) = lookup.User(record.UserId);
+            record.ChannelId = reader.IsDBNull(2) ? "" : reader.GetString(2);
+            record.ContentId = reader.GetString(3);
+            record.StartTimestamp = reader.GetString(4);
+            record.EndTimestamp = reader.IsDBNull(5) ? null : reader.GetString(5);
+            record.CompletionTimestamp = reader.IsDBNull(6) ? null : reader.GetString(6);
+            record.TimeSpent = reader.GetDouble(7);
+            record.Progress = reader.GetDouble(8);
+            record.Kind = reader.GetString(9);
+            record.DatasetId = reader.GetString(10);
             record.ChannelName = lookup.ChannelName(record.ChannelId);
             record.ContentTitle = lookup.ContentTitle(record.ContentId);
             yield return record;

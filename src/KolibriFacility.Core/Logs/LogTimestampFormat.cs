@@ -18,15 +18,32 @@ public static class LogTimestampFormat
             return "";
         }
 
-        if (stored.Length > ClockLength + 2 && stored[ClockLength] == '(' && stored[19] == '.' && IsUtcZone(stored.AsSpan(ClockLength + 1)))
+        if (TryUtcClock(stored, out var clock))
         {
-            return stored.AsSpan(20, 6).SequenceEqual("000000")
-                ? string.Concat(stored.AsSpan(0, 19), "+00:00")
-                : string.Concat(stored.AsSpan(0, ClockLength), "+00:00");
+            return string.Concat(clock, UtcOffset);
         }
 
         var parsed = KolibriTimestamp.Parse(stored);
         return parsed is null ? "" : KolibriTimestamp.FormatPython(parsed.Value);
+    }
+
+    /// <summary>The offset Python prints for a UTC value.</summary>
+    public const string UtcOffset = "+00:00";
+
+    /// <summary>
+    /// For a value stored in UTC: the clock part Python prints before <see cref="UtcOffset"/> (microseconds dropped when
+    /// zero), as a slice of <paramref name="stored"/>. False for other zones and unexpected text.
+    /// </summary>
+    public static bool TryUtcClock(string stored, out ReadOnlySpan<char> clock)
+    {
+        if (stored.Length > ClockLength + 2 && stored[ClockLength] == '(' && stored[19] == '.' && IsUtcZone(stored.AsSpan(ClockLength + 1)))
+        {
+            clock = stored.AsSpan(0, stored.AsSpan(20, 6).SequenceEqual("000000") ? 19 : ClockLength);
+            return true;
+        }
+
+        clock = default;
+        return false;
     }
 
     private static bool IsUtcZone(ReadOnlySpan<char> zoneWithParenthesis) =>
