@@ -153,4 +153,35 @@ public sealed class FacilityLogTests : IDisposable
         Assert.Equal("SampleLogsNeedUsers,KolibriFacility.PowerShell.Commands.NewFacilityDatabaseCommand", Assert.Single(result.ErrorIds));
         Assert.False(File.Exists(home.File("x.sqlite3")));
     }
+
+    [Fact]
+    public void Help_documents_every_parameter_and_has_examples()
+    {
+        foreach (var name in new[] { "New-FacilityLog", "Get-FacilityLog", "New-FacilityDatabase" })
+        {
+            var help = session.Run($"$h = Get-Help {name} -Full; $h.parameters.parameter | ForEach-Object {{ \"$($_.name)=$(($_.description | ForEach-Object {{ $_.Text }}) -join ' ')\" }}; 'examples=' + @($h.examples.example).Count", Vars);
+            Assert.Empty(help.ErrorIds);
+            var lines = help.Output.Select(o => o.ToString()).ToList();
+            Assert.True(int.Parse(lines[^1]["examples=".Length..], System.Globalization.CultureInfo.InvariantCulture) >= 3, name + " needs at least 3 examples");
+            Assert.All(lines.SkipLast(1), l => Assert.False(l.EndsWith('='), name + " parameter without description: " + l));
+
+            // Every parameter of the cmdlet (common parameters aside) is in the help.
+            var documented = lines.SkipLast(1).Select(l => l[..l.IndexOf('=')]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var actual = session.Run($"(Get-Command {name}).Parameters.Keys", Vars).Output.Select(o => o.ToString())
+                .Where(p => !System.Management.Automation.Cmdlet.CommonParameters.Contains(p) && !System.Management.Automation.Cmdlet.OptionalCommonParameters.Contains(p) || p is "WhatIf" or "Confirm");
+            Assert.All(actual, p => Assert.Contains(p, documented));
+        }
+    }
+
+    [Fact]
+    public void Logs_have_a_default_table_view()
+    {
+        // The module imported without format errors (ModuleSession checks); the logs' view file is one of its format files.
+        var result = session.Run("(Get-Module KolibriFacility).ExportedFormatFiles | ForEach-Object { [IO.Path]::GetFileName($_) }", Vars);
+        Assert.Empty(result.ErrorIds);
+        Assert.Contains("KolibriFacility.Logs.Format.ps1xml", result.Output.Select(o => o.ToString()));
+        var views = System.Xml.Linq.XDocument.Load(Path.Combine(Path.GetDirectoryName(TestPaths.ModuleManifest)!, "KolibriFacility.Logs.Format.ps1xml"))
+            .Descendants("TypeName").Select(t => t.Value).Order(StringComparer.Ordinal);
+        Assert.Equal(["KolibriFacility.Core.Logs.SessionLog", "KolibriFacility.Core.Logs.SummaryLog"], views);
+    }
 }
