@@ -41,7 +41,7 @@ public sealed class LogExportScenario : IBenchScenario
                 using var database = KolibriDatabase.OpenRead(sandbox.Path);
                 var facility = new FacilityDirectory(database).Resolve(null);
                 var written = SafeFileWriter.Write(target, ExistingFile.Overwrite, stream => LogsCsvExporter.Write(
-                    stream, CsvEncodings.KolibriDefault, LogType.Session, new LogReader(database).ReadRecords(facility, new LogQuery()),
+                    stream, CsvEncodings.KolibriDefault, LogType.Session, new LogReader(database).ReadRecords(facility, new LogQuery(), csvColumnsOnly: true),
                     done =>
                     {
                         if (done % 20_000 == 0)

@@ -23,9 +23,10 @@ public sealed class LogReader(KolibriDatabase database)
 
     /// <summary>
     /// The raw rows. The same <see cref="LogRecord"/> instance is returned for every row and overwritten by the next:
-    /// copy what must outlive the iteration.
+    /// copy what must outlive the iteration. With <paramref name="csvColumnsOnly"/> the log id and dataset id, which
+    /// the CSV does not show, are not read (each text column read costs a string per row).
     /// </summary>
-    public IEnumerable<LogRecord> ReadRecords(Facility facility, LogQuery query, CancellationToken cancellation = default)
+    public IEnumerable<LogRecord> ReadRecords(Facility facility, LogQuery query, CancellationToken cancellation = default, bool csvColumnsOnly = false)
     {
         var summary = query.Type == LogType.Summary;
         using var command = database.Command("");
@@ -33,8 +34,8 @@ public sealed class LogReader(KolibriDatabase database)
         // No ORDER BY, as in Kolibri: +s.dataset_id keeps SQLite off the dataset index, so it reads the table in
         // rowid order, which is the order Kolibri's query returns within one dataset, and faster than the index.
         command.CommandText = $"""
-            SELECT s.id, s.user_id, s.channel_id, s.content_id, s.start_timestamp, s.end_timestamp,
-                   {(summary ? "s.completion_timestamp" : "NULL")}, s.time_spent, s.progress, s.kind, s.dataset_id
+            SELECT {(csvColumnsOnly ? "NULL" : "s.id")}, s.user_id, s.channel_id, s.content_id, s.start_timestamp, s.end_timestamp,
+                   {(summary ? "s.completion_timestamp" : "NULL")}, s.time_spent, s.progress, s.kind, {(csvColumnsOnly ? "NULL" : "s.dataset_id")}
             FROM {query.Table} s
             WHERE {where}
             """;
@@ -44,7 +45,7 @@ public sealed class LogReader(KolibriDatabase database)
         while (reader.Read())
         {
             cancellation.ThrowIfCancellationRequested();
-            record.Id = reader.GetString(0);
+            record.Id = reader.IsDBNull(0) ? "" : reader.GetString(0);
             record.UserId = reader.IsDBNull(1) ? null : reader.GetString(1);
             (record.Username, record.FacilityName) = lookup.User(record.UserId);
             record.ChannelId = reader.IsDBNull(2) ? "" : reader.GetString(2);
@@ -55,7 +56,7 @@ public sealed class LogReader(KolibriDatabase database)
             record.TimeSpent = reader.GetDouble(7);
             record.Progress = reader.GetDouble(8);
             record.Kind = reader.GetString(9);
-            record.DatasetId = reader.GetString(10);
+            record.DatasetId = reader.IsDBNull(10) ? "" : reader.GetString(10);
             record.ChannelName = lookup.ChannelName(record.ChannelId);
             record.ContentTitle = lookup.ContentTitle(record.ContentId);
             yield return record;

@@ -101,7 +101,7 @@ public sealed class NewFacilityLogCommand : LogCmdlet
         try
         {
             written = SafeFileWriter.Write(target, OutputFileGuard.Mode(NoClobber), stream => LogsCsvExporter.Write(
-                stream, Encoding, query.Type, reader.ReadRecords(facility, query, Cancellation),
+                stream, Encoding, query.Type, reader.ReadRecords(facility, query, Cancellation, csvColumnsOnly: true),
                 done => progress.Report(done, total, $"{done:N0} of about {total:N0} rows"), Cancellation));
         }
         catch (IOException ex) when (NoClobber && File.Exists(target))
