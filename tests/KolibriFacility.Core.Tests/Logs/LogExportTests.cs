@@ -175,6 +175,34 @@ public sealed class LogExportTests : IDisposable
     }
 
     [Fact]
+    public void A_failed_write_keeps_the_old_file_and_leaves_no_temporary_file()
+    {
+        using var database = KolibriDatabase.OpenRead(db);
+        var facility = new FacilityDirectory(database).Resolve(null);
+        var target = folder.File("logs.csv");
+        File.WriteAllText(target, "previous export");
+
+        IEnumerable<LogRecord> FailingAfter(int rows)
+        {
+            var n = 0;
+            foreach (var record in new LogReader(database).ReadRecords(facility, new LogQuery()))
+            {
+                if (++n > rows)
+                {
+                    throw new IOException("No space left on device");
+                }
+
+                yield return record;
+            }
+        }
+
+        Assert.Throws<IOException>(() => SafeFileWriter.Write(target, ExistingFile.Overwrite, stream =>
+            LogsCsvExporter.Write(stream, CsvEncodings.KolibriDefault, LogType.Session, FailingAfter(1000))));
+        Assert.Equal("previous export", File.ReadAllText(target));
+        Assert.Equal([target], Directory.GetFiles(folder.Path, "*.csv*").Concat(Directory.GetFiles(folder.Path, ".*")));
+    }
+
+    [Fact]
     public void The_first_log_date_and_Kolibris_default_file_name()
     {
         using var database = KolibriDatabase.OpenRead(db);
