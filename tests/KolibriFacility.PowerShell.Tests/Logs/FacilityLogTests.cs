@@ -155,6 +155,41 @@ public sealed class FacilityLogTests : IDisposable
     }
 
     [Fact]
+    public void Each_facility_gets_its_own_logs_and_users_of_two_facilities_cannot_share_a_file()
+    {
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO kolibriauth_facilitydataset SELECT 'ffffffffffffffffffffffffffffffff', _morango_dirty_bit, _morango_source_id, _morango_partition, description, location,
+                    learner_can_edit_username, learner_can_edit_name, learner_can_edit_password, learner_can_sign_up, learner_can_delete_account,
+                    learner_can_login_with_no_password, preset, show_download_button_in_learn, registered, extra_fields FROM kolibriauth_facilitydataset;
+                INSERT INTO kolibriauth_collection VALUES ('eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee', 1, 'x', 'ffffffffffffffffffffffffffffffff:allusers-ro', 'North School', 'facility', 'ffffffffffffffffffffffffffffffff', NULL);
+                INSERT INTO kolibriauth_facilityuser (password, last_login, id, _morango_dirty_bit, _morango_source_id, _morango_partition, username, full_name,
+                    date_joined, dataset_id, facility_id, birth_year, gender, id_number, extra_demographics)
+                VALUES ('x', NULL, 'dddddddddddddddddddddddddddddddd', 1, 'y', 'p', 'north1', 'North One', '2026-01-01 00:00:00.000000(UTC)',
+                    'ffffffffffffffffffffffffffffffff', 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee', '', '', '', NULL);
+                UPDATE logger_contentsessionlog SET dataset_id = 'ffffffffffffffffffffffffffffffff', user_id = 'dddddddddddddddddddddddddddddddd' WHERE rowid <= 100;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var north = session.Run("New-FacilityLog -Database $Db -Facility 'North School' -Path \"$Dir/north.csv\"", Vars);
+        Assert.Empty(north.ErrorIds);
+        var rows = File.ReadAllLines(home.File("north.csv")).Skip(1).ToList();
+        Assert.Equal(100, rows.Count);
+        Assert.All(rows, r => Assert.StartsWith("North School,north1,", r, StringComparison.Ordinal));
+
+        var demo = session.Run("@(Get-FacilityLog -Database $Db).Count", Vars);
+        Assert.Equal(3467, Assert.Single(demo.Output).BaseObject);
+
+        var mixed = session.Run("@(Get-FacilityUser -Database $Db -Username learner06) + @(Get-FacilityUser -Database $Db -Facility 'North School') | New-FacilityLog -Database $Db -Path \"$Dir/mixed.csv\"", Vars);
+        Assert.Equal("UsersOfSeveralFacilities," + NewCommand, Assert.Single(mixed.ErrorIds));
+        Assert.False(File.Exists(home.File("mixed.csv")));
+    }
+
+    [Fact]
     public void Help_documents_every_parameter_and_has_examples()
     {
         foreach (var name in new[] { "New-FacilityLog", "Get-FacilityLog", "New-FacilityDatabase" })
