@@ -32,4 +32,7 @@ public static class ErrorIds
     public const string KolibriSyncFailed = "KolibriSyncFailed";
     public const string KolibriHomeMismatch = "KolibriHomeMismatch";
     public const string NothingToSync = "NothingToSync";
+    public const string InvalidDateRange = "InvalidDateRange";
+    public const string UsersOfSeveralFacilities = "UsersOfSeveralFacilities";
+    public const string SampleLogsNeedUsers = "SampleLogsNeedUsers";
 }
