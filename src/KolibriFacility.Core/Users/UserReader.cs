@@ -13,6 +13,14 @@ namespace KolibriFacility.Core.Users;
 public sealed class UserReader(KolibriDatabase database)
 {
     private const char Separator = '\u001f';
+    private const string FoldFunction = "kf_fold_username";
+
+    /// <summary>
+    /// A username folded for case-insensitive comparison: Unicode lower case with the final sigma folded as well, as
+    /// Python's str.casefold() does for every script Kolibri's usernames use (so 'ΣΩΚΡΑΤΗΣ', 'σωκρατης' and
+    /// 'σωκρατησ' are one name).
+    /// </summary>
+    public static string? Fold(string? username) => username?.ToLowerInvariant().Replace('\u03C2', '\u03C3');
 
     public IEnumerable<FacilityUser> Read(Facility facility, UserQuery? query = null)
     {
@@ -46,7 +54,9 @@ public sealed class UserReader(KolibriDatabase database)
 
         if (query.Usernames is { } usernames)
         {
-            sql.Append(" AND lower(u.username) IN (").Append(AddList(command, "n", usernames.Select(n => n.ToLowerInvariant()))).Append(')');
+            // SQLite's lower() folds ASCII only; Kolibri compares usernames in Python, which folds every script.
+            database.Connection.CreateFunction(FoldFunction, (string? value) => Fold(value), isDeterministic: true);
+            sql.Append(" AND ").Append(FoldFunction).Append("(u.username) IN (").Append(AddList(command, "n", usernames.Select(n => Fold(n)!))).Append(')');
         }
 
         sql.Append(" ORDER BY u.rowid");

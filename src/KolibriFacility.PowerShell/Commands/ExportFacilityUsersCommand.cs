@@ -60,6 +60,13 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
     [ArgumentCompleter(typeof(EncodingCompleter))]
     public Encoding Encoding { get; set; } = CsvEncodings.KolibriDefault;
 
+    protected override void Begin()
+    {
+        // A command fed by a pipeline exports what arrives, even nothing: `Get-FacilityUser -Username x* | Export-...`
+        // matching no one must not fall back to exporting the whole facility.
+        anyPiped = MyInvocation.ExpectingInput;
+    }
+
     protected override void Process()
     {
         if (InputObject is null)
@@ -86,6 +93,11 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
         {
             WriteError(guard);
             return;
+        }
+
+        if (anyPiped && piped.Count == 0)
+        {
+            WriteWarning($"No users came down the pipeline; '{target}' has the header row only.");
         }
 
         if (anyPiped && !IncludeAdmins)

@@ -9,8 +9,11 @@ namespace KolibriFacility.PowerShell.Infrastructure;
 /// </summary>
 public abstract class KolibriCmdlet : KolibriCommandBase
 {
-    /// <summary>Path of Kolibri's db.sqlite3 (or the folder holding it). Default: $env:KOLIBRI_HOME/db.sqlite3, else ~/.kolibri/db.sqlite3.</summary>
-    [Parameter]
+    /// <summary>
+    /// Path of Kolibri's db.sqlite3 (or the folder holding it). Default: $env:KOLIBRI_HOME/db.sqlite3, else
+    /// ~/.kolibri/db.sqlite3. Binds by property name, so objects of this module piped on keep their database.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("DatabasePath")]
     [ValidateNotNullOrEmpty]
     public string? Database { get; set; }
