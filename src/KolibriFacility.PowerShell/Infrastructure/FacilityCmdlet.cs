@@ -16,9 +16,12 @@ public abstract class FacilityCmdlet : KolibriCmdlet
     private KolibriDatabase? database;
     private string? databaseRequested;
 
-    /// <summary>Facility name or id. Default: the device's default facility.</summary>
+    /// <summary>
+    /// Facility name or id. Default: the device's default facility. Binds by property name: Facility (users, classes)
+    /// or FacilityId (facilities from Get-Facility carry it as an alias of Id).
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("FacilityName")]
+    [Alias("FacilityName", "FacilityId")]
     [ArgumentCompleter(typeof(FacilityNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Facility { get; set; }
