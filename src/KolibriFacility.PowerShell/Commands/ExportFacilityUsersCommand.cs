@@ -21,6 +21,8 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
     private const int ProgressId = 0x4B46;
     private readonly List<FacilityUser> piped = [];
     private bool anyPiped;
+    private string? pipedDatabase;
+    private string? pipedFacility;
 
     /// <summary>Output file, or a folder to write Kolibri's default file name into. Default: Kolibri's file name in the current folder.</summary>
     [Parameter(Position = 0, ParameterSetName = PathSet)]
@@ -76,10 +78,18 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
 
         anyPiped = true;
         piped.AddRange(InputObject.Where(u => u is not null));
+
+        // PowerShell resets pipeline-bound parameters after each record, and -InputObject binds none: keep the first
+        // user's database and facility for End, unless they were given on the command line.
+        var first = InputObject.FirstOrDefault(u => u is not null);
+        pipedDatabase ??= Database ?? NullIfEmpty(first?.Database);
+        pipedFacility ??= Facility ?? NullIfEmpty(first?.FacilityId);
     }
 
     protected override void End()
     {
+        Database ??= pipedDatabase;
+        Facility ??= pipedFacility;
         var facility = CurrentFacility;
         var target = ResolveTarget($"{OutputPathResolver.SafeFileName(facility.Name)}_{facility.Id[..4]}_users.csv");
         var source = anyPiped ? "the " + piped.Count + " piped users" : $"the users of facility '{facility.Name}'";
@@ -152,6 +162,8 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
             throw; // unreachable: Terminate throws
         }
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private IEnumerable<FacilityUser> Counting(IEnumerable<FacilityUser> users, ProgressReporter progress, int total)
     {
