@@ -83,6 +83,19 @@ public abstract class KolibriCommandBase : PSCmdlet, IDisposable
         ThrowTerminatingError(record);
     }
 
+    private static DllNotFoundException? NativeLoadFailure(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is DllNotFoundException missing)
+            {
+                return missing;
+            }
+        }
+
+        return null;
+    }
+
     private void Guard(Action action)
     {
         try
@@ -104,6 +117,11 @@ public abstract class KolibriCommandBase : PSCmdlet, IDisposable
                 _ => (ErrorIds.DatabaseReadOnly, ErrorCategory.PermissionDenied),
             };
             Terminate(ex, id, category, ex.Path);
+        }
+        catch (Exception ex) when (NativeLoadFailure(ex) is { } missing)
+        {
+            // Surfaces as a TypeInitializationException of Microsoft.Data.Sqlite; the admin needs the probe list inside it.
+            Terminate(missing, ErrorIds.NativeSqliteNotLoaded, ErrorCategory.ResourceUnavailable, null);
         }
         catch (FacilitySelectionException ex)
         {
