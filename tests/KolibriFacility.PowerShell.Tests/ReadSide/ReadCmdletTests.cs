@@ -191,6 +191,26 @@ public sealed class ReadCmdletTests : ReadSideSession
     }
 
     [Fact]
+    public void Users_of_two_copies_of_a_database_are_both_listed()
+    {
+        File.Copy(Db, Home.File("copy.sqlite3"));
+        var result = Ok("@($Db, \"$Dir/copy.sqlite3\") | ForEach-Object { [pscustomobject]@{ Database = $_; Username = 'learner01' } } | Get-FacilityUser");
+        Assert.Equal(2, result.Output.Count);
+        Assert.Equal([Db, Home.File("copy.sqlite3")], Strings(result, "Database"));
+    }
+
+    [Fact]
+    public void Ctrl_C_stops_a_running_Get_FacilityUser()
+    {
+        var (result, stopped) = Session.RunAndStop(
+            "Get-FacilityUser -Database $Db | ForEach-Object { [System.Threading.Thread]::Sleep(100); $_ }",
+            Vars, () => false, TimeSpan.FromSeconds(1)); // 51 users at 100 ms each would take 5 s
+        Assert.True(stopped);
+        Assert.InRange(result.Output.Count, 0, 50);
+        Assert.Equal(51, Ok("Get-FacilityUser -Database $Db").Output.Count); // the session and database are fine afterwards
+    }
+
+    [Fact]
     public void KOLIBRI_HOME_is_the_default_database()
     {
         var result = Ok("$env:KOLIBRI_HOME = $Dir; try { Get-Facility; Get-FacilityUser -Username learner01 } finally { $env:KOLIBRI_HOME = $null }");
