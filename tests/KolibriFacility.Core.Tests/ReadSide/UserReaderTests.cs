@@ -99,6 +99,14 @@ public sealed class UserReaderTests : IDisposable
     }
 
     [Fact]
+    public void ReadUsernames_streams_the_names_in_database_order()
+    {
+        using var db = KolibriDatabase.OpenRead(path);
+        var facility = new FacilityDirectory(db).Resolve(null);
+        Assert.Equal(new UserReader(db).Read(facility).Select(u => u.Username), new UserReader(db).ReadUsernames(facility));
+    }
+
+    [Fact]
     public void Usernames_filter_case_insensitively()
     {
         var found = ReadAll(new UserQuery { Usernames = ["LEARNER01", "Admin", "nobody"] });
