@@ -75,6 +75,9 @@ public sealed partial class ModulePackagingTests : IDisposable
         Assert.Contains(run.Output, l => l.StartsWith("private KolibriFacility.Core ", StringComparison.Ordinal));
         Assert.Contains(run.Output, l => l.StartsWith("private Microsoft.Data.Sqlite 10.", StringComparison.Ordinal));
         Assert.Contains(run.Output, l => l.StartsWith("private SQLitePCLRaw.core ", StringComparison.Ordinal));
+        Assert.Contains(run.Output, l => l.StartsWith("private CsvHelper ", StringComparison.Ordinal));
+        Assert.DoesNotContain("default CsvHelper", run.Output);
+        Assert.DoesNotContain("default SQLitePCLRaw.core", run.Output);
         Assert.DoesNotContain("default Microsoft.Data.Sqlite", run.Output);
         Assert.DoesNotContain("default KolibriFacility.Core", run.Output);
         Assert.Contains("default KolibriFacility.PowerShell", run.Output);

@@ -132,6 +132,16 @@ public sealed class ExportFacilityUsersTests : ReadSideSession
     }
 
     [Fact]
+    public void Export_reports_progress_and_completes_it()
+    {
+        var result = Ok("Export-FacilityUsers -Database $Db -Path \"$Dir/progress.csv\"");
+        var records = result.Progress.Where(p => p.Activity == "Export-FacilityUsers").ToList();
+        Assert.NotEmpty(records);
+        Assert.Contains(records, p => p.RecordType == System.Management.Automation.ProgressRecordType.Processing && p.StatusDescription.Contains(" of 51 users", StringComparison.Ordinal));
+        Assert.Equal(System.Management.Automation.ProgressRecordType.Completed, records[^1].RecordType);
+    }
+
+    [Fact]
     public void WhatIf_writes_nothing_and_says_what_it_would_do()
     {
         var result = Ok("Export-FacilityUsers -Database $Db -Path \"$Dir/whatif.csv\" -WhatIf -PassThru");
