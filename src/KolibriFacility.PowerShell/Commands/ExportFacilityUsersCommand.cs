@@ -90,9 +90,10 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
     {
         Database ??= pipedDatabase;
         Facility ??= pipedFacility;
-        var facility = CurrentFacility;
-        var target = ResolveTarget($"{OutputPathResolver.SafeFileName(facility.Name)}_{facility.Id[..4]}_users.csv");
-        var source = anyPiped ? "the " + piped.Count + " piped users" : $"the users of facility '{facility.Name}'";
+        // The database is opened only when needed: for the whole facility, or for Kolibri's default file name.
+        // Piped users (or none) written to a named file need no database at all.
+        var target = ResolveTarget(() => $"{OutputPathResolver.SafeFileName(CurrentFacility.Name)}_{CurrentFacility.Id[..4]}_users.csv");
+        var source = anyPiped ? "the " + piped.Count + " piped users" : $"the users of facility '{CurrentFacility.Name}'";
         if (!ShouldProcess(target, $"Export {source} to a Kolibri users CSV"))
         {
             return;
@@ -118,9 +119,9 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
             }
         }
 
-        var users = anyPiped ? piped : new UserReader(Db).Read(facility);
+        var users = anyPiped ? piped : new UserReader(Db).Read(CurrentFacility);
         var progress = new ProgressReporter(this, ProgressId, "Export-FacilityUsers");
-        var counted = Counting(users, progress, facility.UserCount);
+        var counted = Counting(users, progress, anyPiped ? piped.Count : CurrentFacility.UserCount);
         var exporter = new UsersCsvExporter { IncludeAdmins = IncludeAdmins };
         int written;
         try
@@ -150,7 +151,7 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
         }
     }
 
-    private string ResolveTarget(string defaultFileName)
+    private string ResolveTarget(Func<string> defaultFileName)
     {
         try
         {

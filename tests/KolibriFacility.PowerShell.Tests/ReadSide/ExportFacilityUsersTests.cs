@@ -129,6 +129,10 @@ public sealed class ExportFacilityUsersTests : ReadSideSession
 
         Ok("@() | Export-FacilityUsers -Database $Db -Path \"$Dir/none2.csv\"");
         Assert.Single(Lines(Home.File("none2.csv")));
+
+        // Nothing to read, so no database is needed (none is given to Export, and there is no ~/.kolibri here).
+        Ok("Get-FacilityUser -Database $Db -Username 'nobody*' | Export-FacilityUsers -Path \"$Dir/none3.csv\"");
+        Assert.Single(Lines(Home.File("none3.csv")));
     }
 
     [Fact]
