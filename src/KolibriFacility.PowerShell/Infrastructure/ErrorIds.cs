@@ -12,6 +12,7 @@ public static class ErrorIds
     public const string FacilityAmbiguous = "FacilityAmbiguous";
     public const string NoDefaultFacility = "NoDefaultFacility";
     public const string NoFacility = "NoFacility";
+    public const string NativeSqliteNotLoaded = "NativeSqliteNotLoaded";
     public const string UserNotFound = "UserNotFound";
     public const string ClassNotFound = "ClassNotFound";
     public const string FileExists = "FileExists";
