@@ -30,7 +30,7 @@ internal sealed class FacilitySnapshot
         public bool IsAdmin => FacilityRoles.Contains(RoleKinds.Admin);
     }
 
-    internal sealed record Class(string Id, string Name)
+    internal sealed record Class(string Id, string Name, int Order)
     {
         public int Lessons { get; set; }
         public int Quizzes { get; set; }
@@ -89,7 +89,7 @@ internal sealed class FacilitySnapshot
             SELECT id, name FROM kolibriauth_collection WHERE parent_id = $facility AND kind = 'classroom' ORDER BY rowid
             """, r =>
         {
-            loadedClasses.Add(new Class(r.GetString(0), r.GetString(1)));
+            loadedClasses.Add(new Class(r.GetString(0), r.GetString(1), loadedClasses.Count));
             classes.Add(Join("class", r.GetString(0), r.GetString(1)));
             classRows[r.GetString(0)] = Join(r.GetString(0), r.GetString(1));
         });

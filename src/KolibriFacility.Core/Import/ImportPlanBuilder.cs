@@ -17,6 +17,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
     private readonly List<(ImportRow Row, User? Target)> validRows = [];
     private readonly Dictionary<string, string?> classIds = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> newClasses = [];
+    private readonly Dictionary<string, string> newClassSpelling = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> referencedClassIds = new(StringComparer.Ordinal);
     private int unchanged;
 
@@ -224,6 +225,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
                 {
                     classIds[name] = null;
                     newClasses.Add(name);
+                    newClassSpelling[name] = name; // the first spelling seen names the class, as in Kolibri
                 }
             }
         }
@@ -246,7 +248,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
     private (string? Id, string Name) ClassOf(string name)
     {
         var id = classIds[name];
-        return (id, id is null ? newClasses.First(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) : snapshot.ClassesById[id].Name);
+        return (id, id is null ? newClassSpelling[name] : snapshot.ClassesById[id].Name);
     }
 
     private void PlanNewUser(ImportRow row)
@@ -364,7 +366,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             AddMembership(kind, ImportAction.Add, row.Row, user.Id, row.Username, w);
         }
 
-        foreach (var c in snapshot.Classes.Where(c => current.Contains(c.Id) && !wantedIds.Contains(c.Id)))
+        foreach (var c in current.Where(id => !wantedIds.Contains(id)).Select(id => snapshot.ClassesById[id]).OrderBy(c => c.Order))
         {
             AddMembership(kind, ImportAction.Remove, row.Row, user.Id, row.Username, (c.Id, c.Name));
         }
@@ -407,10 +409,30 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             return withContent;
         }
 
-        foreach (var c in snapshot.Classes.Where(c => !referencedClassIds.Contains(c.Id)))
+        var unreferenced = snapshot.Classes.Where(c => !referencedClassIds.Contains(c.Id)).ToList();
+        if (unreferenced.Count == 0)
         {
-            var learners = snapshot.Users.Count(u => u.Classes.Contains(c.Id));
-            var coaches = snapshot.Users.Count(u => u.Coaches.Contains(c.Id));
+            return withContent;
+        }
+
+        // One pass over the users for all unreferenced classes: learners, coaches, and who would be cleared out.
+        var learnersOf = unreferenced.ToDictionary(c => c.Id, _ => 0, StringComparer.Ordinal);
+        var coachesOf = unreferenced.ToDictionary(c => c.Id, _ => 0, StringComparer.Ordinal);
+        var affectedOf = unreferenced.ToDictionary(c => c.Id, _ => new List<string>(), StringComparer.Ordinal);
+        foreach (var u in snapshot.Users)
+        {
+            var touched = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var id in u.Classes.Where(learnersOf.ContainsKey)) { learnersOf[id]++; touched.Add(id); }
+            foreach (var id in u.Coaches.Where(coachesOf.ContainsKey)) { coachesOf[id]++; touched.Add(id); }
+            foreach (var id in u.Groups.Select(g => snapshot.GroupClass[g]).Where(affectedOf.ContainsKey)) touched.Add(id);
+            if (protectedUsers.Contains(u.Id) || deletedUsers.Contains(u.Id)) continue;
+            foreach (var id in touched) affectedOf[id].Add(u.Id);
+        }
+
+        foreach (var c in unreferenced)
+        {
+            var learners = learnersOf[c.Id];
+            var coaches = coachesOf[c.Id];
             if (options.RemoveUnreferencedClasses)
             {
                 if (c.Lessons + c.Quizzes > 0) withContent.Add(c.Name);
@@ -420,11 +442,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
                 continue;
             }
 
-            var affected = snapshot.Users
-                .Where(u => !protectedUsers.Contains(u.Id) && !deletedUsers.Contains(u.Id))
-                .Where(u => u.Classes.Contains(c.Id) || u.Coaches.Contains(c.Id) || u.Groups.Any(g => snapshot.GroupClass[g] == c.Id))
-                .Select(u => u.Id)
-                .ToList();
+            var affected = affectedOf[c.Id];
             if (affected.Count > 0)
             {
                 Add(ImportAction.Clear, ImportTarget.Class, c.Name, className: c.Name, classId: c.Id, destructive: true, affected: affected,
