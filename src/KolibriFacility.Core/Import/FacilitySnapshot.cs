@@ -259,7 +259,12 @@ internal sealed class FacilitySnapshot
         return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }
 
-    private static string Short(string row) => Short([row]);
+    private static string Short(string row) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(row)), 0, 4).ToLowerInvariant();
 
-    private static string Short(List<string> rows) => Sha256(rows)[..8];
+    private static string Short(List<string> rows)
+    {
+        if (rows.Count == 0) return "00000000";
+        rows.Sort(StringComparer.Ordinal);
+        return Short(string.Join('\n', rows));
+    }
 }

@@ -73,15 +73,14 @@ public sealed class ImportApplier
             cancellation.ThrowIfCancellationRequested();
             transaction.Commit();
         }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */)
+        {
+            RollBack(transaction, backupPath);
+            throw Busy(database.Path, options.BusyTimeout, ex);
+        }
         catch
         {
-            RollBack(transaction);
-            if (backupPath is not null)
-            {
-                // The database is as it was: a backup of it would only mislead.
-                File.Delete(backupPath);
-            }
-
+            RollBack(transaction, backupPath);
             throw;
         }
 
@@ -97,8 +96,14 @@ public sealed class ImportApplier
         };
     }
 
-    private static void RollBack(SqliteTransaction transaction)
+    private static void RollBack(SqliteTransaction transaction, string? backupPath)
     {
+        if (backupPath is not null)
+        {
+            // The database stays as it was: a backup of it would only mislead.
+            File.Delete(backupPath);
+        }
+
         try
         {
             transaction.Rollback();
@@ -171,12 +176,15 @@ public sealed class ImportApplier
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */)
         {
-            throw new KolibriDatabaseException(DatabaseProblem.Busy, database.Path,
-                string.Create(CultureInfo.InvariantCulture,
-                    $"The database '{database.Path}' is busy: another program (probably Kolibri) kept it locked for writing for more than {busyTimeout.TotalSeconds:0.#} s. Nothing was changed. Try again when Kolibri is idle, stop Kolibri, or wait longer (-BusyTimeout)."),
-                ex);
+            throw Busy(database.Path, busyTimeout, ex);
         }
     }
+
+    private static KolibriDatabaseException Busy(string path, TimeSpan busyTimeout, SqliteException ex) =>
+        new(DatabaseProblem.Busy, path,
+            string.Create(CultureInfo.InvariantCulture,
+                $"The database '{path}' is busy: another program (probably Kolibri) kept it locked for more than {busyTimeout.TotalSeconds:0.#} s. Nothing was changed. Try again when Kolibri is idle, stop Kolibri, or wait longer (-BusyTimeout)."),
+            ex);
 
     /// <summary>Reports at most every 100 ms (and the last item), from any thread.</summary>
     private sealed class ThrottledProgress(IProgress<ImportProgress>? target, string stage, int total)
