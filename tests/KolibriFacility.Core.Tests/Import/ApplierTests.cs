@@ -126,6 +126,48 @@ public sealed class ApplierTests : IDisposable
     }
 
     [Fact]
+    public void Deleting_a_user_cascades_as_kolibri_does_and_records_every_deleted_row()
+    {
+        var coach = Row("fcoach3");
+        var learner = Row("learner12");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO device_devicepermissions (user_id, is_superuser, can_manage_content) VALUES ($u, 0, 1)";
+            command.Parameters.AddWithValue("$u", learner.Uuid!);
+            command.ExecuteNonQuery();
+        }
+
+        var lessons = Scalar<string>("SELECT group_concat(id) FROM lessons_lesson WHERE created_by_id = $u", ("$u", coach.Uuid!)).Split(',');
+        var assignments = Scalar<string>("SELECT group_concat(id) FROM lessons_lessonassignment WHERE lesson_id IN (SELECT id FROM lessons_lesson WHERE created_by_id = $u)", ("$u", coach.Uuid!)).Split(',');
+        var attempts = Scalar<long>("SELECT COUNT(*) FROM logger_attemptlog WHERE user_id = $u", ("$u", learner.Uuid!));
+        Assert.Equal(8, lessons.Length);
+        Assert.True(attempts > 0);
+
+        var document = Document(current.Where(r => r.Username is not ("fcoach3" or "learner12")));
+        var plan = Plan(document);
+        Assert.Contains(plan.Warnings, w => w.WarningId == ImportWarningIds.DeletedUserOwnsLessonsOrQuizzes && w.Username == "fcoach3");
+        Apply(plan, document);
+
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM lessons_lesson WHERE created_by_id = $u", ("$u", coach.Uuid!)));
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM exams_exam WHERE creator_id = $u", ("$u", coach.Uuid!)));
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM kolibriauth_role WHERE user_id = $u", ("$u", coach.Uuid!)));
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM device_devicepermissions WHERE user_id = $u", ("$u", learner.Uuid!)));
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM logger_attemptlog WHERE user_id = $u", ("$u", learner.Uuid!)));
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM logger_masterylog WHERE user_id = $u", ("$u", learner.Uuid!)));
+        foreach (var id in lessons.Concat(assignments))
+        {
+            Assert.Equal(1L, Scalar<long>("SELECT COUNT(*) FROM morango_deletedmodels d JOIN morango_harddeletedmodels h ON h.id = d.id WHERE d.id = $i", ("$i", id)));
+        }
+
+        // nothing left pointing at a deleted user
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM logger_contentsummarylog WHERE user_id NOT IN (SELECT id FROM kolibriauth_facilityuser)"));
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM lessons_lessonassignment WHERE lesson_id NOT IN (SELECT id FROM lessons_lesson)"));
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM logger_attemptlog WHERE sessionlog_id NOT IN (SELECT id FROM logger_contentsessionlog)"));
+    }
+
+    [Fact]
     public void A_changed_user_type_removes_the_old_role_and_records_the_deletion()
     {
         var ccoach = Row("ccoach1");
