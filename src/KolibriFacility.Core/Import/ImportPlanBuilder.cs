@@ -41,8 +41,9 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             else PlanExistingUser(row, target);
         }
 
-        var deleted = PlanUserDeletions();
-        var classesWithContent = PlanUnreferencedClasses(deleted);
+        // A file that could not be read has no rows: planning deletions from it would preview deleting everyone.
+        var deleted = document.HasFileErrors ? [] : PlanUserDeletions();
+        var classesWithContent = document.HasFileErrors ? [] : PlanUnreferencedClasses(deleted);
 
         return new ImportPlan
         {

@@ -52,6 +52,16 @@ public sealed class ApplierTests : IDisposable
         return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    private void AssertForeignKeysIntact()
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA foreign_key_check";
+        using var reader = command.ExecuteReader();
+        Assert.False(reader.Read(), reader.HasRows ? $"foreign key broken in {reader.GetString(0)} (row {reader.GetValue(1)}) -> {reader.GetString(2)}" : "");
+    }
+
     private string State() => Plan(Document(current)).Fingerprint.Users + Plan(Document(current)).Fingerprint.Memberships + Plan(Document(current)).Fingerprint.Roles
         + Scalar<long>("SELECT COUNT(*) FROM morango_deletedmodels") + "/" + Scalar<long>("SELECT COUNT(*) FROM kolibriauth_collection");
 
@@ -116,6 +126,7 @@ public sealed class ApplierTests : IDisposable
         Assert.Equal(1L, Scalar<long>("SELECT COUNT(*) FROM morango_harddeletedmodels WHERE id = $u", ("$u", learner02.Uuid!)));
         // the user, its memberships and its session logs (and whatever hangs off them) are all recorded
         Assert.True(Scalar<long>("SELECT COUNT(*) FROM morango_harddeletedmodels") >= 1 + learner02Memberships + learner02Logs);
+        AssertForeignKeysIntact();
 
         // Applied: the same CSV now only plans its password changes again, and an export of the result plans nothing.
         var again = Plan(document);
@@ -162,6 +173,7 @@ public sealed class ApplierTests : IDisposable
         }
 
         // nothing left pointing at a deleted user
+        AssertForeignKeysIntact();
         Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM logger_contentsummarylog WHERE user_id NOT IN (SELECT id FROM kolibriauth_facilityuser)"));
         Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM lessons_lessonassignment WHERE lesson_id NOT IN (SELECT id FROM lessons_lesson)"));
         Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM logger_attemptlog WHERE sessionlog_id NOT IN (SELECT id FROM logger_contentsessionlog)"));
@@ -215,6 +227,7 @@ public sealed class ApplierTests : IDisposable
         Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM exams_exam WHERE collection_id = $c", ("$c", classId)));
         Assert.Equal(1L, Scalar<long>("SELECT COUNT(*) FROM morango_deletedmodels WHERE id = $c", ("$c", classId)));
         Assert.Equal(1L, Scalar<long>("SELECT COUNT(*) FROM morango_deletedmodels WHERE id = $l", ("$l", lessonIds[0])));
+        AssertForeignKeysIntact();
         Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM morango_harddeletedmodels"));
     }
 

@@ -257,6 +257,20 @@ public sealed class PlannerTests : IDisposable
     }
 
     [Fact]
+    public void An_unreadable_file_plans_no_deletion_and_is_refused_even_when_skipping_invalid_rows()
+    {
+        var document = new UsersCsvDocument
+        {
+            Sha256 = new string('c', 64), Columns = [], Headers = ["Nombre;Apellido"], Rows = [], Rejected = [],
+            Errors = [new ImportError { Message = "Incorrect header label found in the first row", ErrorId = ImportErrorIds.UnknownColumn }],
+        };
+        var plan = new ImportPlanner(db).Plan(facility, document, new ImportOptions { SkipInvalidRows = true, Force = true });
+        Assert.True(plan.IsEmpty);
+        Assert.True(plan.IsRefused);
+        Assert.Contains("Incorrect header label", plan.RefusalReason);
+    }
+
+    [Fact]
     public void A_plan_round_trips_through_json()
     {
         var rows = Without("learner02");
