@@ -29,6 +29,15 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             ResolveRow(row);
         }
 
+        // A later invalid row can protect a user an earlier valid row addresses: that row is not applied either.
+        foreach (var (row, target) in validRows.Where(v => v.Target is not null && protectedUsers.Contains(v.Target.Id)))
+        {
+            Warn(row.Row, row.Username, ImportWarningIds.InvalidRowUserProtected,
+                $"User '{target!.Username}' also has an invalid row, so this row is not applied.");
+        }
+
+        validRows.RemoveAll(v => v.Target is not null && protectedUsers.Contains(v.Target.Id));
+
         ResolveClasses();
         foreach (var name in newClasses)
         {
@@ -71,13 +80,20 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
     {
         foreach (var rejected in document.Rejected)
         {
-            var users = new List<User>();
-            if (rejected.Uuid is { } uuid && snapshot.UsersById.TryGetValue(uuid, out var byId)) users.Add(byId);
-            if (rejected.Username is { } name && snapshot.UsersByName.TryGetValue(name, out var byName)) users.AddRange(byName);
-            foreach (var user in users.Distinct())
-            {
-                Protect(user, rejected.Row);
-            }
+            ProtectUserOf(rejected.Uuid, rejected.Username, rejected.Row);
+        }
+    }
+
+    /// <summary>The user a row is meant for: the one its UUID names, else the one(s) with its username.</summary>
+    private void ProtectUserOf(string? uuid, string? username, int row)
+    {
+        if (uuid is not null && snapshot.UsersById.TryGetValue(uuid, out var byId))
+        {
+            Protect(byId, row);
+        }
+        else if (username is not null && snapshot.UsersByName.TryGetValue(username, out var byName))
+        {
+            foreach (var user in byName) Protect(user, row);
         }
     }
 
@@ -185,7 +201,6 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             return true;
         }
 
-        foreach (var candidate in candidates) Protect(candidate, row.Row);
         Fail(row, UsersCsvFormat.Username, row.Username, ImportErrorIds.UsernameTaken,
             $"{candidates.Count.ToString(CultureInfo.InvariantCulture)} users of the facility are named '{row.Username}' (ignoring case); put the user's database ID in the UUID cell to choose one.");
         return false;
@@ -193,8 +208,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
 
     private void Fail(ImportRow row, string column, string? value, string errorId, string message)
     {
-        if (row.Uuid is { } uuid && snapshot.UsersById.TryGetValue(uuid, out var byId)) Protect(byId, row.Row);
-        if (snapshot.UsersByName.TryGetValue(row.Username, out var byName) && byName.Count == 1) Protect(byName[0], row.Row);
+        ProtectUserOf(row.Uuid, row.Username, row.Row);
         errors.Add(new ImportError { Row = row.Row, Line = row.Line, Column = column, Value = value, Message = message, ErrorId = errorId, Username = row.Username });
     }
 

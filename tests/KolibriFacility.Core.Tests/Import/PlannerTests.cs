@@ -33,7 +33,7 @@ public sealed class PlannerTests : IDisposable
 
     private List<ImportRow> Without(params string[] usernames) => current.Where(r => !usernames.Contains(r.Username)).ToList();
 
-    private List<ImportRow> Replace(ImportRow row) => current.Select(r => r.Username == row.Username || r.Uuid == row.Uuid && row.Uuid is not null ? row : r).ToList();
+    private List<ImportRow> Replace(ImportRow row) => current.Select(r => r.Uuid == row.Uuid ? row : r).ToList();
 
     [Fact]
     public void A_document_of_the_current_users_plans_no_change()
@@ -229,6 +229,23 @@ public sealed class PlannerTests : IDisposable
         Assert.Equal((90, "PASSWORD", "*"), (password.Row, password.Column, password.Value));
         Assert.DoesNotContain(plan.Changes, c => c.Target is "fcoach1" or "learner06" or "brandnew");
         Assert.True(plan.IsRefused);
+    }
+
+    [Fact]
+    public void A_later_invalid_row_for_a_user_undoes_an_earlier_valid_row_and_a_rename_error_protects_only_the_renamed_user()
+    {
+        var rows = Replace(Row("learner13") with { FullName = "Changed Early" });
+        rows.Add(Row("learner13") with { Row = 95, Line = 96, FullName = "Twice" });
+        rows = rows.Select(r => r.Username == "learner14" ? r with { Username = "learner15" } : r).ToList();
+        var plan = Plan(rows.Where(r => r.Username != "learner16").ToList());
+
+        Assert.Contains(plan.Errors, e => e.ErrorId == ImportErrorIds.UuidDuplicated && e.Row == 95);
+        Assert.DoesNotContain(plan.Changes, c => c.Target == "learner13");
+        Assert.Contains(plan.Warnings, w => w.WarningId == ImportWarningIds.InvalidRowUserProtected && w.Username == "learner13" && w.Row == Row("learner13").Row);
+        Assert.Contains(plan.Errors, e => e.ErrorId == ImportErrorIds.UsernameTaken && e.Value == "learner15");
+        Assert.DoesNotContain(plan.Changes, c => c.Target is "learner14" or "learner15");
+        Assert.DoesNotContain(plan.Warnings, w => w.Username == "learner15" && w.WarningId == ImportWarningIds.InvalidRowUserProtected);
+        Assert.Single(plan.Changes, c => c.Action == ImportAction.Delete && c.Target == "learner16");
     }
 
     [Fact]
