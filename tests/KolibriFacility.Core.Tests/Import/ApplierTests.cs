@@ -80,8 +80,11 @@ public sealed class ApplierTests : IDisposable
         var learner02Logs = Scalar<long>("SELECT COUNT(*) FROM logger_contentsessionlog WHERE user_id = $u", ("$u", learner02.Uuid!));
         Assert.True(learner02Memberships > 0);
 
-        var result = Apply(plan, document);
+        var reports = new List<ImportProgress>();
+        var result = Apply(plan, document, new ImportApplyOptions { DatabasePath = path, Progress = new SyncProgress(p => { lock (reports) reports.Add(p); }) });
         Assert.Equal(plan.Changes.Count, result.ChangesApplied);
+        Assert.Contains(new ImportProgress(ImportApplier.HashingStage, 2, 2), reports);
+        Assert.Equal(new ImportProgress(ImportApplier.WritingStage, plan.Changes.Count, plan.Changes.Count), reports[^1]);
         Assert.Equal(1, result.Summary.UsersCreated);
         Assert.NotNull(result.BackupPath);
 

@@ -249,6 +249,49 @@ public sealed class PlannerTests : IDisposable
     }
 
     [Fact]
+    public void A_conflict_names_added_removed_and_edited_users_memberships_roles_and_classes()
+    {
+        var plan = Plan(current);
+        using (var write = KolibriDatabase.OpenWrite(db.Path))
+        {
+            using var command = write.Command("""
+                DELETE FROM kolibriauth_facilityuser WHERE username = 'learner20';
+                UPDATE kolibriauth_facilityuser SET full_name = full_name || ' Jr' WHERE username = 'learner21';
+                DELETE FROM kolibriauth_membership WHERE user_id = (SELECT id FROM kolibriauth_facilityuser WHERE username = 'learner22');
+                DELETE FROM kolibriauth_role WHERE user_id = (SELECT id FROM kolibriauth_facilityuser WHERE username = 'ccoach2') AND kind = 'coach';
+                INSERT INTO kolibriauth_collection (id, _morango_dirty_bit, _morango_source_id, _morango_partition, name, kind, dataset_id, parent_id)
+                VALUES ('cccccccccccccccccccccccccccccccc', 1, 's', 'p', 'Late Class', 'classroom', $dataset, $facility);
+                UPDATE kolibriauth_collection SET name = 'Class A2' WHERE name = 'Class A';
+                """);
+            command.Parameters.AddWithValue("$dataset", facility.DatasetId);
+            command.Parameters.AddWithValue("$facility", facility.Id);
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Equal(new ImportSummary { UsersUnchanged = 51 }, plan.Summary);
+        var conflict = plan.FindConflict(Plan(current));
+        Assert.NotNull(conflict);
+        Assert.Contains("1 user(s) removed ('learner20')", conflict);
+        Assert.Contains("1 user(s) edited ('learner21')", conflict);
+        Assert.Contains("'learner22'", conflict);
+        Assert.Contains("1 user(s) with changed roles ('ccoach2')", conflict);
+        Assert.Contains("1 class(es) added ('Late Class')", conflict);
+        Assert.Contains("1 class(es) renamed or regrouped ('Class A2')", conflict);
+        Assert.Null(Plan(current).FindConflict(Plan(current)));
+    }
+
+    [Fact]
+    public void The_importing_admin_keeps_the_admin_role()
+    {
+        var admin = Row("admin2");
+        var plan = Plan(Replace(admin with { UserType = UserType.LEARNER }), new ImportOptions { ImportingUserId = admin.Uuid });
+        Assert.True(plan.IsEmpty);
+        Assert.Contains(plan.Warnings, w => w.WarningId == ImportWarningIds.ImportingUserKeepsAdmin);
+        var other = Plan(Replace(admin with { UserType = UserType.LEARNER }));
+        Assert.Contains(other.Changes, c => c.Kind == ImportTarget.Role && c.Action == ImportAction.Remove && c.RoleKind == RoleKinds.Admin);
+    }
+
+    [Fact]
     public void A_uuid_of_another_facility_is_an_error()
     {
         using (var write = KolibriDatabase.OpenWrite(db.Path))
