@@ -73,6 +73,22 @@ public sealed class ImportScenario : IBenchScenario
         report.Add(Name, "  of which after hashing (lock, re-plan, backup, writes)", (apply.Elapsed - hashed).TotalSeconds, "s");
         report.Add(Name, "  users created", result.Summary.UsersCreated.ToString(CultureInfo.InvariantCulture));
 
+        // Deleting: 2,000 learners not in the CSV (cascade over every table that references a user, recorded in morango).
+        var keep = users.Where((u, i) => u.IsAdmin || u.IsSuperuser || u.UserType != UserType.LEARNER || i % 10 != 0).ToList();
+        var deletions = Document(keep.Select((u, i) => Row(u, i + 1, u.FullName)).ToList());
+        var deleteCopy = Path.Combine(folder, "delete.sqlite3");
+        File.Copy(sandbox.Path, deleteCopy);
+        ImportPlan deletePlan;
+        using (var db = KolibriDatabase.OpenRead(deleteCopy))
+        {
+            deletePlan = new ImportPlanner(db).Plan(facility, deletions, new ImportOptions { Force = true });
+        }
+
+        var deleting = Stopwatch.StartNew();
+        var deleted = new ImportApplier().Apply(deletePlan, deletions, new ImportApplyOptions { DatabasePath = deleteCopy, Backup = false });
+        deleting.Stop();
+        report.Add(Name, $"apply deleting {deleted.Summary.UsersDeleted:N0} users (no backup)", deleting.Elapsed.TotalSeconds, "s");
+
         // Hashing alone, one core and all cores, measured around the apply so that the machine's load (other
         // processes) is the same for all of them; the ratio is what the issue asks for.
         var serialAfter = HashSerially(newUsers);
