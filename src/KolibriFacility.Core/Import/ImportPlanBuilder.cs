@@ -18,7 +18,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
     private readonly Dictionary<string, string?> classIds = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> newClasses = [];
     private readonly Dictionary<string, string> newClassSpelling = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> referencedClassIds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> referencedClassNames = new(StringComparer.OrdinalIgnoreCase);
     private int unchanged;
 
     public ImportPlan Build(string databasePath)
@@ -234,7 +234,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             {
                 if (classIds.TryGetValue(name, out var id))
                 {
-                    if (id is not null) referencedClassIds.Add(id);
+                    if (id is not null) Reference(name);
                 }
                 else
                 {
@@ -253,11 +253,14 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
                 if (!rejected.Cells.TryGetValue(column, out var cell)) continue;
                 foreach (var name in cell.Split(',').Select(n => n.Trim()).Where(n => n.Length > 0))
                 {
-                    if (classIds.TryGetValue(name, out var id) && id is not null) referencedClassIds.Add(id);
+                    if (classIds.TryGetValue(name, out var id) && id is not null) Reference(name);
                 }
             }
         }
     }
+
+    /// <summary>Every class of that name is referenced (a facility may hold two classes of one name).</summary>
+    private void Reference(string name) => referencedClassNames.Add(name);
 
     /// <summary>Resolved class (existing id or null for a class this import creates) and its name as the facility knows it.</summary>
     private (string? Id, string Name) ClassOf(string name)
@@ -372,16 +375,20 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
         if (changes.Count == before) unchanged++;
     }
 
+    /// <summary>
+    /// Adds and removes so that the user is in exactly the named classes. Names match case-insensitively; when the
+    /// facility has several classes of one name, being in any of them satisfies the name (none is cleared or swapped).
+    /// </summary>
     private void DiffClasses(ImportTarget kind, ImportRow row, User user, HashSet<string> current, IReadOnlyList<string> wantedNames)
     {
-        var wanted = wantedNames.Distinct(StringComparer.OrdinalIgnoreCase).Select(ClassOf).ToList();
-        var wantedIds = wanted.Where(w => w.Id is not null).Select(w => w.Id!).ToHashSet(StringComparer.Ordinal);
-        foreach (var w in wanted.Where(w => w.Id is null || !current.Contains(w.Id)))
+        var names = wantedNames.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var currentNames = current.Select(id => snapshot.ClassesById[id].Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in wantedNames.Distinct(StringComparer.OrdinalIgnoreCase).Where(n => !currentNames.Contains(n)))
         {
-            AddMembership(kind, ImportAction.Add, row.Row, user.Id, row.Username, w);
+            AddMembership(kind, ImportAction.Add, row.Row, user.Id, row.Username, ClassOf(name));
         }
 
-        foreach (var c in current.Where(id => !wantedIds.Contains(id)).Select(id => snapshot.ClassesById[id]).OrderBy(c => c.Order))
+        foreach (var c in current.Select(id => snapshot.ClassesById[id]).Where(c => !names.Contains(c.Name)).OrderBy(c => c.Order))
         {
             AddMembership(kind, ImportAction.Remove, row.Row, user.Id, row.Username, (c.Id, c.Name));
         }
@@ -424,7 +431,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             return withContent;
         }
 
-        var unreferenced = snapshot.Classes.Where(c => !referencedClassIds.Contains(c.Id)).ToList();
+        var unreferenced = snapshot.Classes.Where(c => !referencedClassNames.Contains(c.Name)).ToList();
         if (unreferenced.Count == 0)
         {
             return withContent;

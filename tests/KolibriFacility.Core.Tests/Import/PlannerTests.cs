@@ -292,6 +292,30 @@ public sealed class PlannerTests : IDisposable
     }
 
     [Fact]
+    public void Two_classes_of_one_name_are_both_referenced_and_either_satisfies_the_name()
+    {
+        var learner = current.First(r => r.UserType == UserType.LEARNER && !r.EnrolledIn!.Contains("Class A"));
+        using (var write = KolibriDatabase.OpenWrite(db.Path))
+        {
+            using var command = write.Command("""
+                INSERT INTO kolibriauth_collection (id, _morango_dirty_bit, _morango_source_id, _morango_partition, name, kind, dataset_id, parent_id)
+                VALUES ('dddddddddddddddddddddddddddddddd', 1, 's', 'p', 'class a', 'classroom', $dataset, $facility);
+                INSERT INTO kolibriauth_membership (id, _morango_dirty_bit, _morango_source_id, _morango_partition, collection_id, dataset_id, user_id)
+                VALUES ('mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm', 1, 's', 'p', 'dddddddddddddddddddddddddddddddd', $dataset, $user);
+                """);
+            command.Parameters.AddWithValue("$dataset", facility.DatasetId);
+            command.Parameters.AddWithValue("$facility", facility.Id);
+            command.Parameters.AddWithValue("$user", learner.Uuid!);
+            command.ExecuteNonQuery();
+        }
+
+        var rows = RowsOf(db, facility);
+        Assert.Contains("class a", rows.Single(r => r.Uuid == learner.Uuid).EnrolledIn!);
+        var plan = Plan(rows.Select(r => r.Uuid == learner.Uuid ? r with { EnrolledIn = [.. learner.EnrolledIn!, "Class A"] } : r));
+        Assert.True(plan.IsEmpty, string.Join(Environment.NewLine, plan.Changes));
+    }
+
+    [Fact]
     public void A_uuid_of_another_facility_is_an_error()
     {
         using (var write = KolibriDatabase.OpenWrite(db.Path))
