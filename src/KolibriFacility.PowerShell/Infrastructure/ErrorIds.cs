@@ -32,4 +32,10 @@ public static class ErrorIds
     public const string KolibriSyncFailed = "KolibriSyncFailed";
     public const string KolibriHomeMismatch = "KolibriHomeMismatch";
     public const string NothingToSync = "NothingToSync";
+    public const string FileNotFound = "FileNotFound";
+    public const string ImportHasErrors = "ImportHasErrors";
+    public const string DeletionThresholdExceeded = "DeletionThresholdExceeded";
+    public const string ImportRefused = "ImportRefused";
+    public const string ImportPlanStale = "ImportPlanStale";
+    public const string ImportPlanMismatch = "ImportPlanMismatch";
 }
