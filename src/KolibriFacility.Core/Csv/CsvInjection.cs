@@ -23,7 +23,8 @@ public static partial class CsvInjection
     /// <summary>Undoes <see cref="Sanitize"/> so that an exported value imports back unchanged.</summary>
     public static string Unsanitize(string value)
     {
-        if (value.Length < 2 || value[0] != '\'' || !TriggerCharacters.Contains(value[1]))
+        // A value that started with '|' comes back as '\|...: its pipe was escaped with the others.
+        if (value.Length < 2 || value[0] != '\'' || !(TriggerCharacters.Contains(value[1]) || value.AsSpan(1).StartsWith("\\|")))
         {
             return value;
         }

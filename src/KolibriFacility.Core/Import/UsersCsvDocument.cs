@@ -18,6 +18,15 @@ public sealed class UsersCsvDocument
     /// <summary>The column headers exactly as written in the file, in file order.</summary>
     public required IReadOnlyList<string> Headers { get; init; }
 
+    /// <summary>
+    /// The encoding the file was read in, by its PowerShell -Encoding name: utf8BOM, utf8NoBOM, unicode (UTF-16 LE) or
+    /// bigendianunicode (UTF-16 BE).
+    /// </summary>
+    public string Encoding { get; init; } = "utf8BOM";
+
+    /// <summary>The field separator found in the header line: ',' (Kolibri), ';' or tab.</summary>
+    public char Separator { get; init; } = ',';
+
     public required IReadOnlyList<ImportRow> Rows { get; init; }
 
     public required IReadOnlyList<RejectedRow> Rejected { get; init; }

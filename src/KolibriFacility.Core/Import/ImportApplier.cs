@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using KolibriFacility.Core.Model;
+using KolibriFacility.Core.Security;
+using KolibriFacility.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace KolibriFacility.Core.Import;
+
+/// <summary>
+/// Applies a plan atomically: passwords are hashed first, in parallel and before any lock is taken (so Kolibri is not
+/// blocked while PBKDF2 runs); then one BEGIN IMMEDIATE transaction re-plans and compares the fingerprint, takes an
+/// online backup, writes every change and commits. Any failure or cancellation rolls everything back.
+/// </summary>
+public sealed class ImportApplier
+{
+    public const string HashingStage = "Hashing passwords";
+    public const string WritingStage = "Writing";
+    private const int CancellationCheckInterval = 100;
+
+    public ImportResult Apply(ImportPlan plan, UsersCsvDocument document, ImportApplyOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+
+        if (plan.RefusalReason is { } reason)
+        {
+            throw new ImportRefusedException(reason);
+        }
+
+        if (!string.Equals(document.Sha256, plan.CsvSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ImportRefusedException(
+                $"The CSV is not the file the plan was made from (SHA-256 {document.Sha256} instead of {plan.CsvSha256}). Plan the import again with this file.");
+        }
+
+        var changes = SelectChanges(plan, options.ExcludedChanges);
+        var rows = document.Rows.ToDictionary(r => r.Row);
+        var hashes = HashPasswords(changes, rows, options, cancellation);
+        cancellation.ThrowIfCancellationRequested();
+
+        using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout);
+        using var transaction = BeginImmediate(database, options.BusyTimeout);
+        string? backupPath = null;
+        try
+        {
+            var facility = new Facility { Id = plan.FacilityId, Name = plan.FacilityName, DatasetId = plan.DatasetId, Database = database.Path };
+            var fresh = new ImportPlanner(database, transaction).Plan(facility, document, plan.Options);
+            if (plan.FindConflict(fresh) is { } conflict)
+            {
+                throw new ImportConflictException(conflict);
+            }
+
+            cancellation.ThrowIfCancellationRequested();
+            if (options.Backup)
+            {
+                var folder = options.BackupFolder ?? Path.Combine(database.Home, "backups");
+                backupPath = DatabaseBackup.Create(database.Path, folder, plan.FacilityName, DateTimeOffset.UtcNow);
+            }
+
+            var writer = new ImportWriter(database, transaction, plan, DateTimeOffset.UtcNow);
+            var progress = new ThrottledProgress(options.Progress, WritingStage, changes.Count);
+            for (var i = 0; i < changes.Count; i++)
+            {
+                if (i % CancellationCheckInterval == 0) cancellation.ThrowIfCancellationRequested();
+                var change = changes[i];
+                writer.Apply(change, change.Row is { } row ? rows.GetValueOrDefault(row) : null, hashes.GetValueOrDefault(change.Id));
+                progress.Report(i + 1);
+            }
+
+            cancellation.ThrowIfCancellationRequested();
+            transaction.Commit();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */)
+        {
+            RollBack(transaction, backupPath);
+            throw Busy(database.Path, options.BusyTimeout, ex);
+        }
+        catch
+        {
+            RollBack(transaction, backupPath);
+            throw;
+        }
+
+        var excludedUserDeletes = plan.Changes.Count(c => options.ExcludedChanges.Contains(c.Id) && c.Kind == ImportTarget.User && c.Action == ImportAction.Delete);
+        return new ImportResult
+        {
+            Summary = ImportSummary.Count(changes, plan.Summary.UsersUnchanged + excludedUserDeletes, plan.Errors.Count, plan.Warnings.Count),
+            BackupPath = backupPath,
+            Duration = clock.Elapsed,
+            Plan = plan,
+            ChangesApplied = changes.Count,
+            ChangesSkipped = plan.Changes.Count - changes.Count,
+        };
+    }
+
+    private static void RollBack(SqliteTransaction transaction, string? backupPath)
+    {
+        if (backupPath is not null)
+        {
+            // The database stays as it was: a backup of it would only mislead.
+            File.Delete(backupPath);
+        }
+
+        try
+        {
+            transaction.Rollback();
+        }
+        catch (SqliteException)
+        {
+            // SQLite already rolled the transaction back (a failed COMMIT or an I/O error does).
+        }
+        catch (InvalidOperationException)
+        {
+            // The transaction is already completed.
+        }
+    }
+
+    private static List<ImportChange> SelectChanges(ImportPlan plan, IReadOnlySet<int> excluded)
+    {
+        foreach (var id in excluded)
+        {
+            var change = plan.Changes.FirstOrDefault(c => c.Id == id)
+                ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The plan has no change {id} to leave out (it has changes 1 to {plan.Changes.Count})."), nameof(excluded));
+            if (!change.IsDestructive)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"Change {id} ({change.Description}) is not a deletion or removal; only those can be declined (other changes depend on each other)."), nameof(excluded));
+            }
+        }
+
+        return plan.Changes.Where(c => !excluded.Contains(c.Id)).ToList();
+    }
+
+    private static Dictionary<int, string> HashPasswords(List<ImportChange> changes, Dictionary<int, ImportRow> rows, ImportApplyOptions options, CancellationToken cancellation)
+    {
+        var jobs = changes
+            .Where(c => c.Kind == ImportTarget.User && c.Action is ImportAction.Create or ImportAction.Update && c.Fields.Any(f => f.Field == "PASSWORD"))
+            .Select(c => (c.Id, Password: (c.Row is { } r && rows.TryGetValue(r, out var row) ? row
+                : throw new InvalidDataException($"Change {c.Id} ({c.Description}) refers to CSV row {c.Row}, which the CSV does not have.")).Password))
+            .ToArray();
+        var hashes = new string[jobs.Length];
+        var progress = new ThrottledProgress(options.Progress, HashingStage, jobs.Length);
+        var done = 0;
+        Parallel.For(0, jobs.Length, new ParallelOptions
+        {
+            CancellationToken = cancellation,
+            MaxDegreeOfParallelism = Math.Max(1, options.HashParallelism ?? Environment.ProcessorCount),
+        }, (i, state) =>
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                state.Stop();
+                return;
+            }
+
+            hashes[i] = DjangoPassword.Hash(jobs[i].Password);
+            progress.Report(Interlocked.Increment(ref done));
+        });
+        cancellation.ThrowIfCancellationRequested();
+        return jobs.Select((j, i) => (j.Id, Hash: hashes[i])).ToDictionary(p => p.Id, p => p.Hash);
+    }
+
+    private static SqliteTransaction BeginImmediate(KolibriDatabase database, TimeSpan busyTimeout)
+    {
+        using (var pragma = database.Command("PRAGMA busy_timeout = " + ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)))
+        {
+            pragma.ExecuteNonQuery();
+        }
+
+        try
+        {
+            return database.Connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now, not at the first write
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */)
+        {
+            throw Busy(database.Path, busyTimeout, ex);
+        }
+    }
+
+    private static KolibriDatabaseException Busy(string path, TimeSpan busyTimeout, SqliteException ex) =>
+        new(DatabaseProblem.Busy, path,
+            string.Create(CultureInfo.InvariantCulture,
+                $"The database '{path}' is busy: another program (probably Kolibri) kept it locked for more than {busyTimeout.TotalSeconds:0.#} s. Nothing was changed. Try again when Kolibri is idle, stop Kolibri, or wait longer (-BusyTimeout)."),
+            ex);
+
+    /// <summary>Reports at most every 100 ms (and the last item), from any thread.</summary>
+    private sealed class ThrottledProgress(IProgress<ImportProgress>? target, string stage, int total)
+    {
+        private static readonly long Interval = Stopwatch.Frequency / 10;
+        private long last = -Interval;
+
+        public void Report(int done)
+        {
+            if (target is null) return;
+            var now = Stopwatch.GetTimestamp();
+            var previous = Interlocked.Read(ref last);
+            if (done != total && now - previous < Interval) return;
+            if (done != total && Interlocked.CompareExchange(ref last, now, previous) != previous) return;
+            target.Report(new ImportProgress(stage, done, total));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace KolibriFacility.Core.Import;
+
+/// <summary>Where and how a plan is applied.</summary>
+public sealed class ImportApplyOptions
+{
+    public required string DatabasePath { get; init; }
+
+    /// <summary>Take an online backup before the first write (default).</summary>
+    public bool Backup { get; init; } = true;
+
+    /// <summary>Where the backup goes; default KOLIBRI_HOME/backups (the database's folder + /backups).</summary>
+    public string? BackupFolder { get; init; }
+
+    /// <summary>How long to wait for Kolibri to release its write lock before failing with DatabaseProblem.Busy.</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Ids of destructive changes the admin declined: they are not applied.</summary>
+    public IReadOnlySet<int> ExcludedChanges { get; init; } = new HashSet<int>();
+
+    /// <summary>Progress of hashing and writing, throttled; called from worker threads.</summary>
+    public IProgress<ImportProgress>? Progress { get; init; }
+
+    /// <summary>Threads hashing passwords; default all cores.</summary>
+    public int? HashParallelism { get; init; }
+}
+
+/// <summary>How far an apply is: Stage is "Hashing passwords" or "Writing".</summary>
+public sealed record ImportProgress(string Stage, int Done, int Total);
+
+/// <summary>What an apply did.</summary>
+public sealed record ImportResult
+{
+    /// <summary>Counts of the changes applied (declined changes left out).</summary>
+    public required ImportSummary Summary { get; init; }
+
+    public string? BackupPath { get; init; }
+
+    public TimeSpan Duration { get; init; }
+
+    public required ImportPlan Plan { get; init; }
+
+    public int ChangesApplied { get; init; }
+
+    public int ChangesSkipped { get; init; }
+
+    public override string ToString() => Summary.ToString();
+}

@@ -1,0 +1,497 @@
+using System.Globalization;
+using KolibriFacility.Core.Model;
+using KolibriFacility.Core.Users;
+using User = KolibriFacility.Core.Import.FacilitySnapshot.User;
+
+namespace KolibriFacility.Core.Import;
+
+/// <summary>Turns one snapshot, one CSV document and the options into a plan (the planner's set operations).</summary>
+internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocument document, ImportOptions options)
+{
+    private readonly List<ImportError> errors = [.. document.Errors];
+    private readonly List<ImportWarning> warnings = [];
+    private readonly List<ImportChange> changes = [];
+    private readonly HashSet<string> protectedUsers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> claimedUsers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> claimedNames = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(ImportRow Row, User? Target)> validRows = [];
+    private readonly Dictionary<string, string?> classIds = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> newClasses = [];
+    private readonly Dictionary<string, string> newClassSpelling = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> referencedClassIds = new(StringComparer.Ordinal);
+    private int unchanged;
+
+    public ImportPlan Build(string databasePath)
+    {
+        ProtectUsersOfRejectedRows();
+        foreach (var row in document.Rows)
+        {
+            ResolveRow(row);
+        }
+
+        ResolveClasses();
+        foreach (var name in newClasses)
+        {
+            Add(ImportAction.Create, ImportTarget.Class, name, className: name, description: $"Create class '{name}'");
+        }
+
+        foreach (var (row, target) in validRows)
+        {
+            if (target is null) PlanNewUser(row);
+            else PlanExistingUser(row, target);
+        }
+
+        // A file that could not be read has no rows: planning deletions from it would preview deleting everyone.
+        var deleted = document.HasFileErrors ? [] : PlanUserDeletions();
+        var classesWithContent = document.HasFileErrors ? [] : PlanUnreferencedClasses(deleted);
+
+        return new ImportPlan
+        {
+            Summary = ImportSummary.Count(changes, unchanged, errors.Count, warnings.Count),
+            Changes = changes,
+            Errors = errors,
+            Warnings = warnings,
+            CsvPath = document.Path,
+            CsvSha256 = document.Sha256,
+            DatabasePath = databasePath,
+            FacilityId = snapshot.Facility.Id,
+            FacilityName = snapshot.Facility.Name,
+            DatasetId = snapshot.Facility.DatasetId,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Options = options,
+            Fingerprint = snapshot.Fingerprint,
+            NonAdminUserCount = snapshot.Users.Count(u => !u.IsAdmin && !u.IsSuperuser),
+            HasFileErrors = document.HasFileErrors,
+            ClassesWithLessonsOrQuizzes = classesWithContent,
+            TimeZone = snapshot.TimeZone,
+        };
+    }
+
+    private void ProtectUsersOfRejectedRows()
+    {
+        foreach (var rejected in document.Rejected)
+        {
+            var users = new List<User>();
+            if (rejected.Uuid is { } uuid && snapshot.UsersById.TryGetValue(uuid, out var byId)) users.Add(byId);
+            if (rejected.Username is { } name && snapshot.UsersByName.TryGetValue(name, out var byName)) users.AddRange(byName);
+            foreach (var user in users.Distinct())
+            {
+                Protect(user, rejected.Row);
+            }
+        }
+    }
+
+    private void Protect(User user, int row)
+    {
+        if (protectedUsers.Add(user.Id))
+        {
+            Warn(row, user.Username, ImportWarningIds.InvalidRowUserProtected,
+                $"Row {row.ToString(CultureInfo.InvariantCulture)} is invalid, so user '{user.Username}' is left unchanged and is not deleted.");
+        }
+    }
+
+    private void ResolveRow(ImportRow row)
+    {
+        User? target = null;
+        if (row.Uuid is { } uuid)
+        {
+            if (snapshot.UsersById.TryGetValue(uuid, out var byId))
+            {
+                target = byId;
+            }
+            else if (snapshot.OtherFacilityUserIds.Contains(uuid))
+            {
+                Fail(row, UsersCsvFormat.Uuid, uuid, ImportErrorIds.UserNotInFacility,
+                    $"The database ID '{uuid}' belongs to a user of another facility, not '{snapshot.Facility.Name}'; users cannot be moved between facilities. Leave the UUID cell empty to create a new user.");
+                return;
+            }
+            else
+            {
+                if (!TryFindByName(row, out target)) return;
+                Warn(row.Row, row.Username, target is null ? ImportWarningIds.UnknownUuidCreatesUser : ImportWarningIds.UnknownUuidMatchedByUsername,
+                    target is null
+                        ? $"No user has the database ID '{uuid}'; a new user '{row.Username}' is created (with a new ID)."
+                        : $"No user has the database ID '{uuid}'; the row updates the user named '{target.Username}'.");
+            }
+        }
+        else if (!TryFindByName(row, out target))
+        {
+            return;
+        }
+
+        if (target is not null)
+        {
+            if (protectedUsers.Contains(target.Id))
+            {
+                Warn(row.Row, row.Username, ImportWarningIds.InvalidRowUserProtected,
+                    $"User '{target.Username}' also has an invalid row, so this row is not applied.");
+                return;
+            }
+
+            if (claimedUsers.TryGetValue(target.Id, out var earlier))
+            {
+                Fail(row, row.Uuid is null ? UsersCsvFormat.Username : UsersCsvFormat.Uuid, row.Uuid ?? row.Username, ImportErrorIds.UuidDuplicated,
+                    $"Row {earlier.ToString(CultureInfo.InvariantCulture)} already updates user '{target.Username}'; a user can have only one row.");
+                return;
+            }
+
+            if (!string.Equals(row.Username, target.Username, StringComparison.OrdinalIgnoreCase)
+                && (snapshot.UsersByName.TryGetValue(row.Username, out var others) && others.Any(o => o.Id != target.Id)))
+            {
+                Fail(row, UsersCsvFormat.Username, row.Username, ImportErrorIds.UsernameTaken,
+                    $"User '{target.Username}' cannot be renamed to '{row.Username}': another user of the facility already has that username (usernames are unique ignoring case).");
+                return;
+            }
+        }
+
+        // A missing PASSWORD column means "*" too.
+        if (target is null && (row.KeepsPassword || !document.HasColumn(UsersCsvFormat.Password)))
+        {
+            Fail(row, UsersCsvFormat.Password, row.Password, ImportErrorIds.NewUserNeedsPassword,
+                $"'{row.Username}' is a new user and needs a password; '*' (keep the password) only works for existing users.");
+            return;
+        }
+
+        if (claimedNames.TryGetValue(row.Username, out var first))
+        {
+            Fail(row, UsersCsvFormat.Username, row.Username, ImportErrorIds.UsernameTaken,
+                $"Row {first.ToString(CultureInfo.InvariantCulture)} already uses the username '{row.Username}' (usernames are unique ignoring case).");
+            return;
+        }
+
+        claimedNames[row.Username] = row.Row;
+        if (target is not null) claimedUsers[target.Id] = row.Row;
+        validRows.Add((row, target));
+    }
+
+    private bool TryFindByName(ImportRow row, out User? target)
+    {
+        target = null;
+        if (!snapshot.UsersByName.TryGetValue(row.Username, out var candidates))
+        {
+            return true;
+        }
+
+        if (candidates.Count == 1)
+        {
+            target = candidates[0];
+            return true;
+        }
+
+        var exact = candidates.Where(c => c.Username == row.Username).ToList();
+        if (exact.Count == 1)
+        {
+            target = exact[0];
+            return true;
+        }
+
+        foreach (var candidate in candidates) Protect(candidate, row.Row);
+        Fail(row, UsersCsvFormat.Username, row.Username, ImportErrorIds.UsernameTaken,
+            $"{candidates.Count.ToString(CultureInfo.InvariantCulture)} users of the facility are named '{row.Username}' (ignoring case); put the user's database ID in the UUID cell to choose one.");
+        return false;
+    }
+
+    private void Fail(ImportRow row, string column, string? value, string errorId, string message)
+    {
+        if (row.Uuid is { } uuid && snapshot.UsersById.TryGetValue(uuid, out var byId)) Protect(byId, row.Row);
+        if (snapshot.UsersByName.TryGetValue(row.Username, out var byName) && byName.Count == 1) Protect(byName[0], row.Row);
+        errors.Add(new ImportError { Row = row.Row, Line = row.Line, Column = column, Value = value, Message = message, ErrorId = errorId, Username = row.Username });
+    }
+
+    private void Warn(int? row, string? username, string id, string message) =>
+        warnings.Add(new ImportWarning { Row = row, Username = username, WarningId = id, Message = message });
+
+    private UserType FinalType(ImportRow row, User? target)
+    {
+        if (target is null) return row.UserType;
+        if (!document.HasColumn(UsersCsvFormat.UserType)) return target.Type;
+        if (target.Id == options.ImportingUserId && target.Type == UserType.ADMIN && row.UserType != UserType.ADMIN) return UserType.ADMIN;
+        return row.UserType;
+    }
+
+    private void ResolveClasses()
+    {
+        foreach (var c in snapshot.Classes) classIds.TryAdd(c.Name, c.Id);
+        foreach (var (row, target) in validRows)
+        {
+            var names = (row.EnrolledIn ?? []).AsEnumerable();
+            if (FinalType(row, target) != UserType.LEARNER) names = names.Concat(row.AssignedTo ?? []);
+            foreach (var name in names)
+            {
+                if (classIds.TryGetValue(name, out var id))
+                {
+                    if (id is not null) referencedClassIds.Add(id);
+                }
+                else
+                {
+                    classIds[name] = null;
+                    newClasses.Add(name);
+                    newClassSpelling[name] = name; // the first spelling seen names the class, as in Kolibri
+                }
+            }
+        }
+
+        // A class named only in an invalid row is still "referenced": clearing it would undo what that row meant.
+        foreach (var rejected in document.Rejected)
+        {
+            foreach (var column in new[] { UsersCsvFormat.EnrolledIn, UsersCsvFormat.AssignedTo })
+            {
+                if (!rejected.Cells.TryGetValue(column, out var cell)) continue;
+                foreach (var name in cell.Split(',').Select(n => n.Trim()).Where(n => n.Length > 0))
+                {
+                    if (classIds.TryGetValue(name, out var id) && id is not null) referencedClassIds.Add(id);
+                }
+            }
+        }
+    }
+
+    /// <summary>Resolved class (existing id or null for a class this import creates) and its name as the facility knows it.</summary>
+    private (string? Id, string Name) ClassOf(string name)
+    {
+        var id = classIds[name];
+        return (id, id is null ? newClassSpelling[name] : snapshot.ClassesById[id].Name);
+    }
+
+    private void PlanNewUser(ImportRow row)
+    {
+        var fields = new List<FieldChange>
+        {
+            new(UsersCsvFormat.Username, null, row.Username),
+            new(UsersCsvFormat.FullName, null, row.FullName),
+            new(UsersCsvFormat.UserType, null, row.UserType.ToString()),
+        };
+        if (!string.IsNullOrEmpty(row.Identifier)) fields.Add(new(UsersCsvFormat.Identifier, null, row.Identifier));
+        if (!string.IsNullOrEmpty(row.BirthYear)) fields.Add(new(UsersCsvFormat.BirthYear, null, row.BirthYear));
+        if (!string.IsNullOrEmpty(row.Gender)) fields.Add(new(UsersCsvFormat.Gender, null, row.Gender));
+        fields.Add(new(UsersCsvFormat.Password, null, null));
+        Add(ImportAction.Create, ImportTarget.User, row.Username, row: row.Row, username: row.Username, fields: fields,
+            description: $"Create user '{row.Username}' ({row.FullName}, {row.UserType})");
+
+        if (RoleKinds.ForUserType(row.UserType) is { } kind)
+        {
+            AddRole(ImportAction.Add, row.Row, null, row.Username, kind);
+        }
+
+        foreach (var name in (row.EnrolledIn ?? []).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            AddMembership(ImportTarget.Enrolment, ImportAction.Add, row.Row, null, row.Username, ClassOf(name));
+        }
+
+        if (row.UserType == UserType.LEARNER) WarnIgnoredAssignments(row);
+        else
+        {
+            foreach (var name in (row.AssignedTo ?? []).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                AddMembership(ImportTarget.CoachAssignment, ImportAction.Add, row.Row, null, row.Username, ClassOf(name));
+            }
+        }
+    }
+
+    private void WarnIgnoredAssignments(ImportRow row)
+    {
+        if (row.AssignedTo is { Count: > 0 } assigned)
+        {
+            Warn(row.Row, row.Username, ImportWarningIds.AssignedToIgnoredForLearner,
+                $"'{row.Username}' is a LEARNER, so the coach assignment to {string.Join(", ", assigned.Select(a => "'" + a + "'"))} is ignored (as Kolibri does).");
+        }
+    }
+
+    private void PlanExistingUser(ImportRow row, User user)
+    {
+        var before = changes.Count;
+        var fields = new List<FieldChange>();
+        if (row.Username != user.Username) fields.Add(new(UsersCsvFormat.Username, user.Username, row.Username));
+        if (document.HasColumn(UsersCsvFormat.FullName) && row.FullName != user.FullName) fields.Add(new(UsersCsvFormat.FullName, user.FullName, row.FullName));
+        if (row.Identifier is { } identifier && !string.Equals(identifier, user.Identifier, StringComparison.OrdinalIgnoreCase))
+        {
+            fields.Add(new(UsersCsvFormat.Identifier, user.Identifier, identifier));
+        }
+
+        if (row.BirthYear is { } birthYear && !SameDemographic(birthYear, user.BirthYear)) fields.Add(new(UsersCsvFormat.BirthYear, user.BirthYear, birthYear));
+        if (row.Gender is { } gender && !SameDemographic(gender, user.Gender)) fields.Add(new(UsersCsvFormat.Gender, user.Gender, gender));
+
+        var type = FinalType(row, user);
+        if (document.HasColumn(UsersCsvFormat.UserType) && type != row.UserType)
+        {
+            Warn(row.Row, row.Username, ImportWarningIds.ImportingUserKeepsAdmin,
+                $"'{user.Username}' is the admin running the import, so the row's user type {row.UserType} is not applied (the user stays ADMIN).");
+        }
+
+        if (type != user.Type) fields.Add(new(UsersCsvFormat.UserType, user.Type.ToString(), type.ToString()));
+        if (document.HasColumn(UsersCsvFormat.Password) && !row.KeepsPassword) fields.Add(new(UsersCsvFormat.Password, null, null));
+
+        if (fields.Count > 0)
+        {
+            Add(ImportAction.Update, ImportTarget.User, row.Username, row: row.Row, userId: user.Id, username: row.Username, fields: fields,
+                description: $"Update user '{row.Username}': " + string.Join(", ", fields));
+        }
+
+        if (type != user.Type)
+        {
+            var newKind = RoleKinds.ForUserType(type);
+            foreach (var kind in user.FacilityRoles.Where(k => k != newKind).Order(StringComparer.Ordinal))
+            {
+                AddRole(ImportAction.Remove, row.Row, user.Id, row.Username, kind);
+            }
+
+            if (newKind is not null && !user.FacilityRoles.Contains(newKind))
+            {
+                AddRole(ImportAction.Add, row.Row, user.Id, row.Username, newKind);
+            }
+        }
+
+        if (row.EnrolledIn is { } enrolled)
+        {
+            DiffClasses(ImportTarget.Enrolment, row, user, user.Classes, enrolled);
+        }
+
+        if (type == UserType.LEARNER)
+        {
+            WarnIgnoredAssignments(row);
+            if (row.AssignedTo is not null || type != user.Type) DiffClasses(ImportTarget.CoachAssignment, row, user, user.Coaches, []);
+        }
+        else if (row.AssignedTo is { } assigned)
+        {
+            DiffClasses(ImportTarget.CoachAssignment, row, user, user.Coaches, assigned);
+        }
+
+        if (changes.Count == before) unchanged++;
+    }
+
+    private void DiffClasses(ImportTarget kind, ImportRow row, User user, HashSet<string> current, IReadOnlyList<string> wantedNames)
+    {
+        var wanted = wantedNames.Distinct(StringComparer.OrdinalIgnoreCase).Select(ClassOf).ToList();
+        var wantedIds = wanted.Where(w => w.Id is not null).Select(w => w.Id!).ToHashSet(StringComparer.Ordinal);
+        foreach (var w in wanted.Where(w => w.Id is null || !current.Contains(w.Id)))
+        {
+            AddMembership(kind, ImportAction.Add, row.Row, user.Id, row.Username, w);
+        }
+
+        foreach (var c in current.Where(id => !wantedIds.Contains(id)).Select(id => snapshot.ClassesById[id]).OrderBy(c => c.Order))
+        {
+            AddMembership(kind, ImportAction.Remove, row.Row, user.Id, row.Username, (c.Id, c.Name));
+        }
+    }
+
+    private static bool SameDemographic(string fromCsv, string stored) =>
+        string.Equals(fromCsv, stored, StringComparison.OrdinalIgnoreCase)
+        // Kolibri exports NOT_SPECIFIED and DEFERRED as empty cells: an empty cell leaves them as they are.
+        || (fromCsv.Length == 0 && stored is Demographics.NotSpecified or Demographics.Deferred);
+
+    private HashSet<string> PlanUserDeletions()
+    {
+        var deleted = new HashSet<string>(StringComparer.Ordinal);
+        if (options.NoDelete) return deleted;
+        foreach (var user in snapshot.Users)
+        {
+            if (claimedUsers.ContainsKey(user.Id) || protectedUsers.Contains(user.Id) || user.IsAdmin || user.IsSuperuser || user.Id == options.ImportingUserId)
+            {
+                continue;
+            }
+
+            deleted.Add(user.Id);
+            Add(ImportAction.Delete, ImportTarget.User, user.Username, userId: user.Id, username: user.Username, destructive: true,
+                description: $"Delete user '{user.Username}' ({user.FullName}, {user.Type})");
+            if (snapshot.ContentByCreator.TryGetValue(user.Id, out var count))
+            {
+                Warn(null, user.Username, ImportWarningIds.DeletedUserOwnsLessonsOrQuizzes,
+                    $"Deleting '{user.Username}' also deletes the {count.ToString(CultureInfo.InvariantCulture)} lesson(s) and quiz(zes) they created, as Kolibri does.");
+            }
+        }
+
+        return deleted;
+    }
+
+    private List<string> PlanUnreferencedClasses(HashSet<string> deletedUsers)
+    {
+        var withContent = new List<string>();
+        if (options.NoDelete || !(document.HasColumn(UsersCsvFormat.EnrolledIn) || document.HasColumn(UsersCsvFormat.AssignedTo)))
+        {
+            return withContent;
+        }
+
+        var unreferenced = snapshot.Classes.Where(c => !referencedClassIds.Contains(c.Id)).ToList();
+        if (unreferenced.Count == 0)
+        {
+            return withContent;
+        }
+
+        // One pass over the users for all unreferenced classes: learners, coaches, and who would be cleared out.
+        var learnersOf = unreferenced.ToDictionary(c => c.Id, _ => 0, StringComparer.Ordinal);
+        var coachesOf = unreferenced.ToDictionary(c => c.Id, _ => 0, StringComparer.Ordinal);
+        var affectedOf = unreferenced.ToDictionary(c => c.Id, _ => new List<string>(), StringComparer.Ordinal);
+        foreach (var u in snapshot.Users)
+        {
+            var touched = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var id in u.Classes.Where(learnersOf.ContainsKey)) { learnersOf[id]++; touched.Add(id); }
+            foreach (var id in u.Coaches.Where(coachesOf.ContainsKey)) { coachesOf[id]++; touched.Add(id); }
+            foreach (var id in u.Groups.Select(g => snapshot.GroupClass[g]).Where(affectedOf.ContainsKey)) touched.Add(id);
+            if (protectedUsers.Contains(u.Id) || deletedUsers.Contains(u.Id)) continue;
+            foreach (var id in touched) affectedOf[id].Add(u.Id);
+        }
+
+        foreach (var c in unreferenced)
+        {
+            var learners = learnersOf[c.Id];
+            var coaches = coachesOf[c.Id];
+            if (options.RemoveUnreferencedClasses)
+            {
+                if (c.Lessons + c.Quizzes > 0) withContent.Add(c.Name);
+                Add(ImportAction.Delete, ImportTarget.Class, c.Name, className: c.Name, classId: c.Id, destructive: true,
+                    description: string.Create(CultureInfo.InvariantCulture,
+                        $"Delete class '{c.Name}' ({learners} learner(s), {coaches} coach(es), {c.Lessons} lesson(s), {c.Quizzes} quiz(zes))"));
+                continue;
+            }
+
+            var affected = affectedOf[c.Id];
+            if (affected.Count > 0)
+            {
+                Add(ImportAction.Clear, ImportTarget.Class, c.Name, className: c.Name, classId: c.Id, destructive: true, affected: affected,
+                    description: string.Create(CultureInfo.InvariantCulture,
+                        $"Clear class '{c.Name}' (no row names it: remove its {affected.Count} learner(s) and coach(es); the class, its lessons and quizzes stay)"));
+            }
+        }
+
+        return withContent;
+    }
+
+    private void AddRole(ImportAction action, int row, string? userId, string username, string kind) =>
+        Add(action, ImportTarget.Role, username, row: row, userId: userId, username: username, roleKind: kind, destructive: action == ImportAction.Remove,
+            description: action == ImportAction.Add
+                ? $"Give '{username}' the facility role '{kind}'"
+                : $"Remove the facility role '{kind}' from '{username}'");
+
+    private void AddMembership(ImportTarget kind, ImportAction action, int row, string? userId, string username, (string? Id, string Name) c)
+    {
+        var description = (kind, action) switch
+        {
+            (ImportTarget.Enrolment, ImportAction.Add) => $"Enrol '{username}' in class '{c.Name}'",
+            (ImportTarget.Enrolment, _) => $"Remove '{username}' from class '{c.Name}'",
+            (_, ImportAction.Add) => $"Assign '{username}' as coach of class '{c.Name}'",
+            _ => $"Remove '{username}' as coach of class '{c.Name}'",
+        };
+        Add(action, kind, username, row: row, userId: userId, username: username, className: c.Name, classId: c.Id,
+            roleKind: kind == ImportTarget.CoachAssignment ? RoleKinds.Coach : null, destructive: action == ImportAction.Remove, description: description);
+    }
+
+    private void Add(ImportAction action, ImportTarget kind, string target, string description, int? row = null, string? userId = null, string? username = null,
+        string? className = null, string? classId = null, string? roleKind = null, IReadOnlyList<FieldChange>? fields = null, bool destructive = false,
+        IReadOnlyList<string>? affected = null) =>
+        changes.Add(new ImportChange
+        {
+            Id = changes.Count + 1,
+            Action = action,
+            Kind = kind,
+            Target = target,
+            Row = row,
+            UserId = userId,
+            Username = username,
+            ClassName = className,
+            ClassId = classId,
+            RoleKind = roleKind,
+            Fields = fields ?? [],
+            IsDestructive = destructive,
+            AffectedUserIds = affected ?? [],
+            Description = description,
+        });
+}

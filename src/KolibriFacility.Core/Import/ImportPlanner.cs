@@ -1,0 +1,36 @@
+using KolibriFacility.Core.Model;
+using KolibriFacility.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace KolibriFacility.Core.Import;
+
+/// <summary>
+/// Computes what importing a users CSV into a facility does, from a few queries and set operations in memory:
+/// no per-row queries, no password hashing, no writes. Get-FacilityImportPlan and Import-FacilityUsers share it,
+/// and the applier runs it again inside its write transaction to prove nothing changed meanwhile.
+/// </summary>
+public sealed class ImportPlanner
+{
+    private readonly KolibriDatabase database;
+    private readonly SqliteTransaction? transaction;
+
+    public ImportPlanner(KolibriDatabase database)
+        : this(database, null)
+    {
+    }
+
+    internal ImportPlanner(KolibriDatabase database, SqliteTransaction? transaction)
+    {
+        this.database = database;
+        this.transaction = transaction;
+    }
+
+    public ImportPlan Plan(Facility facility, UsersCsvDocument document, ImportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(facility);
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(options);
+        var snapshot = FacilitySnapshot.Load(database, transaction, facility);
+        return new ImportPlanBuilder(snapshot, document, options).Build(database.Path);
+    }
+}

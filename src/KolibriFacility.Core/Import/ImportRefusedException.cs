@@ -1,0 +1,7 @@
+namespace KolibriFacility.Core.Import;
+
+/// <summary>The plan may not be applied (errors without SkipInvalidRows, too many deletions, classes with lessons, a changed CSV); nothing was written.</summary>
+public sealed class ImportRefusedException(string reason) : Exception(reason)
+{
+    public string Reason { get; } = reason;
+}

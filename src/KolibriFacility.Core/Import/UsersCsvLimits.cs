@@ -1,0 +1,18 @@
+namespace KolibriFacility.Core.Import;
+
+/// <summary>
+/// The length limits of users CSV values, in characters (Unicode code points, as Python counts them). Where Kolibri's
+/// CSV check and its model disagree, the stricter model limit is used (INTEROP.md 1.6, 1.7).
+/// </summary>
+public static class UsersCsvLimits
+{
+    public const int UsernameMaxLength = 30;
+    public const int FullNameMaxLength = 120;
+    public const int PasswordMaxLength = 128;
+    public const int IdentifierMaxLength = 64;
+    public const int ClassNameMaxLength = 50;
+    public const int FirstBirthYear = 1900;
+
+    /// <summary>The name of the column the rejected-rows file adds; the reader ignores a column with this name.</summary>
+    public const string ErrorsColumn = "ERRORS";
+}

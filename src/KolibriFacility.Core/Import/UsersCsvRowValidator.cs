@@ -1,0 +1,383 @@
+using System.Globalization;
+using System.Text;
+using KolibriFacility.Core.Csv;
+using KolibriFacility.Core.Model;
+using KolibriFacility.Core.Users;
+
+namespace KolibriFacility.Core.Import;
+
+/// <summary>A data row either passed every CSV-stage rule (Row) or did not (Rejected).</summary>
+internal readonly record struct RowOutcome(ImportRow? Row, RejectedRow? Rejected);
+
+/// <summary>
+/// Checks the data rows of one users CSV in file order with the rules of INTEROP.md 1.6 (in Kolibri's order, one
+/// error per failing check, every error of a row collected), using Kolibri's model limits where they are stricter,
+/// and normalises the values of valid rows. Remembers usernames and UUIDs to report later duplicates.
+/// </summary>
+internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYear)
+{
+    private static readonly string[] UserTypes = Enum.GetNames<UserType>();
+    private static readonly string[] Genders = ["", "MALE", "FEMALE", Demographics.NotSpecified, Demographics.Deferred];
+
+    private readonly Dictionary<string, int> firstRowOfUsername = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> firstRowOfUuid = new(StringComparer.Ordinal);
+
+    /// <param name="reader">Positioned on the row; its raw record is taken only for a wrong field count.</param>
+    public RowOutcome Validate(int row, int line, IReadOnlyList<string> fields, CsvHelper.CsvReader reader)
+    {
+        var cells = Cells(fields);
+        var context = new RowContext(row, line, cells, Clean(Raw(cells, UsersCsvFormat.Username)));
+        if (fields.Count != header.Cells.Count)
+        {
+            var raw = Encoding.UTF8.GetString(reader.RawRecord);
+            // The rejected-rows file has only the header's columns: the message keeps what the extra fields held.
+            context.Fail(null, raw, ImportErrorIds.WrongFieldCount,
+                $"The row has {fields.Count} field(s) but the header has {header.Cells.Count} column(s). "
+                + "A value that holds the separator or a line break must be enclosed in double quotes."
+                + (fields.Count > header.Cells.Count ? " The row as written: " + raw : ""));
+            return Rejected(context);
+        }
+
+        CheckDuplicateUsername(context);
+        var uuid = CheckUuid(context);
+        var fullName = CheckFullName(context);
+        var birthYear = CheckBirthYear(context);
+        var username = CheckUsername(context);
+        var password = CheckPassword(context);
+        var userType = CheckUserType(context);
+        var gender = CheckGender(context);
+        var identifier = CheckIdentifier(context);
+        var enrolledIn = CheckClasses(context, UsersCsvFormat.EnrolledIn);
+        var assignedTo = CheckClasses(context, UsersCsvFormat.AssignedTo);
+
+        Remember(context, uuid);
+        if (context.Errors.Count > 0)
+        {
+            return Rejected(context);
+        }
+
+        return new RowOutcome(new ImportRow
+        {
+            Row = row,
+            Line = line,
+            Uuid = uuid,
+            Username = username,
+            Password = password,
+            FullName = fullName,
+            UserType = userType!.Value,
+            Identifier = identifier,
+            BirthYear = birthYear,
+            Gender = gender,
+            EnrolledIn = enrolledIn,
+            AssignedTo = assignedTo,
+        }, null);
+    }
+
+    private Dictionary<string, string> Cells(IReadOnlyList<string> fields)
+    {
+        var cells = new Dictionary<string, string>(header.Cells.Count, StringComparer.Ordinal);
+        foreach (var cell in header.Cells)
+        {
+            if (cell.Kind != HeaderCellKind.Errors && cell.Index < fields.Count)
+            {
+                cells.TryAdd(cell.CellKey, fields[cell.Index]);
+            }
+        }
+
+        return cells;
+    }
+
+    private static string? Raw(IReadOnlyDictionary<string, string> cells, string column) => cells.GetValueOrDefault(column);
+
+    /// <summary>Trimmed, with the apostrophe Kolibri's export puts before formula characters removed.</summary>
+    private static string Clean(string? raw) => CsvInjection.Unsanitize((raw ?? "").Trim());
+
+    private void CheckDuplicateUsername(RowContext context)
+    {
+        if (context.Username.Length > 0 && firstRowOfUsername.TryGetValue(context.Username, out var first))
+        {
+            context.Fail(UsersCsvFormat.Username, ImportErrorIds.UsernameDuplicated,
+                $"The username '{context.Username}' is already used by row {first} of this file; usernames must be unique (ignoring case).");
+        }
+    }
+
+    private string? CheckUuid(RowContext context)
+    {
+        var value = Clean(context.Raw(UsersCsvFormat.Uuid));
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        var uuid = NormaliseUuid(value);
+        if (uuid is null)
+        {
+            context.Fail(UsersCsvFormat.Uuid, ImportErrorIds.UuidInvalid,
+                $"The database ID '{value}' is not valid: it must be 32 hexadecimal digits, with or without dashes (or empty for a new user).");
+        }
+        else if (firstRowOfUuid.TryGetValue(uuid, out var first))
+        {
+            context.Fail(UsersCsvFormat.Uuid, ImportErrorIds.UuidDuplicated,
+                $"The database ID '{value}' is already used by row {first} of this file; each user may appear only once.");
+        }
+
+        return uuid;
+    }
+
+    /// <summary>32 lowercase hex digits, from 32 hex digits or the dashed 8-4-4-4-12 form; null when neither.</summary>
+    public static string? NormaliseUuid(string value) =>
+        Guid.TryParseExact(value, "N", out var guid) || Guid.TryParseExact(value, "D", out guid) ? guid.ToString("N", CultureInfo.InvariantCulture) : null;
+
+    private static string CheckFullName(RowContext context)
+    {
+        var value = Clean(context.Raw(UsersCsvFormat.FullName));
+        if (value.Length == 0)
+        {
+            context.Fail(UsersCsvFormat.FullName, ImportErrorIds.FullNameRequired, "The full name is required.");
+        }
+        else if (Length(value) > UsersCsvLimits.FullNameMaxLength)
+        {
+            context.Fail(UsersCsvFormat.FullName, ImportErrorIds.FullNameTooLong,
+                $"The full name has {Length(value)} characters; Kolibri allows at most {UsersCsvLimits.FullNameMaxLength}.");
+        }
+
+        return value;
+    }
+
+    private string? CheckBirthYear(RowContext context)
+    {
+        if (!context.Has(UsersCsvFormat.BirthYear))
+        {
+            return null;
+        }
+
+        var value = Clean(context.Raw(UsersCsvFormat.BirthYear)).ToUpperInvariant();
+        if (value.Length == 0 || value == Demographics.Deferred)
+        {
+            return "";
+        }
+
+        if (value.Length > 4 || !value.All(char.IsAsciiDigit) || int.Parse(value, CultureInfo.InvariantCulture) is var year && (year < UsersCsvLimits.FirstBirthYear || year > currentYear))
+        {
+            context.Fail(UsersCsvFormat.BirthYear, ImportErrorIds.BirthYearInvalid,
+                $"The birth year '{value}' is not valid: it must be a year from {UsersCsvLimits.FirstBirthYear} to {currentYear}, DEFERRED, or empty.");
+        }
+
+        return value;
+    }
+
+    private static string CheckUsername(RowContext context)
+    {
+        var value = context.Username;
+        if (Length(value) > UsersCsvLimits.UsernameMaxLength)
+        {
+            context.Fail(UsersCsvFormat.Username, ImportErrorIds.UsernameTooLong,
+                $"The username '{value}' has {Length(value)} characters; Kolibri allows at most {UsersCsvLimits.UsernameMaxLength}.");
+        }
+
+        var invalid = InvalidUsernameCharacters(value);
+        if (invalid.Length > 0)
+        {
+            context.Fail(UsersCsvFormat.Username, ImportErrorIds.UsernameInvalidCharacters,
+                $"The username '{value}' contains {invalid}; a username may contain only letters, digits and underscores.");
+        }
+
+        if (value.Length == 0)
+        {
+            context.Fail(UsersCsvFormat.Username, ImportErrorIds.UsernameRequired, "The username is required.");
+        }
+
+        return value;
+    }
+
+    /// <summary>The characters Kolibri's username rule refuses, quoted and listed once each; "" when there are none.</summary>
+    public static string InvalidUsernameCharacters(string username)
+    {
+        var invalid = new List<string>();
+        foreach (var rune in username.EnumerateRunes())
+        {
+            if (!IsUsernameRune(rune) && !invalid.Contains(rune.ToString()))
+            {
+                invalid.Add(rune.ToString());
+            }
+        }
+
+        return string.Join(", ", invalid.Select(c => char.IsWhiteSpace(c, 0) ? $"a space (U+{(int)c[0]:X4})" : $"'{c}'"));
+    }
+
+    // Letters of any script (with their combining marks), decimal digits and '_': Kolibri's "letters and digits only".
+    private static bool IsUsernameRune(Rune rune) =>
+        rune.Value == '_' || Rune.GetUnicodeCategory(rune) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter
+            or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+            or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.DecimalDigitNumber;
+
+    private static string CheckPassword(RowContext context)
+    {
+        // Not un-prefixed: Kolibri exports passwords as '*' only, so an apostrophe here was typed on purpose.
+        var value = (context.Raw(UsersCsvFormat.Password) ?? "").Trim();
+        if (Length(value) > UsersCsvLimits.PasswordMaxLength)
+        {
+            context.Fail(UsersCsvFormat.Password, ImportErrorIds.PasswordTooLong,
+                $"The password has {Length(value)} characters; Kolibri allows at most {UsersCsvLimits.PasswordMaxLength}.");
+        }
+
+        if (value.Length == 0)
+        {
+            context.Fail(UsersCsvFormat.Password, ImportErrorIds.PasswordRequired,
+                "The password is required. To keep the password of an existing user, write an asterisk (*).");
+        }
+
+        return value;
+    }
+
+    private static UserType? CheckUserType(RowContext context)
+    {
+        var value = Clean(context.Raw(UsersCsvFormat.UserType)).ToUpperInvariant();
+        if (UserTypes.Contains(value, StringComparer.Ordinal))
+        {
+            return Enum.Parse<UserType>(value);
+        }
+
+        context.Fail(UsersCsvFormat.UserType, ImportErrorIds.UserTypeInvalid,
+            (value.Length == 0 ? "The user type is required" : $"The user type '{value}' is not valid")
+            + $": it must be one of {string.Join(", ", UserTypes)} (in any case).");
+        return null;
+    }
+
+    private static string? CheckGender(RowContext context)
+    {
+        if (!context.Has(UsersCsvFormat.Gender))
+        {
+            return null;
+        }
+
+        var value = Clean(context.Raw(UsersCsvFormat.Gender)).ToUpperInvariant();
+        if (!Genders.Contains(value, StringComparer.Ordinal))
+        {
+            context.Fail(UsersCsvFormat.Gender, ImportErrorIds.GenderInvalid,
+                $"The gender '{value}' is not valid: it must be MALE, FEMALE, NOT_SPECIFIED, DEFERRED or empty (in any case).");
+        }
+
+        return value == Demographics.Deferred ? "" : value;
+    }
+
+    private static string? CheckIdentifier(RowContext context)
+    {
+        if (!context.Has(UsersCsvFormat.Identifier))
+        {
+            return null;
+        }
+
+        // Upper-cased as Kolibri's importer stores it.
+        var value = Clean(context.Raw(UsersCsvFormat.Identifier)).ToUpperInvariant();
+        if (Length(value) > UsersCsvLimits.IdentifierMaxLength)
+        {
+            context.Fail(UsersCsvFormat.Identifier, ImportErrorIds.IdentifierTooLong,
+                $"The identifier '{value}' has {Length(value)} characters; Kolibri allows at most {UsersCsvLimits.IdentifierMaxLength}.");
+        }
+
+        return value;
+    }
+
+    private static IReadOnlyList<string>? CheckClasses(RowContext context, string column)
+    {
+        if (!context.Has(column))
+        {
+            return null;
+        }
+
+        var classes = SplitClasses(Clean(context.Raw(column)));
+        var tooLong = classes.Where(c => Length(c) > UsersCsvLimits.ClassNameMaxLength).ToList();
+        if (tooLong.Count > 0)
+        {
+            context.Fail(column, ImportErrorIds.ClassNameTooLong,
+                $"The class name(s) {string.Join(", ", tooLong.Select(c => $"'{c}' ({Length(c)} characters)"))} are too long; "
+                + $"Kolibri allows at most {UsersCsvLimits.ClassNameMaxLength} characters. Class names are separated by commas.");
+        }
+
+        return classes;
+    }
+
+    /// <summary>Kolibri's class list: split on ',', pieces trimmed, empty pieces dropped; repeats (ignoring case) keep the first spelling.</summary>
+    public static IReadOnlyList<string> SplitClasses(string cell)
+    {
+        var classes = new List<string>();
+        foreach (var piece in cell.Split(','))
+        {
+            var name = piece.Trim();
+            // Lists are short: a linear look-up beats a set here.
+            if (name.Length > 0 && !classes.Exists(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                classes.Add(name);
+            }
+        }
+
+        return classes;
+    }
+
+    private void Remember(RowContext context, string? uuid)
+    {
+        if (context.Username.Length > 0)
+        {
+            firstRowOfUsername.TryAdd(context.Username, context.Row);
+        }
+
+        if (uuid is not null)
+        {
+            firstRowOfUuid.TryAdd(uuid, context.Row);
+        }
+    }
+
+    private static RowOutcome Rejected(RowContext context)
+    {
+        var uuidCell = Clean(context.Raw(UsersCsvFormat.Uuid));
+        return new RowOutcome(null, new RejectedRow
+        {
+            Row = context.Row,
+            Line = context.Line,
+            Cells = context.Cells,
+            Uuid = uuidCell.Length == 0 ? null : NormaliseUuid(uuidCell),
+            Username = context.Username.Length == 0 ? null : context.Username,
+            Errors = context.Errors,
+        });
+    }
+
+    /// <summary>Python's len(): code points, not UTF-16 units.</summary>
+    private static int Length(string value)
+    {
+        var count = 0;
+        foreach (var _ in value.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private sealed class RowContext(int row, int line, Dictionary<string, string> cells, string username)
+    {
+        public int Row { get; } = row;
+        public int Line { get; } = line;
+        public Dictionary<string, string> Cells { get; } = cells;
+        public string Username { get; } = username;
+        public List<ImportError> Errors { get; } = [];
+
+        public bool Has(string column) => Cells.ContainsKey(column);
+
+        public string? Raw(string column) => Cells.GetValueOrDefault(column);
+
+        public void Fail(string column, string errorId, string message) => Fail(column, Raw(column), errorId, message);
+
+        public void Fail(string? column, string? value, string errorId, string message) =>
+            Errors.Add(new ImportError
+            {
+                Row = Row,
+                Line = Line,
+                Column = column,
+                Value = value,
+                ErrorId = errorId,
+                Message = message,
+                Username = Username.Length == 0 ? null : Username,
+            });
+    }
+}
