@@ -151,7 +151,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
     {
         foreach (var change in plan.Changes)
         {
-            ShouldProcess(ChangeText.Describe(change), null, null);
+            ShouldProcess(change.Description, null, null);
         }
 
         ShouldProcess($"Import '{plan.CsvPath}' into facility '{plan.FacilityName}' ({plan.Changes.Count} changes):{Environment.NewLine}{plan.Summary}", null, null);
@@ -231,7 +231,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         var declined = new HashSet<int>();
         foreach (var change in plan.Changes.Where(c => c.IsDestructive))
         {
-            var text = ChangeText.Describe(change);
+            var text = change.Description;
             if (!ShouldProcess(text, text + "?", Caption))
             {
                 declined.Add(change.Id);

@@ -76,7 +76,7 @@ public abstract class ImportCmdlet : FacilityCmdlet
         {
             Terminate(ex, ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, given);
         }
-        catch (Exception ex) when (ex is ArgumentException or DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
+        catch (Exception ex) when (ex is ArgumentException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
         {
             Terminate(ex, ErrorIds.InvalidPath, ErrorCategory.InvalidArgument, given);
         }

@@ -37,7 +37,7 @@ public sealed class ImportPlanTransformationAttribute : ArgumentTransformationAt
         {
             resolved = engine.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
         }
-        catch (Exception ex) when (ex is ItemNotFoundException or DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
+        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
         {
             throw new ArgumentTransformationMetadataException($"The plan path '{path}' cannot be resolved: {ex.Message}", ex);
         }
