@@ -3,9 +3,9 @@
 .SYNOPSIS
     Builds KolibriFacility, imports it and takes a short tour on a sandbox (or your real) Kolibri database.
 .DESCRIPTION
-    Without -Database, creates ./demo/db.sqlite3 with New-FacilityDatabase (200 sample users) and works there.
+    Without -Database, creates ./demo/db.sqlite3 with New-FacilityDatabase (200 sample users, 20,000 usage logs) and works there.
     With -Database, works read-only on that database (for example ~/.kolibri/db.sqlite3): it lists facilities,
-    users and classes and exports the users CSV next to this script's output folder. Nothing is changed.
+    users and classes and exports the users CSV and the usage logs into the output folder. Nothing is changed.
 .EXAMPLE
     pwsh -NoProfile -File ./examples/Try-KolibriFacility.ps1
 .EXAMPLE
@@ -25,7 +25,7 @@ Import-Module (Join-Path $root 'out/KolibriFacility/KolibriFacility.psd1') -Forc
 New-Item -ItemType Directory -Force -Path $OutputFolder | Out-Null
 if (-not $Database) {
     $Database = Join-Path $OutputFolder 'db.sqlite3'
-    New-FacilityDatabase -Path $Database -FacilityName 'Demo School' -SampleUsers 200 -Seed 42 -Force | Format-Table
+    New-FacilityDatabase -Path $Database -FacilityName 'Demo School' -SampleUsers 200 -SampleLogs 20000 -Seed 42 -Force | Format-Table
 }
 
 Write-Host "`n== Facilities" -ForegroundColor Cyan
@@ -39,3 +39,10 @@ Get-FacilityClass -Database $Database | Format-Table
 
 Write-Host "== Users CSV, exactly as Kolibri's Facility > Data > Export users writes it" -ForegroundColor Cyan
 Export-FacilityUsers -Database $Database -Path (Join-Path $OutputFolder 'users.csv') -PassThru | Format-Table Name, Length, LastWriteTime
+
+Write-Host "== Usage logs, exactly as Kolibri's Facility > Data > Generate log writes them" -ForegroundColor Cyan
+New-FacilityLog -Database $Database -Type Session -Path (Join-Path $OutputFolder 'logs/') | Format-Table Name, Length, LastWriteTime
+New-FacilityLog -Database $Database -Type Summary -Path (Join-Path $OutputFolder 'logs/') | Format-Table Name, Length, LastWriteTime
+
+Write-Host "== What kinds of resources the learners used" -ForegroundColor Cyan
+Get-FacilityLog -Database $Database -Type Summary | Group-Object ContentKind -NoElement | Sort-Object Count -Descending | Format-Table

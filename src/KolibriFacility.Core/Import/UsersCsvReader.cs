@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using CsvHelper;
 
 namespace KolibriFacility.Core.Import;
@@ -106,7 +105,7 @@ public static class UsersCsvReader
                     fields[i] = csv.GetString(i);
                 }
 
-                var outcome = validator.Validate(checked((int)csv.RowNumber), checked((int)csv.LineNumber), fields, csv);
+                var outcome = validator.Validate(checked((int)csv.RowNumber), checked((int)csv.LineNumber), fields, csv.RawRecord);
                 result.Add(outcome);
             }
         }

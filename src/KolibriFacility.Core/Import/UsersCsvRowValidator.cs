@@ -22,14 +22,14 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
     private readonly Dictionary<string, int> firstRowOfUsername = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> firstRowOfUuid = new(StringComparer.Ordinal);
 
-    /// <param name="reader">Positioned on the row; its raw record is taken only for a wrong field count.</param>
-    public RowOutcome Validate(int row, int line, IReadOnlyList<string> fields, CsvHelper.CsvReader reader)
+    /// <param name="rawRecord">The row as written (UTF-8), decoded only for a wrong field count.</param>
+    public RowOutcome Validate(int row, int line, IReadOnlyList<string> fields, ReadOnlySpan<byte> rawRecord)
     {
         var cells = Cells(fields);
         var context = new RowContext(row, line, cells, Clean(Raw(cells, UsersCsvFormat.Username)));
         if (fields.Count != header.Cells.Count)
         {
-            var raw = Encoding.UTF8.GetString(reader.RawRecord);
+            var raw = Encoding.UTF8.GetString(rawRecord);
             // The rejected-rows file has only the header's columns: the message keeps what the extra fields held.
             context.Fail(null, raw, ImportErrorIds.WrongFieldCount,
                 $"The row has {fields.Count} field(s) but the header has {header.Cells.Count} column(s). "
@@ -217,7 +217,8 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
         var value = (context.Raw(UsersCsvFormat.Password) ?? "").Trim();
         if (Length(value) > UsersCsvLimits.PasswordMaxLength)
         {
-            context.Fail(UsersCsvFormat.Password, ImportErrorIds.PasswordTooLong,
+            // Error objects end up on screens and in logs: never the password itself.
+            context.Fail(UsersCsvFormat.Password, $"({Length(value)} characters, not shown)", ImportErrorIds.PasswordTooLong,
                 $"The password has {Length(value)} characters; Kolibri allows at most {UsersCsvLimits.PasswordMaxLength}.");
         }
 

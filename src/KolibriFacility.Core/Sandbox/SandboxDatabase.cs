@@ -18,6 +18,11 @@ public static class SandboxDatabase
 {
     public static SandboxResult Create(string path, SandboxOptions options, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
+        if (options.SampleLogs > 0 && options.SampleUsers == 0)
+        {
+            throw new ArgumentException($"{options.SampleLogs} sample logs need sample users to belong to: give SampleUsers as well (for example 200).", nameof(options));
+        }
+
         var full = Path.GetFullPath(path);
         if (File.Exists(full))
         {
@@ -69,6 +74,7 @@ public static class SandboxDatabase
         writer.InsertDevicePermissions(admin, superuser: true);
 
         var classes = 0;
+        var learners = new List<string>();
         if (options.SampleUsers > 0)
         {
             var generator = new SampleUserGenerator(random);
@@ -93,6 +99,11 @@ public static class SandboxDatabase
                     writer.InsertRole(dataset.Id, userId, facility.Id, kind);
                 }
 
+                if (sample.Type == UserType.LEARNER)
+                {
+                    learners.Add(userId);
+                }
+
                 foreach (var index in sample.EnrolledIn)
                 {
                     writer.InsertMembership(dataset.Id, userId, classIds[index]);
@@ -112,8 +123,54 @@ public static class SandboxDatabase
             progress?.Report(done);
         }
 
+        var summaries = options.SampleLogs > 0 ? InsertSampleLogs(writer, dataset.Id, learners, options.SampleLogs, random, options.SampleUsers, progress, cancellation) : 0;
         transaction.Commit();
-        return new SandboxResult(database.Path, facility.Id, options.FacilityName, dataset.Id, options.SampleUsers + 1, classes);
+        return new SandboxResult(database.Path, facility.Id, options.FacilityName, dataset.Id, options.SampleUsers + 1, classes)
+        {
+            SessionLogs = options.SampleLogs,
+            SummaryLogs = summaries,
+        };
+    }
+
+    /// <summary>Two sample channels, the session logs, then one summary log per learner and resource; returns the summary count.</summary>
+    private static int InsertSampleLogs(SandboxWriter writer, string datasetId, List<string> learners, int count, Random random,
+        int progressOffset, IProgress<int>? progress, CancellationToken cancellation)
+    {
+        var channels = SampleContent.Create(() => SourceId(random));
+        for (var i = 0; i < channels.Count; i++)
+        {
+            writer.InsertChannel(channels[i], i + 1);
+        }
+
+        var resources = channels.SelectMany(c => c.Resources).ToList();
+        var summaries = new Dictionary<(int User, int Resource), SampleSummary>();
+        var generator = new SampleLogGenerator(random, DateTimeOffset.UtcNow);
+        var done = 0;
+        foreach (var session in generator.Sessions(count, learners.Count, resources.Select(r => r.Kind).ToList()))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var userId = learners[session.User];
+            writer.InsertSessionLog(MorangoId.ForContentSessionLog(datasetId, userId, SourceId(random)), datasetId, userId, resources[session.Resource], session);
+            var key = (session.User, session.Resource);
+            if (!summaries.TryGetValue(key, out var summary))
+            {
+                summaries[key] = summary = new SampleSummary(session.User, session.Resource, session.Start);
+            }
+
+            summary.Add(session);
+            if (++done % 10000 == 0)
+            {
+                progress?.Report(progressOffset + done); // counts continue after the users'
+            }
+        }
+
+        foreach (var summary in summaries.Values)
+        {
+            writer.InsertSummaryLog(datasetId, learners[summary.User], resources[summary.Resource], summary);
+        }
+
+        progress?.Report(progressOffset + done);
+        return summaries.Count;
     }
 
     private static string SourceId(Random random)

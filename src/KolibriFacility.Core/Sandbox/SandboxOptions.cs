@@ -8,6 +8,12 @@ public sealed record SandboxOptions
     /// <summary>Number of sample users besides the device superuser (learners, class and facility coaches, a few admins).</summary>
     public int SampleUsers { get; init; }
 
+    /// <summary>
+    /// Number of sample content session logs (visits by sample learners to resources of two sample channels), with the
+    /// matching summary logs. Needs sample users.
+    /// </summary>
+    public int SampleLogs { get; init; }
+
     /// <summary>Makes the sample data (names, classes, memberships, ids) repeatable; the facility's RSA key is always new.</summary>
     public int? Seed { get; init; }
 
@@ -29,4 +35,8 @@ public static class SandboxDefaults
 }
 
 /// <summary>What was created.</summary>
-public sealed record SandboxResult(string Path, string FacilityId, string FacilityName, string DatasetId, int Users, int Classes);
+public sealed record SandboxResult(string Path, string FacilityId, string FacilityName, string DatasetId, int Users, int Classes)
+{
+    public int SessionLogs { get; init; }
+    public int SummaryLogs { get; init; }
+}

@@ -13,6 +13,8 @@ internal sealed class SandboxWriter(KolibriDatabase database, SqliteTransaction 
     private SqliteCommand? userCommand;
     private SqliteCommand? roleCommand;
     private SqliteCommand? membershipCommand;
+    private SqliteCommand? sessionLogCommand;
+    private SqliteCommand? summaryLogCommand;
 
     public void InsertScopeDefinitions()
     {
@@ -95,11 +97,65 @@ internal sealed class SandboxWriter(KolibriDatabase database, SqliteTransaction 
         "INSERT INTO device_devicepermissions (user_id, is_superuser, can_manage_content) VALUES ($user, $super, $super)",
         ("$user", userId), ("$super", superuser));
 
+    /// <summary>A channel as Kolibri imports it: its metadata row and every content node, available on the device.</summary>
+    public void InsertChannel(SampleChannel channel, int treeId)
+    {
+        Run("""
+            INSERT INTO content_channelmetadata (id, name, description, author, version, thumbnail, last_updated, min_schema_version, root_id,
+                published_size, total_resource_count, "order", tagline, partial, public)
+            VALUES ($id, $name, $description, 'KolibriFacility sandbox', 1, '', NULL, '1', $id, 0, $resources, $order, NULL, 0, 0)
+            """, ("$id", channel.Id), ("$name", channel.Name), ("$description", channel.Description),
+            ("$resources", channel.Resources.Count()), ("$order", treeId));
+        using var node = Prepare("""
+            INSERT INTO content_contentnode (id, title, content_id, channel_id, description, sort_order, license_owner, author, kind, available,
+                lft, tree_id, level, lang_id, license_description, license_name, coach_content, num_coach_contents, on_device_resources, options,
+                accessibility_labels, categories, duration, grade_levels, learner_needs, learning_activities, resource_types,
+                accessibility_labels_bitmask_0, categories_bitmask_0, grade_levels_bitmask_0, learner_needs_bitmask_0, learning_activities_bitmask_0,
+                ancestors, admin_imported, rght, parent_id)
+            VALUES ($id, $title, $content, $channel, '', $sort, '', '', $kind, 1, $lft, $tree, $level, NULL, NULL, NULL, 0, 0, $onDevice, '{}',
+                NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, $ancestors, 1, $rght, $parent)
+            """, "$id", "$title", "$content", "$channel", "$sort", "$kind", "$lft", "$tree", "$level", "$onDevice", "$ancestors", "$rght", "$parent");
+        foreach (var n in channel.Nodes)
+        {
+            Bind(node, n.Id, n.Title, n.ContentId, n.ChannelId, n.Lft, n.Kind, n.Lft, treeId, n.Level, n.Kind == SampleContent.Topic ? 0 : 1,
+                n.Ancestors, n.Rght, n.ParentId);
+            node.ExecuteNonQuery();
+        }
+    }
+
+    public void InsertSessionLog(MorangoIdentity identity, string datasetId, string userId, SampleNode resource, SampleSession session)
+    {
+        sessionLogCommand ??= Prepare("""
+            INSERT INTO logger_contentsessionlog (id, _morango_dirty_bit, _morango_source_id, _morango_partition, content_id, start_timestamp,
+                end_timestamp, time_spent, progress, kind, extra_fields, dataset_id, user_id, visitor_id, channel_id)
+            VALUES ($id, 1, $source, $partition, $content, $start, $end, $time, $progress, $kind, '{}', $dataset, $user, NULL, $channel)
+            """, "$id", "$source", "$partition", "$content", "$start", "$end", "$time", "$progress", "$kind", "$dataset", "$user", "$channel");
+        Bind(sessionLogCommand, identity.Id, identity.SourceId, identity.Partition, resource.ContentId, KolibriTimestamp.Format(session.Start, timeZone),
+            KolibriTimestamp.Format(session.End, timeZone), session.TimeSpent, session.Progress, resource.Kind, datasetId, userId, resource.ChannelId);
+        sessionLogCommand.ExecuteNonQuery();
+    }
+
+    public void InsertSummaryLog(string datasetId, string userId, SampleNode resource, SampleSummary summary)
+    {
+        var identity = MorangoId.ForContentSummaryLog(datasetId, userId, resource.ContentId);
+        summaryLogCommand ??= Prepare("""
+            INSERT INTO logger_contentsummarylog (id, _morango_dirty_bit, _morango_source_id, _morango_partition, content_id, start_timestamp,
+                end_timestamp, completion_timestamp, time_spent, progress, kind, extra_fields, dataset_id, user_id, channel_id)
+            VALUES ($id, 1, $source, $partition, $content, $start, $end, $completed, $time, $progress, $kind, '{}', $dataset, $user, $channel)
+            """, "$id", "$source", "$partition", "$content", "$start", "$end", "$completed", "$time", "$progress", "$kind", "$dataset", "$user", "$channel");
+        Bind(summaryLogCommand, identity.Id, identity.SourceId, identity.Partition, resource.ContentId, KolibriTimestamp.Format(summary.Start, timeZone),
+            KolibriTimestamp.Format(summary.End, timeZone), summary.Completed is { } done ? KolibriTimestamp.Format(done, timeZone) : null,
+            summary.TimeSpent, summary.Progress, resource.Kind, datasetId, userId, resource.ChannelId);
+        summaryLogCommand.ExecuteNonQuery();
+    }
+
     public void Dispose()
     {
         userCommand?.Dispose();
         roleCommand?.Dispose();
         membershipCommand?.Dispose();
+        sessionLogCommand?.Dispose();
+        summaryLogCommand?.Dispose();
     }
 
     private SqliteCommand Prepare(string sql, params string[] parameters)
@@ -118,7 +174,14 @@ internal sealed class SandboxWriter(KolibriDatabase database, SqliteTransaction 
     {
         for (var i = 0; i < values.Length; i++)
         {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            var parameter = command.Parameters[i];
+            parameter.SqliteType = values[i] switch
+            {
+                double => SqliteType.Real,
+                int or long or bool => SqliteType.Integer,
+                _ => SqliteType.Text,
+            };
+            parameter.Value = values[i] ?? DBNull.Value;
         }
     }
 

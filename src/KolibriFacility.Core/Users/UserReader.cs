@@ -8,11 +8,21 @@ namespace KolibriFacility.Core.Users;
 
 /// <summary>
 /// Streams a facility's users with their type, classes and superuser flag, in Kolibri's database order
-/// (the order Kolibri's own export uses). One SQL statement, read row by row.
+/// (the order Kolibri's own export uses). One SQL statement, read row by row. Class lists are ordered by class id
+/// (as Kolibri's GROUP_CONCAT over the membership index comes out); ordering by the membership's or role's own
+/// collection_id lets SQLite walk the (user_id, collection_id) indexes instead of sorting per user.
 /// </summary>
 public sealed class UserReader(KolibriDatabase database)
 {
     private const char Separator = '\u001f';
+    private const string FoldFunction = "kf_fold_username";
+
+    /// <summary>
+    /// A username folded for case-insensitive comparison: Unicode lower case with the final sigma folded as well, as
+    /// Python's str.casefold() does for every script Kolibri's usernames use (so 'ΣΩΚΡΑΤΗΣ', 'σωκρατης' and
+    /// 'σωκρατησ' are one name).
+    /// </summary>
+    public static string? Fold(string? username) => username?.ToLowerInvariant().Replace('\u03C2', '\u03C3');
 
     public IEnumerable<FacilityUser> Read(Facility facility, UserQuery? query = null)
     {
@@ -25,10 +35,10 @@ public sealed class UserReader(KolibriDatabase database)
                      WHERE r.user_id = u.id AND r.collection_id = u.facility_id) AS facility_roles,
                    (SELECT group_concat(name, char(31)) FROM (
                         SELECT c.name FROM kolibriauth_membership m JOIN kolibriauth_collection c ON c.id = m.collection_id
-                        WHERE m.user_id = u.id AND c.kind = 'classroom' ORDER BY c.id)) AS enrolled,
+                        WHERE m.user_id = u.id AND c.kind = 'classroom' ORDER BY m.collection_id)) AS enrolled,
                    (SELECT group_concat(name, char(31)) FROM (
                         SELECT c.name FROM kolibriauth_role r JOIN kolibriauth_collection c ON c.id = r.collection_id
-                        WHERE r.user_id = u.id AND r.kind = 'coach' AND c.kind = 'classroom' ORDER BY c.id)) AS assigned,
+                        WHERE r.user_id = u.id AND r.kind = 'coach' AND c.kind = 'classroom' ORDER BY r.collection_id)) AS assigned,
                    COALESCE((SELECT p.is_superuser FROM device_devicepermissions p WHERE p.user_id = u.id), 0) AS superuser
             FROM kolibriauth_facilityuser u
             WHERE u.facility_id = $facility
@@ -46,7 +56,9 @@ public sealed class UserReader(KolibriDatabase database)
 
         if (query.Usernames is { } usernames)
         {
-            sql.Append(" AND lower(u.username) IN (").Append(AddList(command, "n", usernames.Select(n => n.ToLowerInvariant()))).Append(')');
+            // SQLite's lower() folds ASCII only; Kolibri compares usernames in Python, which folds every script.
+            database.Connection.CreateFunction(FoldFunction, (string? value) => Fold(value), isDeterministic: true);
+            sql.Append(" AND ").Append(FoldFunction).Append("(u.username) IN (").Append(AddList(command, "n", usernames.Select(n => Fold(n)!))).Append(')');
         }
 
         sql.Append(" ORDER BY u.rowid");
@@ -75,6 +87,18 @@ public sealed class UserReader(KolibriDatabase database)
                 FacilityId = facility.Id,
                 Database = database.Path,
             };
+        }
+    }
+
+    /// <summary>Only the usernames of a facility, in database order: cheap enough for Tab completion on large facilities.</summary>
+    public IEnumerable<string> ReadUsernames(Facility facility)
+    {
+        using var command = database.Command("SELECT username FROM kolibriauth_facilityuser WHERE facility_id = $facility ORDER BY rowid");
+        command.Parameters.AddWithValue("$facility", facility.Id);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return reader.GetString(0);
         }
     }
 

@@ -21,6 +21,8 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
     private const int ProgressId = 0x4B46;
     private readonly List<FacilityUser> piped = [];
     private bool anyPiped;
+    private string? pipedDatabase;
+    private string? pipedFacility;
 
     /// <summary>Output file, or a folder to write Kolibri's default file name into. Default: Kolibri's file name in the current folder.</summary>
     [Parameter(Position = 0, ParameterSetName = PathSet)]
@@ -60,6 +62,13 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
     [ArgumentCompleter(typeof(EncodingCompleter))]
     public Encoding Encoding { get; set; } = CsvEncodings.KolibriDefault;
 
+    protected override void Begin()
+    {
+        // A command fed by a pipeline exports what arrives, even nothing: `Get-FacilityUser -Username x* | Export-...`
+        // matching no one must not fall back to exporting the whole facility.
+        anyPiped = MyInvocation.ExpectingInput;
+    }
+
     protected override void Process()
     {
         if (InputObject is null)
@@ -69,13 +78,22 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
 
         anyPiped = true;
         piped.AddRange(InputObject.Where(u => u is not null));
+
+        // PowerShell resets pipeline-bound parameters after each record, and -InputObject binds none: keep the first
+        // user's database and facility for End, unless they were given on the command line.
+        var first = InputObject.FirstOrDefault(u => u is not null);
+        pipedDatabase ??= Database ?? NullIfEmpty(first?.Database);
+        pipedFacility ??= Facility ?? NullIfEmpty(first?.FacilityId);
     }
 
     protected override void End()
     {
-        var facility = CurrentFacility;
-        var target = ResolveTarget($"{OutputPathResolver.SafeFileName(facility.Name)}_{facility.Id[..4]}_users.csv");
-        var source = anyPiped ? "the " + piped.Count + " piped users" : $"the users of facility '{facility.Name}'";
+        Database ??= pipedDatabase;
+        Facility ??= pipedFacility;
+        // The database is opened only when needed: for the whole facility, or for Kolibri's default file name.
+        // Piped users (or none) written to a named file need no database at all.
+        var target = ResolveTarget(() => $"{OutputPathResolver.SafeFileName(CurrentFacility.Name)}_{CurrentFacility.Id[..4]}_users.csv");
+        var source = anyPiped ? "the " + piped.Count + " piped users" : $"the users of facility '{CurrentFacility.Name}'";
         if (!ShouldProcess(target, $"Export {source} to a Kolibri users CSV"))
         {
             return;
@@ -88,6 +106,11 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
             return;
         }
 
+        if (anyPiped && piped.Count == 0)
+        {
+            WriteWarning($"No users came down the pipeline; '{target}' has the header row only.");
+        }
+
         if (anyPiped && !IncludeAdmins)
         {
             foreach (var admin in piped.Where(u => u.IsAdmin))
@@ -96,9 +119,9 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
             }
         }
 
-        var users = anyPiped ? piped : new UserReader(Db).Read(facility);
+        var users = anyPiped ? piped : new UserReader(Db).Read(CurrentFacility);
         var progress = new ProgressReporter(this, ProgressId, "Export-FacilityUsers");
-        var counted = Counting(users, progress, facility.UserCount);
+        var counted = Counting(users, progress, anyPiped ? piped.Count : CurrentFacility.UserCount);
         var exporter = new UsersCsvExporter { IncludeAdmins = IncludeAdmins };
         int written;
         try
@@ -128,7 +151,7 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
         }
     }
 
-    private string ResolveTarget(string defaultFileName)
+    private string ResolveTarget(Func<string> defaultFileName)
     {
         try
         {
@@ -140,6 +163,8 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
             throw; // unreachable: Terminate throws
         }
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private IEnumerable<FacilityUser> Counting(IEnumerable<FacilityUser> users, ProgressReporter progress, int total)
     {

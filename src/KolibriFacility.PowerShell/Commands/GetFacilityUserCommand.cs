@@ -58,7 +58,7 @@ public sealed class GetFacilityUserCommand : FacilityCmdlet
         foreach (var user in new UserReader(Db).Read(facility, query))
         {
             Cancellation.ThrowIfCancellationRequested();
-            if (names.IsMatch(user.Username) && (types is null || types.Contains(user.UserType)) && emitted.Add(user.Id))
+            if (names.IsMatch(user.Username) && (types is null || types.Contains(user.UserType)) && emitted.Add(user.Database + "|" + user.Id))
             {
                 WriteObject(user);
             }

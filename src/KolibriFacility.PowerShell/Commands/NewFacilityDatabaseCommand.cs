@@ -33,6 +33,11 @@ public sealed class NewFacilityDatabaseCommand : KolibriCommandBase
     [ValidateRange(0, 1_000_000)]
     public int SampleUsers { get; set; }
 
+    /// <summary>Number of sample content session logs (with the matching summary logs and two sample channels). Needs -SampleUsers.</summary>
+    [Parameter]
+    [ValidateRange(0, 10_000_000)]
+    public int SampleLogs { get; set; }
+
     /// <summary>Makes the sample data repeatable.</summary>
     [Parameter]
     public int? Seed { get; set; }
@@ -48,6 +53,12 @@ public sealed class NewFacilityDatabaseCommand : KolibriCommandBase
 
     protected override void End()
     {
+        if (SampleLogs > 0 && SampleUsers == 0)
+        {
+            Terminate(new ArgumentException($"-SampleLogs {SampleLogs} needs sample users to own the logs: add -SampleUsers (for example -SampleUsers 200)."),
+                ErrorIds.SampleLogsNeedUsers, ErrorCategory.InvalidArgument, SampleLogs);
+        }
+
         var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         if (Directory.Exists(target))
         {
@@ -55,6 +66,11 @@ public sealed class NewFacilityDatabaseCommand : KolibriCommandBase
         }
 
         var what = SampleUsers > 0 ? $"Create a sandbox Kolibri database with facility '{FacilityName}' and {SampleUsers} sample users" : $"Create a sandbox Kolibri database with facility '{FacilityName}'";
+        if (SampleLogs > 0)
+        {
+            what += $" and {SampleLogs} sample session logs";
+        }
+
         if (!ShouldProcess(target, what))
         {
             return;
@@ -78,6 +94,7 @@ public sealed class NewFacilityDatabaseCommand : KolibriCommandBase
         {
             FacilityName = FacilityName,
             SampleUsers = SampleUsers,
+            SampleLogs = SampleLogs,
             Seed = Seed,
             AdminUsername = AdminCredential?.UserName ?? "admin",
             AdminPassword = AdminCredential?.GetNetworkCredential().Password ?? SandboxDefaults.AdminPassword,
@@ -86,7 +103,7 @@ public sealed class NewFacilityDatabaseCommand : KolibriCommandBase
         SandboxResult result;
         try
         {
-            result = SandboxDatabase.Create(target, options, new Progress(progress, SampleUsers), Cancellation);
+            result = SandboxDatabase.Create(target, options, new Progress(progress, SampleUsers + SampleLogs), Cancellation);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -98,7 +115,7 @@ public sealed class NewFacilityDatabaseCommand : KolibriCommandBase
             progress.Complete();
         }
 
-        WriteVerbose($"Created {result.Path}: facility {result.FacilityId} (dataset {result.DatasetId}), {result.Users} users, {result.Classes} classes. Superuser '{options.AdminUsername}'; sample users' password is '{SandboxDefaults.SamplePassword}'.");
+        WriteVerbose($"Created {result.Path}: facility {result.FacilityId} (dataset {result.DatasetId}), {result.Users} users, {result.Classes} classes, {result.SessionLogs} session logs, {result.SummaryLogs} summary logs. Superuser '{options.AdminUsername}'; sample users' password is '{SandboxDefaults.SamplePassword}'.");
         using var database = KolibriDatabase.OpenRead(result.Path);
         WriteObject(new FacilityDirectory(database).Resolve(result.FacilityId));
     }
@@ -106,6 +123,6 @@ public sealed class NewFacilityDatabaseCommand : KolibriCommandBase
     // Progress<T> would post to a thread pool; the sandbox builder reports on this thread, so write directly.
     private sealed class Progress(ProgressReporter reporter, int total) : IProgress<int>
     {
-        public void Report(int value) => reporter.Report(value, total, $"{value} of {total} sample users");
+        public void Report(int value) => reporter.Report(value, total, $"{value} of {total} sample users and logs");
     }
 }

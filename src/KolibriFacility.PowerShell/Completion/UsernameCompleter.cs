@@ -20,8 +20,7 @@ public sealed class UsernameCompleter : IArgumentCompleter
             }
 
             var prefix = wordToComplete.Trim('\'', '"');
-            return new UserReader(db).Read(facility)
-                .Select(u => u.Username)
+            return new UserReader(db).ReadUsernames(facility)
                 .Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 .Take(MaximumSuggestions)
                 .ToList();

@@ -12,6 +12,7 @@ public static class ErrorIds
     public const string FacilityAmbiguous = "FacilityAmbiguous";
     public const string NoDefaultFacility = "NoDefaultFacility";
     public const string NoFacility = "NoFacility";
+    public const string NativeSqliteNotLoaded = "NativeSqliteNotLoaded";
     public const string UserNotFound = "UserNotFound";
     public const string ClassNotFound = "ClassNotFound";
     public const string FileExists = "FileExists";
@@ -38,4 +39,7 @@ public static class ErrorIds
     public const string ImportRefused = "ImportRefused";
     public const string ImportPlanStale = "ImportPlanStale";
     public const string ImportPlanMismatch = "ImportPlanMismatch";
+    public const string InvalidDateRange = "InvalidDateRange";
+    public const string UsersOfSeveralFacilities = "UsersOfSeveralFacilities";
+    public const string SampleLogsNeedUsers = "SampleLogsNeedUsers";
 }

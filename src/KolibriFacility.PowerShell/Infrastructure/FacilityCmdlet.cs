@@ -12,24 +12,49 @@ namespace KolibriFacility.PowerShell.Infrastructure;
 /// </summary>
 public abstract class FacilityCmdlet : KolibriCmdlet
 {
-    private readonly Dictionary<string, Facility> resolved = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<(string Database, string Facility), Facility> resolved = new();
     private KolibriDatabase? database;
+    private string? databaseRequested;
 
-    /// <summary>Facility name or id. Default: the device's default facility.</summary>
+    /// <summary>
+    /// Facility name or id. Default: the device's default facility. Binds by property name: Facility (users, classes)
+    /// or FacilityId (facilities from Get-Facility carry it as an alias of Id).
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("FacilityName")]
+    [Alias("FacilityName", "FacilityId")]
     [ArgumentCompleter(typeof(FacilityNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Facility { get; set; }
 
-    /// <summary>The database, opened read-only on first use and closed when the command ends.</summary>
-    protected KolibriDatabase Db => database ??= OpenRead();
+    /// <summary>
+    /// The database, opened read-only on first use and closed when the command ends; reopened when a piped object
+    /// names another database (-Database binds by property name).
+    /// </summary>
+    protected KolibriDatabase Db
+    {
+        get
+        {
+            var path = DatabasePath;
+            if (database is not null && !string.Equals(databaseRequested, path, StringComparison.Ordinal))
+            {
+                CloseDatabase();
+            }
+
+            if (database is null)
+            {
+                database = KolibriDatabase.OpenRead(path);
+                databaseRequested = path;
+            }
+
+            return database;
+        }
+    }
 
     protected Facility CurrentFacility
     {
         get
         {
-            var key = Facility ?? "";
+            var key = (Db.Path, (Facility ?? "").ToUpperInvariant());
             if (!resolved.TryGetValue(key, out var facility))
             {
                 facility = new FacilityDirectory(Db).Resolve(Facility);

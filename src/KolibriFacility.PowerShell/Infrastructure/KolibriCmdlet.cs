@@ -9,8 +9,11 @@ namespace KolibriFacility.PowerShell.Infrastructure;
 /// </summary>
 public abstract class KolibriCmdlet : KolibriCommandBase
 {
-    /// <summary>Path of Kolibri's db.sqlite3 (or the folder holding it). Default: $env:KOLIBRI_HOME/db.sqlite3, else ~/.kolibri/db.sqlite3.</summary>
-    [Parameter]
+    /// <summary>
+    /// Path of Kolibri's db.sqlite3 (or the folder holding it). Default: $env:KOLIBRI_HOME/db.sqlite3, else
+    /// ~/.kolibri/db.sqlite3. Binds by property name, so objects of this module piped on keep their database.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("DatabasePath")]
     [ValidateNotNullOrEmpty]
     public string? Database { get; set; }
@@ -80,6 +83,19 @@ public abstract class KolibriCommandBase : PSCmdlet, IDisposable
         ThrowTerminatingError(record);
     }
 
+    private static DllNotFoundException? NativeLoadFailure(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is DllNotFoundException missing)
+            {
+                return missing;
+            }
+        }
+
+        return null;
+    }
+
     private void Guard(Action action)
     {
         try
@@ -101,6 +117,11 @@ public abstract class KolibriCommandBase : PSCmdlet, IDisposable
                 _ => (ErrorIds.DatabaseReadOnly, ErrorCategory.PermissionDenied),
             };
             Terminate(ex, id, category, ex.Path);
+        }
+        catch (Exception ex) when (NativeLoadFailure(ex) is { } missing)
+        {
+            // Surfaces as a TypeInitializationException of Microsoft.Data.Sqlite; the admin needs the probe list inside it.
+            Terminate(missing, ErrorIds.NativeSqliteNotLoaded, ErrorCategory.ResourceUnavailable, null);
         }
         catch (FacilitySelectionException ex)
         {

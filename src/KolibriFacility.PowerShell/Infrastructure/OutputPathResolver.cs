@@ -9,11 +9,15 @@ internal static class OutputPathResolver
     /// The file system path for a new or existing output file. A path that names an existing folder gets
     /// <paramref name="defaultFileName"/> inside it; no path means that name in the current location.
     /// </summary>
-    public static string Resolve(PSCmdlet cmdlet, string? path, bool literal, string defaultFileName)
+    public static string Resolve(PSCmdlet cmdlet, string? path, bool literal, string defaultFileName) =>
+        Resolve(cmdlet, path, literal, () => defaultFileName);
+
+    /// <summary>As above, computing the default file name only when it is needed.</summary>
+    public static string Resolve(PSCmdlet cmdlet, string? path, bool literal, Func<string> defaultFileName)
     {
         if (string.IsNullOrEmpty(path))
         {
-            return Path.Combine(cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath, defaultFileName);
+            return Path.Combine(cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath, defaultFileName());
         }
 
         string resolved;
@@ -38,7 +42,9 @@ internal static class OutputPathResolver
             throw new ArgumentException($"The path '{path}' is on the {provider.Name} provider; only file system paths can be written.");
         }
 
-        return Directory.Exists(resolved) ? Path.Combine(resolved, defaultFileName) : resolved;
+        // A path ending in a separator names a folder even when it does not exist yet (-Path ./reports/).
+        var isFolder = Directory.Exists(resolved) || path.EndsWith('/') || path.EndsWith('\\');
+        return isFolder ? Path.Combine(resolved, defaultFileName()) : resolved;
     }
 
     /// <summary>Kolibri's file names use the facility name as is; only characters no file system accepts are replaced.</summary>

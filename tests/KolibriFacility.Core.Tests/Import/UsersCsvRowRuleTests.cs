@@ -56,7 +56,15 @@ public sealed class UsersCsvRowRuleTests
         Assert.Equal(2, error.Row);
         Assert.Equal(3, error.Line);
         Assert.Equal(column, error.Column);
-        Assert.Equal(value, error.Value);
+        if (errorId == ImportErrorIds.PasswordTooLong)
+        {
+            Assert.DoesNotContain(value, error.Value ?? "", StringComparison.Ordinal); // a password never shows
+        }
+        else
+        {
+            Assert.Equal(value, error.Value);
+        }
+
         Assert.Equal(username.Trim().Length == 0 ? null : username, error.Username);
         Assert.False(string.IsNullOrWhiteSpace(error.Message));
         if (column is not "PASSWORD" and not "FULL_NAME" && value.Trim().Length is > 0 and < 60)

@@ -1,6 +1,6 @@
 using KolibriFacility.Tests;
 
-namespace KolibriFacility.PowerShell.Tests;
+namespace KolibriFacility.PowerShell.Tests.ReadSide;
 
 public sealed class ReadSideTests : IDisposable
 {

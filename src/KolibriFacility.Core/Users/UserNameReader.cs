@@ -1,0 +1,22 @@
+using KolibriFacility.Core.Model;
+using KolibriFacility.Core.Storage;
+
+namespace KolibriFacility.Core.Users;
+
+/// <summary>A user's id and username, for resolving -User style filters without reading whole users.</summary>
+public readonly record struct UserName(string Id, string Username);
+
+/// <summary>Reads the ids and usernames of a facility's users (one small query).</summary>
+public sealed class UserNameReader(KolibriDatabase database)
+{
+    public IEnumerable<UserName> Read(Facility facility)
+    {
+        using var command = database.Command("SELECT id, username FROM kolibriauth_facilityuser WHERE facility_id = $facility ORDER BY rowid");
+        command.Parameters.AddWithValue("$facility", facility.Id);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return new UserName(reader.GetString(0), reader.GetString(1));
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Management.Automation;
+using KolibriFacility.Core.Logs;
+using KolibriFacility.PowerShell.Infrastructure;
+
+namespace KolibriFacility.PowerShell.Commands;
+
+/// <summary>
+/// Emits a facility's usage logs as typed objects (SessionLog or SummaryLog) for analysis in the pipeline: the same
+/// rows, filters and names New-FacilityLog writes.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "FacilityLog")]
+[OutputType(typeof(SessionLog), typeof(SummaryLog))]
+public sealed class GetFacilityLogCommand : LogCmdlet
+{
+    protected override void Process()
+    {
+        var facility = CurrentFacility;
+        var query = BuildQuery(facility, Class, User);
+        if (query is null)
+        {
+            return;
+        }
+
+        WriteVerbose("Reading " + Describe(facility, query));
+        foreach (var log in new LogReader(Db).Read(facility, query, Cancellation))
+        {
+            WriteObject(log);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Management.Automation;
+using System.Text;
+using KolibriFacility.Core.Csv;
+using KolibriFacility.Core.IO;
+using KolibriFacility.Core.Logs;
+using KolibriFacility.PowerShell.Infrastructure;
+
+namespace KolibriFacility.PowerShell.Commands;
+
+/// <summary>
+/// Writes a facility's session (Detail) or summary usage log to a CSV file exactly as Kolibri's Facility > Data >
+/// Generate log does, streamed from the database to a temporary file that replaces the target only when complete.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "FacilityLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
+[OutputType(typeof(FileInfo))]
+public sealed class NewFacilityLogCommand : LogCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private const int ProgressId = 0x4B48;
+    private readonly List<string> classes = [];
+    private readonly List<string> users = [];
+    private readonly HashSet<string> facilities = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Output file, or a folder to write Kolibri's default file name into. Default: Kolibri's file name in the current folder.</summary>
+    [Parameter(Position = 0, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>Output file or folder taken literally (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string? LiteralPath { get; set; }
+
+    /// <summary>Fail instead of overwriting an existing file.</summary>
+    [Parameter]
+    [Alias("NoOverwrite")]
+    public SwitchParameter NoClobber { get; set; }
+
+    /// <summary>Overwrite a read-only file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>File encoding. Default utf8BOM, as Kolibri writes and Excel expects; utf8NoBOM for none.</summary>
+    [Parameter]
+    [EncodingArgument]
+    [ArgumentCompleter(typeof(EncodingCompleter))]
+    public Encoding Encoding { get; set; } = CsvEncodings.KolibriDefault;
+
+    protected override void Process()
+    {
+        // Piped users (Get-FacilityUser | New-FacilityLog) arrive one per record; the file is written once, at the end.
+        facilities.Add(Facility ?? "");
+        classes.AddRange(Class ?? []);
+        users.AddRange(User ?? []);
+    }
+
+    protected override void End()
+    {
+        if (facilities.Count > 1)
+        {
+            Terminate(new ArgumentException($"The piped users belong to {facilities.Count} facilities ({string.Join(", ", facilities.Select(f => $"'{f}'"))}); a log file covers one facility. Pipe the users of one facility, or run once per facility."),
+                ErrorIds.UsersOfSeveralFacilities, ErrorCategory.InvalidArgument, string.Join(", ", facilities));
+        }
+
+        var facility = CurrentFacility;
+        var query = BuildQuery(facility, classes, users);
+        if (query is null)
+        {
+            CloseDatabase();
+            return;
+        }
+
+        var reader = new LogReader(Db);
+        var target = ResolveTarget(() =>
+        {
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var start = query.StartDate ?? reader.FirstLogDate(facility) ?? today;
+            var end = query.EndDate ?? today;
+            return OutputPathResolver.SafeFileName(LogsCsvFormat.DefaultFileName(facility.Name, facility.Id, query.Type, start, end));
+        });
+        var description = Describe(facility, query);
+        if (!ShouldProcess(target, "Write the " + description + " to a Kolibri log CSV"))
+        {
+            CloseDatabase();
+            return;
+        }
+
+        var guard = OutputFileGuard.Check(target, NoClobber, Force);
+        if (guard is not null)
+        {
+            CloseDatabase();
+            WriteError(guard);
+            return;
+        }
+
+        var total = reader.Count(facility, query);
+        var progress = new ProgressReporter(this, ProgressId, "New-FacilityLog");
+        long written;
+        try
+        {
+            written = SafeFileWriter.Write(target, OutputFileGuard.Mode(NoClobber), stream => LogsCsvExporter.Write(
+                stream, Encoding, query.Type, reader.ReadRecords(facility, query, Cancellation, csvColumnsOnly: true),
+                done => progress.Report(done, total, $"{done:N0} of about {total:N0} rows"), Cancellation));
+        }
+        catch (IOException ex) when (NoClobber && File.Exists(target))
+        {
+            WriteError(new ErrorRecord(ex, ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
+            return;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target));
+            return;
+        }
+        finally
+        {
+            progress.Complete();
+            CloseDatabase();
+        }
+
+        WriteVerbose($"Wrote {written:N0} rows of the {description} to {target}");
+        WriteObject(new FileInfo(target));
+    }
+
+    private string ResolveTarget(Func<string> defaultFileName)
+    {
+        try
+        {
+            return OutputPathResolver.Resolve(this, LiteralPath ?? Path, literal: LiteralPath is not null, defaultFileName);
+        }
+        catch (Exception ex) when (ex is ArgumentException or ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
+        {
+            Terminate(ex, ErrorIds.InvalidPath, ErrorCategory.InvalidArgument, LiteralPath ?? Path);
+            throw; // unreachable: Terminate throws
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using KolibriFacility.Tests;
+using Microsoft.Data.Sqlite;
+
+namespace KolibriFacility.Core.Tests.ReadSide;
+
+/// <summary>What the Kolibri 0.17.5 fixture database holds (checked by hand against the db and users-export.csv).</summary>
+internal static class KolibriSmall
+{
+    public const string FacilityId = "9c9a861ccfe31c98f97cb3d38f9dc039";
+    public const string FacilityName = "Demo Facility";
+    public const string DatasetId = "e53af19467e2a90b59f255d539e476a6";
+    public const string SuperuserId = "a576360817357cc7385dfa95796e488c";
+
+    public static readonly string[] Admins = ["admin", "admin2", "admin3", "principal"];
+    public static readonly string[] FacilityCoaches = ["fcoach1", "fcoach2", "fcoach3", "fcoach4"];
+    public static readonly string[] ClassCoaches = ["ccoach1", "ccoach2", "ccoach3", "ccoach4", "ccoach5", "ccoach6"];
+    public static readonly string[] Learners = Enumerable.Range(1, 37).Select(i => $"learner{i:00}").ToArray();
+
+    /// <summary>Class name, learners (memberships), coaches (classroom coach roles).</summary>
+    public static readonly (string Name, string Id, int Learners, int Coaches)[] Classes =
+    [
+        ("Class A", "ee2439cc1a477f2ea57ca4ad8c19067c", 9, 4),
+        ("Class B", "d36a94dda8f0d37bead1b985ca8ddf02", 12, 2),
+        ("Grade 5 Math", "dd002247b1f35849954100e114c91a13", 6, 3),
+        ("Reading Club", "e6d4bb4b050d987707959a4e3b077e36", 7, 2),
+        ("Science 7", "fcc77d2aa9dfda7c88ec9b8994660427", 6, 3),
+    ];
+}
+
+internal static class DbFiles
+{
+    public static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+
+    public static SqliteConnection OpenRaw(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    public static void Execute(string path, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = OpenRaw(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    public static List<string[]> Rows(string path, string sql)
+    {
+        using var connection = OpenRaw(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string[]>();
+        while (reader.Read())
+        {
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!).ToArray());
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,66 @@
+using KolibriFacility.Tests;
+using Microsoft.Data.Sqlite;
+
+namespace KolibriFacility.PowerShell.Tests.ReadSide;
+
+/// <summary>A module session with a copy of the Kolibri fixture database ($Db) in a temporary folder ($Dir).</summary>
+public abstract class ReadSideSession : IDisposable
+{
+    protected const string FacilityId = "9c9a861ccfe31c98f97cb3d38f9dc039";
+    protected const string DatasetId = "e53af19467e2a90b59f255d539e476a6";
+    protected const string DefaultExportName = "Demo Facility_9c9a_users.csv";
+
+    protected ReadSideSession()
+    {
+        Home = new TempFolder();
+        Db = Home.CopyFixtureDatabase();
+        Session = new ModuleSession();
+    }
+
+    protected TempFolder Home { get; }
+
+    protected string Db { get; }
+
+    protected ModuleSession Session { get; }
+
+    protected Dictionary<string, object?> Vars => new() { ["Db"] = Db, ["Dir"] = Home.Path };
+
+    protected ScriptResult Run(string script) => Session.Run(script, Vars);
+
+    /// <summary>Runs a script that must succeed without errors.</summary>
+    protected ScriptResult Ok(string script)
+    {
+        var result = Run(script);
+        Assert.True(!result.ErrorIds.Any(), "unexpected errors: " + string.Join("; ", result.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e)) + result.Terminating);
+        return result;
+    }
+
+    protected static List<string> Strings(ScriptResult result, string property) =>
+        result.Output.Select(o => o.Properties[property].Value?.ToString() ?? "").ToList();
+
+    protected void Sql(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Db, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    protected void AddFacility(string id, string name) => Sql("""
+        INSERT INTO kolibriauth_collection (id, _morango_dirty_bit, _morango_source_id, _morango_partition, name, kind, dataset_id, parent_id)
+        VALUES ($id, 1, $id, $dataset, $name, 'facility', $dataset, NULL)
+        """, ("$id", id), ("$name", name), ("$dataset", DatasetId));
+
+    public void Dispose()
+    {
+        Session.Dispose();
+        Home.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
