@@ -16,7 +16,7 @@ public sealed class ImportApplier
 {
     public const string HashingStage = "Hashing passwords";
     public const string WritingStage = "Writing";
-    private const int CancellationCheckInterval = 100;
+    private const int DeleteBatchSize = 400;
 
     public ImportResult Apply(ImportPlan plan, UsersCsvDocument document, ImportApplyOptions options, CancellationToken cancellation = default)
     {
@@ -62,12 +62,24 @@ public sealed class ImportApplier
 
             var writer = new ImportWriter(database, transaction, plan, DateTimeOffset.UtcNow);
             var progress = new ThrottledProgress(options.Progress, WritingStage, changes.Count);
-            for (var i = 0; i < changes.Count; i++)
+            for (var i = 0; i < changes.Count;)
             {
-                if (i % CancellationCheckInterval == 0) cancellation.ThrowIfCancellationRequested();
+                cancellation.ThrowIfCancellationRequested();
                 var change = changes[i];
-                writer.Apply(change, change.Row is { } row ? rows.GetValueOrDefault(row) : null, hashes.GetValueOrDefault(change.Id));
-                progress.Report(i + 1);
+                if (IsUserDelete(change))
+                {
+                    // Consecutive user deletes cascade together: one query per child table per batch, not per user.
+                    var batch = changes.Skip(i).Take(DeleteBatchSize).TakeWhile(IsUserDelete).ToList();
+                    writer.DeleteUsers(batch.Select(c => c.UserId!).ToList());
+                    i += batch.Count;
+                }
+                else
+                {
+                    writer.Apply(change, change.Row is { } row ? rows.GetValueOrDefault(row) : null, hashes.GetValueOrDefault(change.Id));
+                    i++;
+                }
+
+                progress.Report(i);
             }
 
             cancellation.ThrowIfCancellationRequested();
@@ -95,6 +107,8 @@ public sealed class ImportApplier
             ChangesSkipped = plan.Changes.Count - changes.Count,
         };
     }
+
+    private static bool IsUserDelete(ImportChange change) => change is { Kind: ImportTarget.User, Action: ImportAction.Delete };
 
     private static void RollBack(SqliteTransaction transaction, string? backupPath)
     {

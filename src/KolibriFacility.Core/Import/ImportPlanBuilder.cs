@@ -18,7 +18,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
     private readonly Dictionary<string, string?> classIds = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> newClasses = [];
     private readonly Dictionary<string, string> newClassSpelling = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> referencedClassIds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> referencedClassNames = new(StringComparer.OrdinalIgnoreCase);
     private int unchanged;
 
     public ImportPlan Build(string databasePath)
@@ -28,6 +28,15 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
         {
             ResolveRow(row);
         }
+
+        // A later invalid row can protect a user an earlier valid row addresses: that row is not applied either.
+        foreach (var (row, target) in validRows.Where(v => v.Target is not null && protectedUsers.Contains(v.Target.Id)))
+        {
+            Warn(row.Row, row.Username, ImportWarningIds.InvalidRowUserProtected,
+                $"User '{target!.Username}' also has an invalid row, so this row is not applied.");
+        }
+
+        validRows.RemoveAll(v => v.Target is not null && protectedUsers.Contains(v.Target.Id));
 
         ResolveClasses();
         foreach (var name in newClasses)
@@ -71,13 +80,20 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
     {
         foreach (var rejected in document.Rejected)
         {
-            var users = new List<User>();
-            if (rejected.Uuid is { } uuid && snapshot.UsersById.TryGetValue(uuid, out var byId)) users.Add(byId);
-            if (rejected.Username is { } name && snapshot.UsersByName.TryGetValue(name, out var byName)) users.AddRange(byName);
-            foreach (var user in users.Distinct())
-            {
-                Protect(user, rejected.Row);
-            }
+            ProtectUserOf(rejected.Uuid, rejected.Username, rejected.Row);
+        }
+    }
+
+    /// <summary>The user a row is meant for: the one its UUID names, else the one(s) with its username.</summary>
+    private void ProtectUserOf(string? uuid, string? username, int row)
+    {
+        if (uuid is not null && snapshot.UsersById.TryGetValue(uuid, out var byId))
+        {
+            Protect(byId, row);
+        }
+        else if (username is not null && snapshot.UsersByName.TryGetValue(username, out var byName))
+        {
+            foreach (var user in byName) Protect(user, row);
         }
     }
 
@@ -185,7 +201,6 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             return true;
         }
 
-        foreach (var candidate in candidates) Protect(candidate, row.Row);
         Fail(row, UsersCsvFormat.Username, row.Username, ImportErrorIds.UsernameTaken,
             $"{candidates.Count.ToString(CultureInfo.InvariantCulture)} users of the facility are named '{row.Username}' (ignoring case); put the user's database ID in the UUID cell to choose one.");
         return false;
@@ -193,8 +208,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
 
     private void Fail(ImportRow row, string column, string? value, string errorId, string message)
     {
-        if (row.Uuid is { } uuid && snapshot.UsersById.TryGetValue(uuid, out var byId)) Protect(byId, row.Row);
-        if (snapshot.UsersByName.TryGetValue(row.Username, out var byName) && byName.Count == 1) Protect(byName[0], row.Row);
+        ProtectUserOf(row.Uuid, row.Username, row.Row);
         errors.Add(new ImportError { Row = row.Row, Line = row.Line, Column = column, Value = value, Message = message, ErrorId = errorId, Username = row.Username });
     }
 
@@ -220,7 +234,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             {
                 if (classIds.TryGetValue(name, out var id))
                 {
-                    if (id is not null) referencedClassIds.Add(id);
+                    if (id is not null) Reference(name);
                 }
                 else
                 {
@@ -239,11 +253,14 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
                 if (!rejected.Cells.TryGetValue(column, out var cell)) continue;
                 foreach (var name in cell.Split(',').Select(n => n.Trim()).Where(n => n.Length > 0))
                 {
-                    if (classIds.TryGetValue(name, out var id) && id is not null) referencedClassIds.Add(id);
+                    if (classIds.TryGetValue(name, out var id) && id is not null) Reference(name);
                 }
             }
         }
     }
+
+    /// <summary>Every class of that name is referenced (a facility may hold two classes of one name).</summary>
+    private void Reference(string name) => referencedClassNames.Add(name);
 
     /// <summary>Resolved class (existing id or null for a class this import creates) and its name as the facility knows it.</summary>
     private (string? Id, string Name) ClassOf(string name)
@@ -358,16 +375,20 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
         if (changes.Count == before) unchanged++;
     }
 
+    /// <summary>
+    /// Adds and removes so that the user is in exactly the named classes. Names match case-insensitively; when the
+    /// facility has several classes of one name, being in any of them satisfies the name (none is cleared or swapped).
+    /// </summary>
     private void DiffClasses(ImportTarget kind, ImportRow row, User user, HashSet<string> current, IReadOnlyList<string> wantedNames)
     {
-        var wanted = wantedNames.Distinct(StringComparer.OrdinalIgnoreCase).Select(ClassOf).ToList();
-        var wantedIds = wanted.Where(w => w.Id is not null).Select(w => w.Id!).ToHashSet(StringComparer.Ordinal);
-        foreach (var w in wanted.Where(w => w.Id is null || !current.Contains(w.Id)))
+        var names = wantedNames.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var currentNames = current.Select(id => snapshot.ClassesById[id].Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in wantedNames.Distinct(StringComparer.OrdinalIgnoreCase).Where(n => !currentNames.Contains(n)))
         {
-            AddMembership(kind, ImportAction.Add, row.Row, user.Id, row.Username, w);
+            AddMembership(kind, ImportAction.Add, row.Row, user.Id, row.Username, ClassOf(name));
         }
 
-        foreach (var c in current.Where(id => !wantedIds.Contains(id)).Select(id => snapshot.ClassesById[id]).OrderBy(c => c.Order))
+        foreach (var c in current.Select(id => snapshot.ClassesById[id]).Where(c => !names.Contains(c.Name)).OrderBy(c => c.Order))
         {
             AddMembership(kind, ImportAction.Remove, row.Row, user.Id, row.Username, (c.Id, c.Name));
         }
@@ -410,7 +431,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             return withContent;
         }
 
-        var unreferenced = snapshot.Classes.Where(c => !referencedClassIds.Contains(c.Id)).ToList();
+        var unreferenced = snapshot.Classes.Where(c => !referencedClassNames.Contains(c.Name)).ToList();
         if (unreferenced.Count == 0)
         {
             return withContent;

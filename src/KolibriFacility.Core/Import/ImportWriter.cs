@@ -48,8 +48,7 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
                 UpdateUser(change, Required(row, change), passwordHash);
                 break;
             case (ImportTarget.User, ImportAction.Delete):
-                // bulkimportusers deletes with morango's hard delete: every cascaded row is also purged from the store on sync.
-                deleter.Delete("kolibriauth_facilityuser", [change.UserId!], hardDelete: true);
+                DeleteUsers([change.UserId!]);
                 break;
             case (ImportTarget.Role, ImportAction.Add):
                 InsertRole(UserOf(change), plan.FacilityId, change.RoleKind!);
@@ -73,6 +72,9 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
                 throw new InvalidDataException($"Change {change.Id} ({change.Kind} {change.Action}) is not a change an import makes.");
         }
     }
+
+    /// <summary>Deletes users as bulkimportusers does: morango's hard delete, so every cascaded row is also purged from the store on sync.</summary>
+    public void DeleteUsers(IReadOnlyCollection<string> userIds) => deleter.Delete("kolibriauth_facilityuser", userIds, hardDelete: true);
 
     private static ImportRow Required(ImportRow? row, ImportChange change) =>
         row ?? throw new InvalidDataException($"Change {change.Id} ({change.Description}) refers to CSV row {change.Row}, which the CSV does not have.");

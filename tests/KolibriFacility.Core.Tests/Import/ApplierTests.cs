@@ -80,8 +80,11 @@ public sealed class ApplierTests : IDisposable
         var learner02Logs = Scalar<long>("SELECT COUNT(*) FROM logger_contentsessionlog WHERE user_id = $u", ("$u", learner02.Uuid!));
         Assert.True(learner02Memberships > 0);
 
-        var result = Apply(plan, document);
+        var reports = new List<ImportProgress>();
+        var result = Apply(plan, document, new ImportApplyOptions { DatabasePath = path, Progress = new SyncProgress(p => { lock (reports) reports.Add(p); }) });
         Assert.Equal(plan.Changes.Count, result.ChangesApplied);
+        Assert.Contains(new ImportProgress(ImportApplier.HashingStage, 2, 2), reports);
+        Assert.Equal(new ImportProgress(ImportApplier.WritingStage, plan.Changes.Count, plan.Changes.Count), reports[^1]);
         Assert.Equal(1, result.Summary.UsersCreated);
         Assert.NotNull(result.BackupPath);
 
@@ -177,6 +180,57 @@ public sealed class ApplierTests : IDisposable
         Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM logger_contentsummarylog WHERE user_id NOT IN (SELECT id FROM kolibriauth_facilityuser)"));
         Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM lessons_lessonassignment WHERE lesson_id NOT IN (SELECT id FROM lessons_lesson)"));
         Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM logger_attemptlog WHERE sessionlog_id NOT IN (SELECT id FROM logger_contentsessionlog)"));
+    }
+
+    [Fact]
+    public void Leaving_a_class_also_leaves_its_learner_groups()
+    {
+        var learner = current.First(r => r.EnrolledIn!.Contains("Class A") && r.UserType == UserType.LEARNER);
+        var classId = Scalar<string>("SELECT id FROM kolibriauth_collection WHERE name = 'Class A'");
+        var group = MorangoId.ForCollection(CollectionKinds.LearnerGroup, facility.DatasetId);
+        var groupMembership = MorangoId.ForMembership(facility.DatasetId, learner.Uuid!, group.Id);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO kolibriauth_collection (id, _morango_dirty_bit, _morango_source_id, _morango_partition, name, kind, dataset_id, parent_id)
+                VALUES ($g, 1, $gs, $gp, 'Group 1', 'learnergroup', $d, $c);
+                INSERT INTO kolibriauth_membership (id, _morango_dirty_bit, _morango_source_id, _morango_partition, collection_id, dataset_id, user_id)
+                VALUES ($m, 1, $g, $mp, $g, $d, $u);
+                """;
+            command.Parameters.AddWithValue("$g", group.Id);
+            command.Parameters.AddWithValue("$gs", group.SourceId);
+            command.Parameters.AddWithValue("$gp", group.Partition);
+            command.Parameters.AddWithValue("$d", facility.DatasetId);
+            command.Parameters.AddWithValue("$c", classId);
+            command.Parameters.AddWithValue("$m", groupMembership.Id);
+            command.Parameters.AddWithValue("$mp", groupMembership.Partition);
+            command.Parameters.AddWithValue("$u", learner.Uuid!);
+            command.ExecuteNonQuery();
+        }
+
+        var document = Document(Replace(learner with { EnrolledIn = learner.EnrolledIn!.Where(c => c != "Class A").ToList() }));
+        var plan = Plan(document);
+        Assert.Single(plan.Changes, c => c.Kind == ImportTarget.Enrolment && c.Action == ImportAction.Remove && c.ClassName == "Class A");
+        Apply(plan, document);
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM kolibriauth_membership WHERE user_id = $u AND collection_id IN ($c, $g)", ("$u", learner.Uuid!), ("$c", classId), ("$g", group.Id)));
+        Assert.Equal(1L, Scalar<long>("SELECT COUNT(*) FROM morango_deletedmodels WHERE id = $m", ("$m", groupMembership.Id)));
+        Assert.Equal(1L, Scalar<long>("SELECT COUNT(*) FROM kolibriauth_collection WHERE id = $g", ("$g", group.Id)));
+        AssertForeignKeysIntact();
+
+        // Deleting the class (Force: it has lessons) takes its group with it.
+        List<ImportRow> rows;
+        using (var db = KolibriDatabase.OpenRead(path))
+        {
+            rows = RowsOf(db, facility).Select(r => r with { EnrolledIn = r.EnrolledIn!.Where(c => c != "Class A").ToList(), AssignedTo = r.AssignedTo!.Where(c => c != "Class A").ToList() }).ToList();
+        }
+
+        var removal = Document(rows);
+        Apply(Plan(removal, new ImportOptions { RemoveUnreferencedClasses = true, Force = true }), removal);
+        Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM kolibriauth_collection WHERE id IN ($c, $g)", ("$c", classId), ("$g", group.Id)));
+        Assert.Equal(1L, Scalar<long>("SELECT COUNT(*) FROM morango_deletedmodels WHERE id = $g", ("$g", group.Id)));
+        AssertForeignKeysIntact();
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class PlannerTests : IDisposable
 
     private List<ImportRow> Without(params string[] usernames) => current.Where(r => !usernames.Contains(r.Username)).ToList();
 
-    private List<ImportRow> Replace(ImportRow row) => current.Select(r => r.Username == row.Username || r.Uuid == row.Uuid && row.Uuid is not null ? row : r).ToList();
+    private List<ImportRow> Replace(ImportRow row) => current.Select(r => r.Uuid == row.Uuid ? row : r).ToList();
 
     [Fact]
     public void A_document_of_the_current_users_plans_no_change()
@@ -229,6 +229,90 @@ public sealed class PlannerTests : IDisposable
         Assert.Equal((90, "PASSWORD", "*"), (password.Row, password.Column, password.Value));
         Assert.DoesNotContain(plan.Changes, c => c.Target is "fcoach1" or "learner06" or "brandnew");
         Assert.True(plan.IsRefused);
+    }
+
+    [Fact]
+    public void A_later_invalid_row_for_a_user_undoes_an_earlier_valid_row_and_a_rename_error_protects_only_the_renamed_user()
+    {
+        var rows = Replace(Row("learner13") with { FullName = "Changed Early" });
+        rows.Add(Row("learner13") with { Row = 95, Line = 96, FullName = "Twice" });
+        rows = rows.Select(r => r.Username == "learner14" ? r with { Username = "learner15" } : r).ToList();
+        var plan = Plan(rows.Where(r => r.Username != "learner16").ToList());
+
+        Assert.Contains(plan.Errors, e => e.ErrorId == ImportErrorIds.UuidDuplicated && e.Row == 95);
+        Assert.DoesNotContain(plan.Changes, c => c.Target == "learner13");
+        Assert.Contains(plan.Warnings, w => w.WarningId == ImportWarningIds.InvalidRowUserProtected && w.Username == "learner13" && w.Row == Row("learner13").Row);
+        Assert.Contains(plan.Errors, e => e.ErrorId == ImportErrorIds.UsernameTaken && e.Value == "learner15");
+        Assert.DoesNotContain(plan.Changes, c => c.Target is "learner14" or "learner15");
+        Assert.DoesNotContain(plan.Warnings, w => w.Username == "learner15" && w.WarningId == ImportWarningIds.InvalidRowUserProtected);
+        Assert.Single(plan.Changes, c => c.Action == ImportAction.Delete && c.Target == "learner16");
+    }
+
+    [Fact]
+    public void A_conflict_names_added_removed_and_edited_users_memberships_roles_and_classes()
+    {
+        var plan = Plan(current);
+        using (var write = KolibriDatabase.OpenWrite(db.Path))
+        {
+            using var command = write.Command("""
+                DELETE FROM kolibriauth_facilityuser WHERE username = 'learner20';
+                UPDATE kolibriauth_facilityuser SET full_name = full_name || ' Jr' WHERE username = 'learner21';
+                DELETE FROM kolibriauth_membership WHERE user_id = (SELECT id FROM kolibriauth_facilityuser WHERE username = 'learner22');
+                DELETE FROM kolibriauth_role WHERE user_id = (SELECT id FROM kolibriauth_facilityuser WHERE username = 'ccoach2') AND kind = 'coach';
+                INSERT INTO kolibriauth_collection (id, _morango_dirty_bit, _morango_source_id, _morango_partition, name, kind, dataset_id, parent_id)
+                VALUES ('cccccccccccccccccccccccccccccccc', 1, 's', 'p', 'Late Class', 'classroom', $dataset, $facility);
+                UPDATE kolibriauth_collection SET name = 'Class A2' WHERE name = 'Class A';
+                """);
+            command.Parameters.AddWithValue("$dataset", facility.DatasetId);
+            command.Parameters.AddWithValue("$facility", facility.Id);
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Equal(new ImportSummary { UsersUnchanged = 51 }, plan.Summary);
+        var conflict = plan.FindConflict(Plan(current));
+        Assert.NotNull(conflict);
+        Assert.Contains("1 user(s) removed ('learner20')", conflict);
+        Assert.Contains("1 user(s) edited ('learner21')", conflict);
+        Assert.Contains("'learner22'", conflict);
+        Assert.Contains("1 user(s) with changed roles ('ccoach2')", conflict);
+        Assert.Contains("1 class(es) added ('Late Class')", conflict);
+        Assert.Contains("1 class(es) renamed or regrouped ('Class A2')", conflict);
+        Assert.Null(Plan(current).FindConflict(Plan(current)));
+    }
+
+    [Fact]
+    public void The_importing_admin_keeps_the_admin_role()
+    {
+        var admin = Row("admin2");
+        var plan = Plan(Replace(admin with { UserType = UserType.LEARNER }), new ImportOptions { ImportingUserId = admin.Uuid });
+        Assert.True(plan.IsEmpty);
+        Assert.Contains(plan.Warnings, w => w.WarningId == ImportWarningIds.ImportingUserKeepsAdmin);
+        var other = Plan(Replace(admin with { UserType = UserType.LEARNER }));
+        Assert.Contains(other.Changes, c => c.Kind == ImportTarget.Role && c.Action == ImportAction.Remove && c.RoleKind == RoleKinds.Admin);
+    }
+
+    [Fact]
+    public void Two_classes_of_one_name_are_both_referenced_and_either_satisfies_the_name()
+    {
+        var learner = current.First(r => r.UserType == UserType.LEARNER && !r.EnrolledIn!.Contains("Class A"));
+        using (var write = KolibriDatabase.OpenWrite(db.Path))
+        {
+            using var command = write.Command("""
+                INSERT INTO kolibriauth_collection (id, _morango_dirty_bit, _morango_source_id, _morango_partition, name, kind, dataset_id, parent_id)
+                VALUES ('dddddddddddddddddddddddddddddddd', 1, 's', 'p', 'class a', 'classroom', $dataset, $facility);
+                INSERT INTO kolibriauth_membership (id, _morango_dirty_bit, _morango_source_id, _morango_partition, collection_id, dataset_id, user_id)
+                VALUES ('mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm', 1, 's', 'p', 'dddddddddddddddddddddddddddddddd', $dataset, $user);
+                """);
+            command.Parameters.AddWithValue("$dataset", facility.DatasetId);
+            command.Parameters.AddWithValue("$facility", facility.Id);
+            command.Parameters.AddWithValue("$user", learner.Uuid!);
+            command.ExecuteNonQuery();
+        }
+
+        var rows = RowsOf(db, facility);
+        Assert.Contains("class a", rows.Single(r => r.Uuid == learner.Uuid).EnrolledIn!);
+        var plan = Plan(rows.Select(r => r.Uuid == learner.Uuid ? r with { EnrolledIn = [.. learner.EnrolledIn!, "Class A"] } : r));
+        Assert.True(plan.IsEmpty, string.Join(Environment.NewLine, plan.Changes));
     }
 
     [Fact]
