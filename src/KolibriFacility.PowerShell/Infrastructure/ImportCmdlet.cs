@@ -19,7 +19,7 @@ public abstract class ImportCmdlet : FacilityCmdlet
 
     /// <summary>The users CSV, taken literally (no wildcards). Takes FileInfo objects from the pipeline.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "FullName")]
     [ValidateNotNullOrEmpty]
     public string? LiteralPath { get; set; }
 
