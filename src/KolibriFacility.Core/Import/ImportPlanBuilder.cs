@@ -226,22 +226,21 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
     private void ResolveClasses()
     {
         foreach (var c in snapshot.Classes) classIds.TryAdd(c.Name, c.Id);
-        foreach (var (row, target) in validRows)
+        // Kolibri collects every row's ENROLLED_IN classes before any ASSIGNED_TO class, and a new class takes the
+        // first spelling in that order (the fixture's "science 7" in an early ASSIGNED_TO became "Science 7").
+        var enrolled = validRows.SelectMany(v => v.Row.EnrolledIn ?? []);
+        var assigned = validRows.Where(v => FinalType(v.Row, v.Target) != UserType.LEARNER).SelectMany(v => v.Row.AssignedTo ?? []);
+        foreach (var name in enrolled.Concat(assigned))
         {
-            var names = (row.EnrolledIn ?? []).AsEnumerable();
-            if (FinalType(row, target) != UserType.LEARNER) names = names.Concat(row.AssignedTo ?? []);
-            foreach (var name in names)
+            if (classIds.TryGetValue(name, out var id))
             {
-                if (classIds.TryGetValue(name, out var id))
-                {
-                    if (id is not null) Reference(name);
-                }
-                else
-                {
-                    classIds[name] = null;
-                    newClasses.Add(name);
-                    newClassSpelling[name] = name; // the first spelling seen names the class, as in Kolibri
-                }
+                if (id is not null) Reference(name);
+            }
+            else
+            {
+                classIds[name] = null;
+                newClasses.Add(name);
+                newClassSpelling[name] = name;
             }
         }
 

@@ -33,6 +33,12 @@ public static class ErrorIds
     public const string KolibriSyncFailed = "KolibriSyncFailed";
     public const string KolibriHomeMismatch = "KolibriHomeMismatch";
     public const string NothingToSync = "NothingToSync";
+    public const string FileNotFound = "FileNotFound";
+    public const string ImportHasErrors = "ImportHasErrors";
+    public const string DeletionThresholdExceeded = "DeletionThresholdExceeded";
+    public const string ImportRefused = "ImportRefused";
+    public const string ImportPlanStale = "ImportPlanStale";
+    public const string ImportPlanMismatch = "ImportPlanMismatch";
     public const string InvalidDateRange = "InvalidDateRange";
     public const string UsersOfSeveralFacilities = "UsersOfSeveralFacilities";
     public const string SampleLogsNeedUsers = "SampleLogsNeedUsers";

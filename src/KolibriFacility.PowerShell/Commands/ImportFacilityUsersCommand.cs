@@ -1,0 +1,301 @@
+using System.Management.Automation;
+using KolibriFacility.Core.Import;
+using KolibriFacility.PowerShell.Infrastructure;
+
+namespace KolibriFacility.PowerShell.Commands;
+
+/// <summary>
+/// Imports a users CSV into a facility as Kolibri's Facility > Data > Import users does: creates and updates users,
+/// sets enrolments and coach assignments, creates classes, and deletes what the CSV does not reference. Unlike
+/// Kolibri's importer it finds every error before writing, previews every change with -WhatIf, asks before each
+/// deletion, backs the database up, and writes everything in one transaction.
+/// </summary>
+[Cmdlet(VerbsData.Import, "FacilityUsers", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PathSet)]
+[OutputType(typeof(ImportResult))]
+public sealed class ImportFacilityUsersCommand : ImportCmdlet
+{
+    private const string PlanSet = "Plan";
+    private const int ProgressId = 0x4B49;
+    private const string Caption = "Import-FacilityUsers";
+
+    /// <summary>A plan from Get-FacilityImportPlan (also after Export-Clixml / Import-Clixml, or as JSON text or a JSON file): applies exactly what was reviewed, or refuses if the CSV or the facility changed since.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PlanSet, ValueFromPipeline = true)]
+    [ImportPlanTransformation]
+    public ImportPlan? Plan { get; set; }
+
+    /// <summary>Skip the online backup of the database to KOLIBRI_HOME/backups before the first write.</summary>
+    [Parameter]
+    public SwitchParameter NoBackup { get; set; }
+
+    /// <summary>Write the invalid rows, with the errors of each beside it, to this CSV (fix it and import it again).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RejectedRowsPath { get; set; }
+
+    /// <summary>Seconds to wait for Kolibri to release the database before giving up.</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int BusyTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Return the applied result: summary, backup path, duration.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    private bool IsWhatIf =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
+            ? ((SwitchParameter)whatIf).IsPresent
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+    protected override void Process()
+    {
+        try
+        {
+            var (plan, document) = Plan is null ? PlanFromCsv() : Reload(Plan);
+            WriteImportWarnings(plan);
+            if (IsWhatIf)
+            {
+                Preview(plan);
+                return;
+            }
+
+            StopOnErrors(plan, document);
+            StopOnRefusal(plan);
+            if (plan.IsEmpty)
+            {
+                WriteVerbose($"Nothing to import: facility '{plan.FacilityName}' already matches the CSV.");
+                if (PassThru)
+                {
+                    WriteObject(new ImportResult { Summary = plan.Summary, Plan = plan, Duration = TimeSpan.Zero });
+                }
+
+                return;
+            }
+
+            var excluded = Confirm(plan);
+            if (excluded is null)
+            {
+                return;
+            }
+
+            var databasePath = Db.Path;
+            CloseDatabase();
+            var result = Apply(plan, document, databasePath, excluded);
+            if (result.BackupPath is not null)
+            {
+                WriteVerbose($"Backup of the database before the import: {result.BackupPath}");
+            }
+
+            WriteVerbose($"Imported in {result.Duration.TotalSeconds:0.00} s:{Environment.NewLine}{result.Summary}");
+            if (PassThru)
+            {
+                WriteObject(result);
+            }
+        }
+        finally
+        {
+            CloseDatabase();
+        }
+    }
+
+    private (ImportPlan Plan, UsersCsvDocument Document) PlanFromCsv()
+    {
+        var document = ReadCsv(ResolveCsvPath(), IgnoreUnknownColumns);
+        return (PlanImport(document, Options), document);
+    }
+
+    /// <summary>A saved plan applies only to its own database, facility and unchanged CSV, and only while the facility is as it was.</summary>
+    private (ImportPlan Plan, UsersCsvDocument Document) Reload(ImportPlan saved)
+    {
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Database)))
+        {
+            Database = saved.DatabasePath;
+        }
+        else if (!string.Equals(System.IO.Path.GetFullPath(DatabasePath), System.IO.Path.GetFullPath(saved.DatabasePath), StringComparison.Ordinal))
+        {
+            Terminate(new InvalidOperationException($"The plan was made for the database '{saved.DatabasePath}', not '{DatabasePath}'. Make a new plan with Get-FacilityImportPlan -Database '{DatabasePath}'."),
+                ErrorIds.ImportPlanMismatch, ErrorCategory.InvalidArgument, saved);
+        }
+
+        Facility ??= saved.FacilityId;
+        if (CurrentFacility.Id != saved.FacilityId)
+        {
+            Terminate(new InvalidOperationException($"The plan was made for facility '{saved.FacilityName}' ({saved.FacilityId}), not '{CurrentFacility.Name}' ({CurrentFacility.Id})."),
+                ErrorIds.ImportPlanMismatch, ErrorCategory.InvalidArgument, saved);
+        }
+
+        if (saved.CsvPath is null || !File.Exists(saved.CsvPath))
+        {
+            Terminate(new FileNotFoundException($"The plan's users CSV '{saved.CsvPath}' is gone. Applying a plan reads the CSV again (plans never hold passwords); restore the file or make a new plan."),
+                ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, saved.CsvPath);
+        }
+
+        var document = ReadCsv(saved.CsvPath!, saved.Options.IgnoreUnknownColumns);
+        if (!string.Equals(document.Sha256, saved.CsvSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            Terminate(new InvalidOperationException($"The users CSV '{saved.CsvPath}' changed since the plan was made (SHA-256 was {saved.CsvSha256}, is {document.Sha256}). Nothing was imported; make a new plan with Get-FacilityImportPlan."),
+                ErrorIds.ImportPlanStale, ErrorCategory.InvalidData, saved);
+        }
+
+        var conflict = saved.FindConflict(PlanImport(document, saved.Options));
+        if (conflict is not null)
+        {
+            Terminate(new InvalidOperationException($"Facility '{saved.FacilityName}' changed since the plan was made at {saved.CreatedAt:u}, so the plan no longer shows what an import would do. Nothing was imported; make a new plan. What changed: {conflict}"),
+                ErrorIds.ImportPlanStale, ErrorCategory.InvalidData, saved);
+        }
+
+        return (saved, document);
+    }
+
+    /// <summary>-WhatIf: one "What if:" line per change, then the summary Kolibri shows before CONTINUE, and the errors.</summary>
+    private void Preview(ImportPlan plan)
+    {
+        foreach (var change in plan.Changes)
+        {
+            ShouldProcess(change.Description, null, null);
+        }
+
+        ShouldProcess($"Import '{plan.CsvPath}' into facility '{plan.FacilityName}' ({plan.Changes.Count} changes):{Environment.NewLine}{plan.Summary}", null, null);
+        if (plan.HasErrors)
+        {
+            WriteImportErrors(plan.Errors);
+            if (!plan.Options.SkipInvalidRows)
+            {
+                WriteWarning($"The CSV has {plan.Errors.Count} errors, so the import would write nothing. Fix the rows, or use -SkipInvalidRows to import the valid rows and leave the users of invalid rows untouched.");
+            }
+        }
+
+        if (plan.IsRefused && plan.RefusalReason is { } reason && !(plan.HasErrors && !plan.Options.SkipInvalidRows))
+        {
+            WriteWarning(reason);
+        }
+    }
+
+    private void StopOnErrors(ImportPlan plan, UsersCsvDocument document)
+    {
+        if (!plan.HasErrors)
+        {
+            return;
+        }
+
+        WriteRejectedRows(document);
+        if (plan.Options.SkipInvalidRows && !document.HasFileErrors)
+        {
+            foreach (var error in plan.Errors)
+            {
+                WriteWarning($"Skipped: {error}");
+            }
+
+            return;
+        }
+
+        WriteImportErrors(plan.Errors);
+        var advice = document.HasFileErrors
+            ? "Fix the file and try again."
+            : "Fix the rows and try again, or use -SkipInvalidRows to import the valid rows and leave the users of invalid rows untouched.";
+        Terminate(new InvalidDataException($"Nothing was imported: the CSV '{plan.CsvPath}' has {plan.Errors.Count} errors (written above; also in the plan's Errors). {advice}"),
+            ErrorIds.ImportHasErrors, ErrorCategory.InvalidData, plan.CsvPath);
+    }
+
+    private void StopOnRefusal(ImportPlan plan)
+    {
+        if (!plan.IsRefused)
+        {
+            return;
+        }
+
+        var reason = plan.RefusalReason ?? "The import was refused.";
+        if (plan.DeletionsExceedThreshold)
+        {
+            Terminate(new InvalidOperationException($"Nothing was imported: {reason}"), ErrorIds.DeletionThresholdExceeded, ErrorCategory.LimitsExceeded, plan.CsvPath,
+                "Check the deletions with -WhatIf or Get-FacilityImportPlan; then use -NoDelete to keep those users, -MaxDeletions N, or -Force.");
+        }
+
+        Terminate(new InvalidOperationException($"Nothing was imported: {reason}"), ErrorIds.ImportRefused, ErrorCategory.InvalidOperation, plan.CsvPath);
+    }
+
+    /// <summary>
+    /// One confirmation for everything that only adds or updates, then one per destructive change (each deletion,
+    /// clear or removal; "No" keeps that one). Returns the ids of the declined destructive changes, or null when the
+    /// import itself was declined.
+    /// </summary>
+    private HashSet<int>? Confirm(ImportPlan plan)
+    {
+        var constructive = plan.Changes.Count(c => !c.IsDestructive);
+        if (constructive > 0
+            && !ShouldProcess($"Import '{plan.CsvPath}' into facility '{plan.FacilityName}': {constructive} additions and updates.{Environment.NewLine}{plan.Summary}",
+                $"Import '{plan.CsvPath}' into facility '{plan.FacilityName}'?{Environment.NewLine}{plan.Summary}", Caption))
+        {
+            return null;
+        }
+
+        var declined = new HashSet<int>();
+        foreach (var change in plan.Changes.Where(c => c.IsDestructive))
+        {
+            var text = change.Description;
+            if (!ShouldProcess(text, text + "?", Caption))
+            {
+                declined.Add(change.Id);
+            }
+        }
+
+        if (constructive == 0 && declined.Count == plan.Changes.Count)
+        {
+            return null;
+        }
+
+        return declined;
+    }
+
+    private ImportResult Apply(ImportPlan plan, UsersCsvDocument document, string databasePath, HashSet<int> excluded)
+    {
+        var work = new BackgroundWork<ImportProgress>();
+        var progress = new ProgressReporter(this, ProgressId, Caption);
+        var options = new ImportApplyOptions
+        {
+            DatabasePath = databasePath,
+            Backup = !NoBackup,
+            BusyTimeout = TimeSpan.FromSeconds(BusyTimeoutSeconds),
+            ExcludedChanges = excluded,
+            Progress = work.Progress,
+        };
+        try
+        {
+            return work.Run(
+                () => new ImportApplier().Apply(plan, document, options, Cancellation),
+                p => progress.Report(p.Done, p.Total, $"{p.Stage}: {p.Done} of {p.Total}"));
+        }
+        catch (ImportConflictException ex)
+        {
+            Terminate(ex, ErrorIds.ImportPlanStale, ErrorCategory.InvalidData, plan.CsvPath);
+        }
+        catch (ImportRefusedException ex)
+        {
+            Terminate(ex, ErrorIds.ImportRefused, ErrorCategory.InvalidOperation, plan.CsvPath);
+        }
+        finally
+        {
+            progress.Complete();
+        }
+
+        throw new InvalidOperationException("unreachable: Terminate throws");
+    }
+
+    private void WriteRejectedRows(UsersCsvDocument document)
+    {
+        if (RejectedRowsPath is null || document.Rejected.Count == 0)
+        {
+            return;
+        }
+
+        var target = OutputPathResolver.Resolve(this, RejectedRowsPath, literal: false, "rejected-rows.csv");
+        try
+        {
+            RejectedRowsCsvWriter.Write(target, document);
+            WriteVerbose($"Wrote {document.Rejected.Count} rejected rows with their errors to {target}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target));
+        }
+    }
+}

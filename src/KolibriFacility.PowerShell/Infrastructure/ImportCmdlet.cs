@@ -1,0 +1,130 @@
+using System.Management.Automation;
+using KolibriFacility.Core.Import;
+
+namespace KolibriFacility.PowerShell.Infrastructure;
+
+/// <summary>
+/// What Get-FacilityImportPlan and Import-FacilityUsers share: the users CSV (-Path / -LiteralPath), the import
+/// options, and reading the CSV and planning the import with Core's one planner.
+/// </summary>
+public abstract class ImportCmdlet : FacilityCmdlet
+{
+    protected const string PathSet = "Path";
+    protected const string LiteralPathSet = "LiteralPath";
+
+    /// <summary>The users CSV to import (wildcards allowed; must match exactly one file).</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>The users CSV, taken literally (no wildcards). Takes FileInfo objects from the pipeline.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string? LiteralPath { get; set; }
+
+    /// <summary>Never delete users or remove enrolments, coach assignments and roles that the CSV does not mention.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter NoDelete { get; set; }
+
+    /// <summary>Import the valid rows and leave the users of invalid rows exactly as they are (never changed, never deleted).</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter SkipInvalidRows { get; set; }
+
+    /// <summary>Delete classes the CSV does not mention (as Kolibri's UI delete does) instead of clearing them as Kolibri's importer does.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter RemoveUnreferencedClasses { get; set; }
+
+    /// <summary>Ignore columns that are not Kolibri's instead of stopping with an UnknownColumn error.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter IgnoreUnknownColumns { get; set; }
+
+    /// <summary>Allow more deletions than the safety threshold, and deleting classes that still have lessons or quizzes.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>The most user deletions allowed (instead of the default threshold: more than 10 and more than 20% of the non-admin users).</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ValidateRange(0, int.MaxValue)]
+    public int? MaxDeletions { get; set; }
+
+    protected ImportOptions Options => new()
+    {
+        NoDelete = NoDelete,
+        SkipInvalidRows = SkipInvalidRows,
+        RemoveUnreferencedClasses = RemoveUnreferencedClasses,
+        IgnoreUnknownColumns = IgnoreUnknownColumns,
+        Force = Force,
+        MaxDeletions = MaxDeletions,
+    };
+
+    /// <summary>The file system path of the CSV given by -Path or -LiteralPath.</summary>
+    protected string ResolveCsvPath()
+    {
+        var given = LiteralPath ?? Path!;
+        try
+        {
+            return InputPathResolver.Resolve(this, given, literal: LiteralPath is not null);
+        }
+        catch (ItemNotFoundException ex)
+        {
+            Terminate(ex, ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, given);
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
+        {
+            Terminate(ex, ErrorIds.InvalidPath, ErrorCategory.InvalidArgument, given);
+        }
+
+        throw new InvalidOperationException("unreachable: Terminate throws");
+    }
+
+    protected UsersCsvDocument ReadCsv(string path, bool ignoreUnknownColumns)
+    {
+        try
+        {
+            var document = UsersCsvReader.Read(path, new UsersCsvReadOptions { IgnoreUnknownColumns = ignoreUnknownColumns });
+            WriteVerbose($"Read {document.Rows.Count + document.Rejected.Count} rows from {path} ({document.Rejected.Count} invalid, SHA-256 {document.Sha256})");
+            return document;
+        }
+        catch (FileNotFoundException ex)
+        {
+            Terminate(ex, ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Terminate(ex, ErrorIds.FileReadFailed, ErrorCategory.ReadError, path);
+        }
+
+        throw new InvalidOperationException("unreachable: Terminate throws");
+    }
+
+    protected ImportPlan PlanImport(UsersCsvDocument document, ImportOptions options)
+    {
+        var plan = new ImportPlanner(Db).Plan(CurrentFacility, document, options);
+        WriteVerbose($"Planned {plan.Changes.Count} changes for facility '{plan.FacilityName}' with {plan.Errors.Count} errors and {plan.Warnings.Count} warnings");
+        return plan;
+    }
+
+    /// <summary>Each error as a non-terminating error record whose id is the rule's stable id and whose target is the ImportError.</summary>
+    protected void WriteImportErrors(IEnumerable<ImportError> errors)
+    {
+        foreach (var error in errors)
+        {
+            WriteError(new ErrorRecord(new InvalidDataException(error.ToString()), error.ErrorId, ErrorCategory.InvalidData, error));
+        }
+    }
+
+    protected void WriteImportWarnings(ImportPlan plan)
+    {
+        foreach (var warning in plan.Warnings)
+        {
+            WriteWarning(warning.Row is { } row ? $"Row {row}: {warning.Message}" : warning.Message);
+        }
+    }
+}
