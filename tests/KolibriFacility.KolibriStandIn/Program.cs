@@ -11,6 +11,10 @@
 // With "contact" on the scenario file's second line, it first fetches {baseurl}/api/morango/v1/morangoinfo/1/ as
 // Kolibri does, but only from 127.0.0.1.
 //
+// "hold-lock <db.sqlite3>" holds the database's write lock as a busy Kolibri does (BEGIN IMMEDIATE), prints LOCKED,
+// and rolls back when its standard input closes or after 60 s. It must be a separate process: two copies of SQLite
+// in one process do not see each other's POSIX locks.
+//
 // "portal --state <folder> --token <t> [--project <name>] [--require-sync] [--registered <facility id>]" runs the
 // Kolibri Data Portal stand-in on 127.0.0.1 instead: it writes its URL to <folder>/portal-url.txt, keeps
 // <folder>/portal-state.json up to date (requests, registrations, rejections) and stops when <folder>/portal-stop
@@ -22,6 +26,11 @@ using KolibriFacility.Tests;
 if (args.Length > 0 && args[0] == "portal")
 {
     return RunPortal(args);
+}
+
+if (args.Length > 1 && args[0] == "hold-lock")
+{
+    return HoldLock(args[1]);
 }
 
 var home = Environment.GetEnvironmentVariable("KOLIBRI_HOME") ?? Directory.GetCurrentDirectory();
@@ -198,5 +207,28 @@ static int RunPortal(string[] args)
     }
 
     Save();
+    return 0;
+}
+
+static int HoldLock(string databasePath)
+{
+    using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databasePath};Pooling=False");
+    connection.Open();
+    using (var begin = connection.CreateCommand())
+    {
+        begin.CommandText = "BEGIN IMMEDIATE";
+        begin.ExecuteNonQuery();
+    }
+
+    Console.Out.WriteLine("LOCKED");
+    Console.Out.Flush();
+    var released = Task.Run(() => Console.In.ReadToEnd());
+    released.Wait(TimeSpan.FromSeconds(60));
+    using (var rollback = connection.CreateCommand())
+    {
+        rollback.CommandText = "ROLLBACK";
+        rollback.ExecuteNonQuery();
+    }
+
     return 0;
 }

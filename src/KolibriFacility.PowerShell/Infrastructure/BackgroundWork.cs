@@ -23,7 +23,8 @@ internal sealed class BackgroundWork<TProgress>
     {
         var task = Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         TProgress? shown = null;
-        while (!task.Wait(PollInterval))
+        // Not task.Wait(timeout): it throws an AggregateException when the work fails; the failure is rethrown below.
+        while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(PollInterval))
         {
             var current = Volatile.Read(ref latest);
             if (current is not null && !ReferenceEquals(current, shown))
@@ -33,15 +34,7 @@ internal sealed class BackgroundWork<TProgress>
             }
         }
 
-        try
-        {
-            return task.GetAwaiter().GetResult();
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
-            throw;
-        }
+        return task.GetAwaiter().GetResult(); // rethrows the work's own exception, not an AggregateException
     }
 
     private sealed class LatestOnly(BackgroundWork<TProgress> owner) : IProgress<TProgress>

@@ -90,6 +90,10 @@ public abstract class ImportCmdlet : FacilityCmdlet
         {
             var document = UsersCsvReader.Read(path, new UsersCsvReadOptions { IgnoreUnknownColumns = ignoreUnknownColumns });
             WriteVerbose($"Read {document.Rows.Count + document.Rejected.Count} rows from {path} ({document.Rejected.Count} invalid, SHA-256 {document.Sha256})");
+            if (document.Rows.Count == 0 && document.Rejected.Count == 0 && document.Errors.Count == 0)
+            {
+                WriteWarning($"The users CSV '{path}' has a header but no data rows: importing it adds nothing and, without -NoDelete, would delete every user it may.");
+            }
             return document;
         }
         catch (FileNotFoundException ex)
