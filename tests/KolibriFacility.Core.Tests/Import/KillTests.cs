@@ -43,13 +43,18 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Killed_halfway_through_writing_the_database_is_whole_and_unchanged()
     {
-        var db = Sandbox(users: 3000);
+        // Big enough that writing outlasts the applier's 100 ms progress throttle, so a report comes mid-way; if the
+        // machine is so fast that only the last report (sent before COMMIT) comes, the kill still lands in the open
+        // transaction, with every change written and none committed.
+        var db = Sandbox(users: 10000);
         var csv = WriteCsv(db, deleteEvery: 6, newUsersWithPasswords: 0);
-        var changes = PlannedChanges(db, csv);
-        Assert.True(changes > 2000, $"{changes} changes planned");
+        var plan = Plan(db, csv);
+        Assert.True(plan.Changes.Count > 9000, $"{plan.Changes.Count} changes planned");
 
-        var stage = await KillIn(db, csv, "Writing", minDone: changes / 2);
-        Assert.Equal(changes, stage.Total);
+        var stage = await KillIn(db, csv, "Writing", minDone: plan.Changes.Count / 2);
+        Assert.Equal(plan.Changes.Count, stage.Total);
+        output.WriteLine("written, uncommitted, when killed: " + string.Join(", ", plan.Changes.Take(stage.Done)
+            .GroupBy(c => $"{c.Kind} {c.Action}").Select(g => $"{g.Count()} {g.Key}")));
     }
 
     [Fact]
@@ -206,12 +211,13 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
         return csv;
     }
 
-    private static int PlannedChanges(string db, string csv)
+    /// <summary>The plan the host makes (planning is deterministic), to tell which changes it had written when killed.</summary>
+    private static ImportPlan Plan(string db, string csv)
     {
         using var database = KolibriDatabase.OpenRead(db);
         var plan = new ImportPlanner(database).Plan(new FacilityDirectory(database).Resolve(null), UsersCsvReader.Read(csv), new ImportOptions());
         Assert.False(plan.IsRefused, plan.RefusalReason);
-        return plan.Changes.Count;
+        return plan;
     }
 
     private static string SideFiles(string db) =>
