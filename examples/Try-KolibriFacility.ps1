@@ -3,7 +3,8 @@
 .SYNOPSIS
     Builds KolibriFacility, imports it and takes a short tour on a sandbox (or your real) Kolibri database.
 .DESCRIPTION
-    Without -Database, creates ./demo/db.sqlite3 with New-FacilityDatabase (200 sample users, 20,000 usage logs) and works there.
+    Without -Database, creates ./demo/db.sqlite3 with New-FacilityDatabase (200 sample users, 20,000 usage logs) and works
+    there, ending with an import round trip: the exported CSV edited, previewed with -WhatIf, planned and applied.
     With -Database, works read-only on that database (for example ~/.kolibri/db.sqlite3): it lists facilities,
     users and classes and exports the users CSV and the usage logs into the output folder. Nothing is changed.
 .EXAMPLE
@@ -23,7 +24,8 @@ $root = Split-Path -Parent $PSScriptRoot
 Import-Module (Join-Path $root 'out/KolibriFacility/KolibriFacility.psd1') -Force
 
 New-Item -ItemType Directory -Force -Path $OutputFolder | Out-Null
-if (-not $Database) {
+$sandbox = -not $Database
+if ($sandbox) {
     $Database = Join-Path $OutputFolder 'db.sqlite3'
     New-FacilityDatabase -Path $Database -FacilityName 'Demo School' -SampleUsers 200 -SampleLogs 20000 -Seed 42 -Force | Format-Table
 }
@@ -46,3 +48,17 @@ New-FacilityLog -Database $Database -Type Summary -Path (Join-Path $OutputFolder
 
 Write-Host "== What kinds of resources the learners used" -ForegroundColor Cyan
 Get-FacilityLog -Database $Database -Type Summary | Group-Object ContentKind -NoElement | Sort-Object Count -Descending | Format-Table
+
+if ($sandbox) {
+    # Only on the sandbox: the tour never changes a real database.
+    Write-Host "== Import: edit the exported CSV, preview with -WhatIf, then apply" -ForegroundColor Cyan
+    $csv = Join-Path $OutputFolder 'users.csv'
+    $rows = Import-Csv $csv
+    $rows[0].'Full name (FULL_NAME)' = $rows[0].'Full name (FULL_NAME)' + ' Jr'
+    $rows | Export-Csv $csv -UseQuotes AsNeeded -Encoding utf8BOM
+    Add-Content -Path $csv -Value ',new_learner,kolibri123,New Learner,LEARNER,,2015,,Grade 1 A,'
+    Import-FacilityUsers -Database $Database -Path $csv -WhatIf
+    $plan = Get-FacilityImportPlan -Database $Database -Path $csv
+    $plan.Changes | Format-Table Id, Action, Kind, Target, Description
+    Import-FacilityUsers -Plan $plan -Confirm:$false -PassThru | Format-List
+}

@@ -92,7 +92,7 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
         Facility ??= pipedFacility;
         // The database is opened only when needed: for the whole facility, or for Kolibri's default file name.
         // Piped users (or none) written to a named file need no database at all.
-        var target = ResolveTarget(() => $"{OutputPathResolver.SafeFileName(CurrentFacility.Name)}_{CurrentFacility.Id[..4]}_users.csv");
+        var target = ResolveOutputPath(Path, LiteralPath, () => $"{OutputPathResolver.SafeFileName(CurrentFacility.Name)}_{CurrentFacility.Id[..4]}_users.csv");
         var source = anyPiped ? "the " + piped.Count + " piped users" : $"the users of facility '{CurrentFacility.Name}'";
         if (!ShouldProcess(target, $"Export {source} to a Kolibri users CSV"))
         {
@@ -126,17 +126,10 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
         int written;
         try
         {
-            written = SafeFileWriter.Write(target, OutputFileGuard.Mode(NoClobber), stream => exporter.Write(stream, Encoding, counted, Cancellation));
-        }
-        catch (IOException ex) when (NoClobber && File.Exists(target))
-        {
-            WriteError(new ErrorRecord(ex, ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
-            return;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(new ErrorRecord(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target));
-            return;
+            if (!TryWriteOutputFile(target, NoClobber, stream => exporter.Write(stream, Encoding, counted, Cancellation), out written))
+            {
+                return;
+            }
         }
         finally
         {
@@ -151,18 +144,6 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
         }
     }
 
-    private string ResolveTarget(Func<string> defaultFileName)
-    {
-        try
-        {
-            return OutputPathResolver.Resolve(this, LiteralPath ?? Path, literal: LiteralPath is not null, defaultFileName);
-        }
-        catch (Exception ex) when (ex is ArgumentException or ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
-        {
-            Terminate(ex, ErrorIds.InvalidPath, ErrorCategory.InvalidArgument, LiteralPath ?? Path);
-            throw; // unreachable: Terminate throws
-        }
-    }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

@@ -73,7 +73,7 @@ public sealed class NewFacilityLogCommand : LogCmdlet
         }
 
         var reader = new LogReader(Db);
-        var target = ResolveTarget(() =>
+        var target = ResolveOutputPath(Path, LiteralPath, () =>
         {
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
             var start = query.StartDate ?? reader.FirstLogDate(facility) ?? today;
@@ -97,22 +97,16 @@ public sealed class NewFacilityLogCommand : LogCmdlet
 
         var total = reader.Count(facility, query);
         var progress = new ProgressReporter(this, ProgressId, "New-FacilityLog");
-        long written;
+        long rows;
         try
         {
-            written = SafeFileWriter.Write(target, OutputFileGuard.Mode(NoClobber), stream => LogsCsvExporter.Write(
+            var written = TryWriteOutputFile(target, NoClobber, stream => LogsCsvExporter.Write(
                 stream, Encoding, query.Type, reader.ReadRecords(facility, query, Cancellation, csvColumnsOnly: true),
-                done => progress.Report(done, total, $"{done:N0} of about {total:N0} rows"), Cancellation));
-        }
-        catch (IOException ex) when (NoClobber && File.Exists(target))
-        {
-            WriteError(new ErrorRecord(ex, ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
-            return;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(new ErrorRecord(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target));
-            return;
+                done => progress.Report(done, total, $"{done:N0} of about {total:N0} rows"), Cancellation), out rows);
+            if (!written)
+            {
+                return;
+            }
         }
         finally
         {
@@ -120,20 +114,8 @@ public sealed class NewFacilityLogCommand : LogCmdlet
             CloseDatabase();
         }
 
-        WriteVerbose($"Wrote {written:N0} rows of the {description} to {target}");
+        WriteVerbose($"Wrote {rows:N0} rows of the {description} to {target}");
         WriteObject(new FileInfo(target));
     }
 
-    private string ResolveTarget(Func<string> defaultFileName)
-    {
-        try
-        {
-            return OutputPathResolver.Resolve(this, LiteralPath ?? Path, literal: LiteralPath is not null, defaultFileName);
-        }
-        catch (Exception ex) when (ex is ArgumentException or ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
-        {
-            Terminate(ex, ErrorIds.InvalidPath, ErrorCategory.InvalidArgument, LiteralPath ?? Path);
-            throw; // unreachable: Terminate throws
-        }
-    }
 }
