@@ -114,7 +114,7 @@ public sealed class ImportSafetyTests : IDisposable
     }
 
     [Fact]
-    public void While_Kolibri_holds_the_write_lock_the_import_waits_then_fails_with_DatabaseBusy_and_writes_nothing()
+    public async Task While_Kolibri_holds_the_write_lock_the_import_waits_then_fails_with_DatabaseBusy_and_writes_nothing()
     {
         var csv = home.File("one.csv");
         File.WriteAllText(csv, Header + "\r\n,okuser,pass123,OK User,LEARNER,,,,,\r\n");
@@ -131,8 +131,8 @@ public sealed class ImportSafetyTests : IDisposable
         })!;
         try
         {
-            var locked = kolibri.StandardOutput.ReadLineAsync();
-            Assert.True(locked.Wait(TimeSpan.FromSeconds(60)) && locked.Result == "LOCKED", "the stand-in did not take the lock");
+            var locked = await kolibri.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(locked == "LOCKED", "the stand-in did not take the lock");
             var waited = System.Diagnostics.Stopwatch.StartNew();
             var result = session.Run($"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoDelete -NoBackup -BusyTimeoutSeconds 1 -Confirm:$false", new Dictionary<string, object?> { ["Db"] = db });
             var error = Assert.Single(result.Errors);
