@@ -139,15 +139,19 @@ public sealed class ImportCmdletTests : IDisposable
     }
 
     [Fact]
-    public void A_saved_plan_applies_after_a_Clixml_like_round_trip_and_is_refused_once_the_facility_changed()
+    public void A_saved_plan_applies_after_a_Clixml_round_trip_and_is_refused_once_the_facility_changed()
     {
         var csv = ExportPlus(",newbie,pass123,New Learner,LEARNER,,,,,");
         var made = session.Run($"$plan = Get-FacilityImportPlan -Database $Db -Path '{csv}'; $json = $plan.Json; $plan.Summary.UsersCreated", Vars);
         Assert.Empty(made.ErrorIds);
         Assert.Equal(1, made.Output[0].BaseObject);
 
-        // Import-Clixml returns a property bag; its Json property carries the plan.
-        var applied = session.Run("$bag = [pscustomobject]@{ Json = $json }; Import-FacilityUsers -Plan $bag -Confirm:$false -PassThru", Vars);
+        // Export-Clixml / Import-Clixml are PSSerializer (not loaded in this bare engine): a deserialized property bag
+        // whose Json property carries the plan.
+        var applied = session.Run(
+            "$back = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($plan)); " +
+            "if ($back.psobject.TypeNames[0] -notlike 'Deserialized.*') { throw 'not deserialized' }; " +
+            "Import-FacilityUsers -Plan $back -Confirm:$false -PassThru", Vars);
         Assert.Empty(applied.ErrorIds);
         Assert.Contains("newbie", Usernames());
         var backup = (string?)applied.Output[0].Properties["BackupPath"].Value;
