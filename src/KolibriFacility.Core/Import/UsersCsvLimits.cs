@@ -11,7 +11,8 @@ public static class UsersCsvLimits
     public const int PasswordMaxLength = 128;
     public const int IdentifierMaxLength = 64;
     public const int ClassNameMaxLength = 50;
-    public const int FirstBirthYear = 1900;
+    // The import issue's rule "birth year > 1900" (Kolibri's format reference); Kolibri 0.17's check itself lets 1900 through.
+    public const int FirstBirthYear = 1901;
 
     /// <summary>The name of the column the rejected-rows file adds; the reader ignores a column with this name.</summary>
     public const string ErrorsColumn = "ERRORS";

@@ -18,6 +18,7 @@ public sealed class UsersCsvRowRuleTests
         { "FULL_NAME", "   ", ImportErrorIds.FullNameRequired },
         { "FULL_NAME", new string('n', 121), ImportErrorIds.FullNameTooLong },
         { "BIRTH_YEAR", "1899", ImportErrorIds.BirthYearInvalid },
+        { "BIRTH_YEAR", "1900", ImportErrorIds.BirthYearInvalid },
         { "BIRTH_YEAR", NextYear, ImportErrorIds.BirthYearInvalid },
         { "BIRTH_YEAR", "2010.0", ImportErrorIds.BirthYearInvalid },
         { "BIRTH_YEAR", "NOT_SPECIFIED", ImportErrorIds.BirthYearInvalid },
@@ -81,7 +82,7 @@ public sealed class UsersCsvRowRuleTests
     {
         { "UUID", "C041A750-E2DA-866B-1D0B-2E05B4847AEF" },
         { "FULL_NAME", new string('n', 120) },
-        { "BIRTH_YEAR", "1900" },
+        { "BIRTH_YEAR", "1901" },
         { "BIRTH_YEAR", DateTime.UtcNow.Year.ToString(CultureInfo.InvariantCulture) },
         { "BIRTH_YEAR", "deferred" },
         { "USERNAME", new string('u', 30) },
