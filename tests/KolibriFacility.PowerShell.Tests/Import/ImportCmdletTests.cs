@@ -162,6 +162,19 @@ public sealed class ImportCmdletTests : IDisposable
     }
 
     [Fact]
+    public void A_plan_saved_as_a_JSON_file_applies_from_its_path()
+    {
+        var csv = ExportPlus(",newbie,pass123,New Learner,LEARNER,,,,,");
+        var file = home.File("plan.json");
+        var saved = session.Run($"[System.IO.File]::WriteAllText('{file}', (Get-FacilityImportPlan -Database $Db -Path '{csv}').Json)", Vars);
+        Assert.Empty(saved.ErrorIds);
+        var applied = session.Run($"Import-FacilityUsers -Plan '{file}' -NoBackup -Confirm:$false -PassThru", Vars);
+        Assert.Empty(applied.ErrorIds);
+        Assert.Equal(1, ((dynamic)applied.Output[0].Properties["Summary"].Value).UsersCreated);
+        Assert.Contains("newbie", Usernames());
+    }
+
+    [Fact]
     public void A_plan_whose_csv_changed_is_refused()
     {
         var csv = ExportPlus(",newbie,pass123,New Learner,LEARNER,,,,,");
