@@ -60,7 +60,7 @@ public sealed class ImportApplier
                 backupPath = DatabaseBackup.Create(database.Path, folder, plan.FacilityName, DateTimeOffset.UtcNow);
             }
 
-            var writer = new ImportWriter(database, transaction, plan, DateTimeOffset.UtcNow);
+            using var writer = new ImportWriter(database, transaction, plan, DateTimeOffset.UtcNow);
             var progress = new ThrottledProgress(options.Progress, WritingStage, changes.Count);
             for (var i = 0; i < changes.Count;)
             {

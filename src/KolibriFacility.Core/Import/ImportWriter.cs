@@ -11,7 +11,7 @@ namespace KolibriFacility.Core.Import;
 /// Writes the changes of a plan inside the applier's transaction, with Kolibri's morango ids, partitions, source
 /// ids and dirty bit on every inserted or updated row, and morango_deletedmodels for every deleted one.
 /// </summary>
-internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction transaction, ImportPlan plan, DateTimeOffset now)
+internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction transaction, ImportPlan plan, DateTimeOffset now) : IDisposable
 {
     private static readonly Dictionary<string, string> UserColumns = new(StringComparer.Ordinal)
     {
@@ -22,6 +22,7 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
         [UsersCsvFormat.Gender] = "gender",
     };
 
+    private readonly KolibriRowWriter rows = new(database, transaction);
     private readonly CascadeDeleter deleter = new(database, transaction);
     private readonly Dictionary<string, string> createdUsers = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> createdClasses = new(StringComparer.OrdinalIgnoreCase);
@@ -90,24 +91,15 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
     private void CreateClass(string name)
     {
         var identity = MorangoId.ForCollection(CollectionKinds.Classroom, dataset);
-        Run("""
-            INSERT INTO kolibriauth_collection (id, _morango_dirty_bit, _morango_source_id, _morango_partition, name, kind, dataset_id, parent_id)
-            VALUES ($id, 1, $source, $partition, $name, 'classroom', $dataset, $parent)
-            """, ("$id", identity.Id), ("$source", identity.SourceId), ("$partition", identity.Partition), ("$name", name), ("$dataset", dataset),
-            ("$parent", plan.FacilityId));
+        rows.InsertCollection(identity, name, CollectionKinds.Classroom, dataset, plan.FacilityId);
         createdClasses[name] = identity.Id;
     }
 
     private void CreateUser(ImportRow row, string passwordHash)
     {
         var identity = MorangoId.ForUser(dataset);
-        Run("""
-            INSERT INTO kolibriauth_facilityuser (password, last_login, id, _morango_dirty_bit, _morango_source_id, _morango_partition, username, full_name,
-                date_joined, dataset_id, facility_id, birth_year, gender, id_number, extra_demographics)
-            VALUES ($password, NULL, $id, 1, $source, $partition, $username, $fullName, $joined, $dataset, $facility, $birthYear, $gender, $identifier, NULL)
-            """, ("$password", passwordHash), ("$id", identity.Id), ("$source", identity.SourceId), ("$partition", identity.Partition),
-            ("$username", row.Username), ("$fullName", row.FullName), ("$joined", KolibriTimestamp.Format(now, plan.TimeZone)), ("$dataset", dataset),
-            ("$facility", plan.FacilityId), ("$birthYear", row.BirthYear ?? ""), ("$gender", row.Gender ?? ""), ("$identifier", row.Identifier ?? ""));
+        rows.InsertUser(identity, dataset, plan.FacilityId, row.Username, row.FullName, passwordHash, row.Gender ?? "", row.BirthYear ?? "",
+            row.Identifier ?? "", KolibriTimestamp.Format(now, plan.TimeZone));
         createdUsers[row.Username] = identity.Id;
     }
 
@@ -135,29 +127,21 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
             return; // only the user type changes: that is the role rows
         }
 
-        Run($"UPDATE kolibriauth_facilityuser SET {string.Join(", ", sets)}, _morango_dirty_bit = 1 WHERE id = $id", [.. values]);
+        rows.Execute($"UPDATE kolibriauth_facilityuser SET {string.Join(", ", sets)}, _morango_dirty_bit = 1 WHERE id = $id", [.. values]);
     }
 
     private void InsertRole(string userId, string collectionId, string kind)
     {
         var identity = MorangoId.ForRole(dataset, userId, collectionId, kind);
         deleter.ForgetDeletion(identity.Id);
-        Run("""
-            INSERT INTO kolibriauth_role (id, _morango_dirty_bit, _morango_source_id, _morango_partition, collection_id, dataset_id, user_id, kind)
-            VALUES ($id, 1, $source, $partition, $collection, $dataset, $user, $kind)
-            """, ("$id", identity.Id), ("$source", identity.SourceId), ("$partition", identity.Partition), ("$collection", collectionId),
-            ("$dataset", dataset), ("$user", userId), ("$kind", kind));
+        rows.InsertRole(identity, dataset, userId, collectionId, kind);
     }
 
     private void InsertMembership(string userId, string collectionId)
     {
         var identity = MorangoId.ForMembership(dataset, userId, collectionId);
         deleter.ForgetDeletion(identity.Id);
-        Run("""
-            INSERT INTO kolibriauth_membership (id, _morango_dirty_bit, _morango_source_id, _morango_partition, collection_id, dataset_id, user_id)
-            VALUES ($id, 1, $source, $partition, $collection, $dataset, $user)
-            """, ("$id", identity.Id), ("$source", identity.SourceId), ("$partition", identity.Partition), ("$collection", collectionId),
-            ("$dataset", dataset), ("$user", userId));
+        rows.InsertMembership(identity, dataset, userId, collectionId);
     }
 
     private void DeleteRole(string userId, string collectionId, string kind) =>
@@ -195,10 +179,5 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
         }
     }
 
-    private void Run(string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = database.Command(sql, transaction);
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        command.ExecuteNonQuery();
-    }
+    public void Dispose() => rows.Dispose();
 }

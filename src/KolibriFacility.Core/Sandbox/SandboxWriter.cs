@@ -10,9 +10,7 @@ namespace KolibriFacility.Core.Sandbox;
 /// <summary>Inserts the rows of a sandbox with prepared commands inside one transaction, as Kolibri's models would store them.</summary>
 internal sealed class SandboxWriter(KolibriDatabase database, SqliteTransaction transaction, string timeZone) : IDisposable
 {
-    private SqliteCommand? userCommand;
-    private SqliteCommand? roleCommand;
-    private SqliteCommand? membershipCommand;
+    private readonly KolibriRowWriter rows = new(database, transaction);
     private SqliteCommand? sessionLogCommand;
     private SqliteCommand? summaryLogCommand;
 
@@ -42,12 +40,8 @@ internal sealed class SandboxWriter(KolibriDatabase database, SqliteTransaction 
         VALUES ($id, 1, $source, $partition, '', '', 1, 1, 1, 1, 1, 0, 'nonformal', 1, 0, '{"facility": {}, "on_my_own_setup": false, "pin_code": ""}')
         """, ("$id", dataset.Id), ("$source", dataset.SourceId), ("$partition", dataset.Partition));
 
-    public void InsertCollection(MorangoIdentity identity, string name, string kind, string datasetId, string? parentId) => Run("""
-        INSERT INTO kolibriauth_collection (id, _morango_dirty_bit, _morango_source_id, _morango_partition, name, kind, dataset_id, parent_id)
-        VALUES ($id, 1, $source, $partition, $name, $kind, $dataset, $parent)
-        """,
-        ("$id", identity.Id), ("$source", identity.SourceId), ("$partition", identity.Partition), ("$name", name), ("$kind", kind),
-        ("$dataset", datasetId), ("$parent", parentId));
+    public void InsertCollection(MorangoIdentity identity, string name, string kind, string datasetId, string? parentId) =>
+        rows.InsertCollection(identity, name, kind, datasetId, parentId);
 
     public void InsertDeviceSettings(string facilityId) => Run("""
         INSERT INTO device_devicesettings (id, is_provisioned, language_id, default_facility_id, allow_guest_access, allow_learner_unassigned_resource_access,
@@ -60,38 +54,16 @@ internal sealed class SandboxWriter(KolibriDatabase database, SqliteTransaction 
         string gender, string birthYear, string identifier, DateTimeOffset dateJoined)
     {
         var identity = MorangoId.ForUser(datasetId, sourceId);
-        userCommand ??= Prepare("""
-            INSERT INTO kolibriauth_facilityuser (password, last_login, id, _morango_dirty_bit, _morango_source_id, _morango_partition, username, full_name,
-                date_joined, dataset_id, facility_id, birth_year, gender, id_number, extra_demographics)
-            VALUES ($password, NULL, $id, 1, $source, $partition, $username, $fullName, $joined, $dataset, $facility, $birthYear, $gender, $identifier, NULL)
-            """, "$password", "$id", "$source", "$partition", "$username", "$fullName", "$joined", "$dataset", "$facility", "$birthYear", "$gender", "$identifier");
-        Bind(userCommand, passwordHash, identity.Id, identity.SourceId, identity.Partition, username, fullName,
-            KolibriTimestamp.Format(dateJoined, timeZone), datasetId, facilityId, birthYear, gender, identifier);
-        userCommand.ExecuteNonQuery();
+        rows.InsertUser(identity, datasetId, facilityId, username, fullName, passwordHash, gender, birthYear, identifier,
+            KolibriTimestamp.Format(dateJoined, timeZone));
         return identity.Id;
     }
 
-    public void InsertRole(string datasetId, string userId, string collectionId, string kind)
-    {
-        var identity = MorangoId.ForRole(datasetId, userId, collectionId, kind);
-        roleCommand ??= Prepare("""
-            INSERT INTO kolibriauth_role (id, _morango_dirty_bit, _morango_source_id, _morango_partition, collection_id, dataset_id, user_id, kind)
-            VALUES ($id, 1, $source, $partition, $collection, $dataset, $user, $kind)
-            """, "$id", "$source", "$partition", "$collection", "$dataset", "$user", "$kind");
-        Bind(roleCommand, identity.Id, identity.SourceId, identity.Partition, collectionId, datasetId, userId, kind);
-        roleCommand.ExecuteNonQuery();
-    }
+    public void InsertRole(string datasetId, string userId, string collectionId, string kind) =>
+        rows.InsertRole(MorangoId.ForRole(datasetId, userId, collectionId, kind), datasetId, userId, collectionId, kind);
 
-    public void InsertMembership(string datasetId, string userId, string collectionId)
-    {
-        var identity = MorangoId.ForMembership(datasetId, userId, collectionId);
-        membershipCommand ??= Prepare("""
-            INSERT INTO kolibriauth_membership (id, _morango_dirty_bit, _morango_source_id, _morango_partition, collection_id, dataset_id, user_id)
-            VALUES ($id, 1, $source, $partition, $collection, $dataset, $user)
-            """, "$id", "$source", "$partition", "$collection", "$dataset", "$user");
-        Bind(membershipCommand, identity.Id, identity.SourceId, identity.Partition, collectionId, datasetId, userId);
-        membershipCommand.ExecuteNonQuery();
-    }
+    public void InsertMembership(string datasetId, string userId, string collectionId) =>
+        rows.InsertMembership(MorangoId.ForMembership(datasetId, userId, collectionId), datasetId, userId, collectionId);
 
     public void InsertDevicePermissions(string userId, bool superuser) => Run(
         "INSERT INTO device_devicepermissions (user_id, is_superuser, can_manage_content) VALUES ($user, $super, $super)",
@@ -151,48 +123,14 @@ internal sealed class SandboxWriter(KolibriDatabase database, SqliteTransaction 
 
     public void Dispose()
     {
-        userCommand?.Dispose();
-        roleCommand?.Dispose();
-        membershipCommand?.Dispose();
+        rows.Dispose();
         sessionLogCommand?.Dispose();
         summaryLogCommand?.Dispose();
     }
 
-    private SqliteCommand Prepare(string sql, params string[] parameters)
-    {
-        var command = database.Command(sql, transaction);
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(name, SqliteType.Text);
-        }
+    private SqliteCommand Prepare(string sql, params string[] parameters) => rows.Prepare(sql, parameters);
 
-        command.Prepare();
-        return command;
-    }
+    private static void Bind(SqliteCommand command, params object?[] values) => KolibriRowWriter.Bind(command, values);
 
-    private static void Bind(SqliteCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            var parameter = command.Parameters[i];
-            parameter.SqliteType = values[i] switch
-            {
-                double => SqliteType.Real,
-                int or long or bool => SqliteType.Integer,
-                _ => SqliteType.Text,
-            };
-            parameter.Value = values[i] ?? DBNull.Value;
-        }
-    }
-
-    private void Run(string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = database.Command(sql, transaction);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        command.ExecuteNonQuery();
-    }
+    private void Run(string sql, params (string Name, object? Value)[] parameters) => rows.Execute(sql, parameters);
 }
