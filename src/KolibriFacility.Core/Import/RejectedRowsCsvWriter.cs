@@ -19,13 +19,17 @@ public static class RejectedRowsCsvWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(doc);
-        SafeFileWriter.Write(path, ExistingFile.Overwrite, stream =>
-        {
-            using var writer = new StreamWriter(stream, CsvEncodings.Utf8Bom, 1 << 16, leaveOpen: true);
-            Write(writer, doc);
-            writer.Flush();
-            return 0;
-        });
+        SafeFileWriter.Write(path, ExistingFile.Overwrite, stream => Write(stream, doc));
+    }
+
+    /// <summary>Writes UTF-8 with BOM to a stream (left open); returns the number of rows written.</summary>
+    public static int Write(Stream stream, UsersCsvDocument doc)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var writer = new StreamWriter(stream, CsvEncodings.Utf8Bom, 1 << 16, leaveOpen: true);
+        Write(writer, doc);
+        writer.Flush();
+        return doc.Rejected.Count;
     }
 
     /// <summary>Writes to a text writer (its encoding is the caller's); the writer is flushed, not closed.</summary>

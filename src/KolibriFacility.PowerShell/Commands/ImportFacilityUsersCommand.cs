@@ -287,15 +287,10 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
             return;
         }
 
-        var target = OutputPathResolver.Resolve(this, RejectedRowsPath, literal: false, "rejected-rows.csv");
-        try
+        var target = ResolveOutputPath(RejectedRowsPath, literalPath: null, () => "rejected-rows.csv");
+        if (TryWriteOutputFile(target, noClobber: false, stream => RejectedRowsCsvWriter.Write(stream, document), out var rows))
         {
-            RejectedRowsCsvWriter.Write(target, document);
-            WriteVerbose($"Wrote {document.Rejected.Count} rejected rows with their errors to {target}");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(new ErrorRecord(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target));
+            WriteVerbose($"Wrote {rows} rejected rows with their errors to {target}");
         }
     }
 }

@@ -9,10 +9,6 @@ internal static class OutputPathResolver
     /// The file system path for a new or existing output file. A path that names an existing folder gets
     /// <paramref name="defaultFileName"/> inside it; no path means that name in the current location.
     /// </summary>
-    public static string Resolve(PSCmdlet cmdlet, string? path, bool literal, string defaultFileName) =>
-        Resolve(cmdlet, path, literal, () => defaultFileName);
-
-    /// <summary>As above, computing the default file name only when it is needed.</summary>
     public static string Resolve(PSCmdlet cmdlet, string? path, bool literal, Func<string> defaultFileName)
     {
         if (string.IsNullOrEmpty(path))
@@ -20,27 +16,7 @@ internal static class OutputPathResolver
             return Path.Combine(cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath, defaultFileName());
         }
 
-        string resolved;
-        ProviderInfo provider;
-        if (!literal && WildcardPattern.ContainsWildcardCharacters(path))
-        {
-            var matches = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
-            if (matches.Count != 1)
-            {
-                throw new ArgumentException($"The path '{path}' resolves to {matches.Count} items; give exactly one file or folder (or use -LiteralPath).");
-            }
-
-            resolved = matches[0];
-        }
-        else
-        {
-            resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
-        }
-
-        if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-        {
-            throw new ArgumentException($"The path '{path}' is on the {provider.Name} provider; only file system paths can be written.");
-        }
+        var resolved = FileSystemPath.Resolve(cmdlet, path, literal, "file or folder", "written");
 
         // A path ending in a separator names a folder even when it does not exist yet (-Path ./reports/).
         var isFolder = Directory.Exists(resolved) || path.EndsWith('/') || path.EndsWith('\\');
