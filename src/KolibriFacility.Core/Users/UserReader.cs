@@ -90,18 +90,6 @@ public sealed class UserReader(KolibriDatabase database)
         }
     }
 
-    /// <summary>Only the usernames of a facility, in database order: cheap enough for Tab completion on large facilities.</summary>
-    public IEnumerable<string> ReadUsernames(Facility facility)
-    {
-        using var command = database.Command("SELECT username FROM kolibriauth_facilityuser WHERE facility_id = $facility ORDER BY rowid");
-        command.Parameters.AddWithValue("$facility", facility.Id);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            yield return reader.GetString(0);
-        }
-    }
-
     private static string[] Split(Microsoft.Data.Sqlite.SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? [] : reader.GetString(ordinal).Split(Separator);
 

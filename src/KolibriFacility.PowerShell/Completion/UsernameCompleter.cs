@@ -20,7 +20,8 @@ public sealed class UsernameCompleter : IArgumentCompleter
             }
 
             var prefix = wordToComplete.Trim('\'', '"');
-            return new UserReader(db).ReadUsernames(facility)
+            return new UserNameReader(db).Read(facility)
+                .Select(u => u.Username)
                 .Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 .Take(MaximumSuggestions)
                 .ToList();

@@ -99,11 +99,11 @@ public sealed class UserReaderTests : IDisposable
     }
 
     [Fact]
-    public void ReadUsernames_streams_the_names_in_database_order()
+    public void UserNameReader_streams_the_names_in_database_order()
     {
         using var db = KolibriDatabase.OpenRead(path);
         var facility = new FacilityDirectory(db).Resolve(null);
-        Assert.Equal(new UserReader(db).Read(facility).Select(u => u.Username), new UserReader(db).ReadUsernames(facility));
+        Assert.Equal(new UserReader(db).Read(facility).Select(u => u.Username), new UserNameReader(db).Read(facility).Select(u => u.Username));
     }
 
     [Fact]
