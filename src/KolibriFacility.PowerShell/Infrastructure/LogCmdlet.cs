@@ -72,13 +72,7 @@ public abstract class LogCmdlet : FacilityCmdlet
         var query = new LogQuery { Type = LogType, StartDate = StartDay, EndDate = EndDay };
         if (classes is { Count: > 0 })
         {
-            var filter = new NameFilter(classes);
-            var ids = new FacilityDirectory(Db).GetClasses(facility).Where(c => filter.IsMatch(c.Name, c.Id)).Select(c => c.Id).ToList();
-            foreach (var missing in filter.UnmatchedLiterals())
-            {
-                WriteNotFound(ErrorIds.ClassNotFound, $"No class named or with id '{missing}' in facility '{facility.Name}'.", missing);
-            }
-
+            var ids = MatchingIds(classes, new FacilityDirectory(Db).GetClasses(facility).Select(c => (c.Id, c.Name)), ErrorIds.ClassNotFound, "class", facility);
             if (ids.Count == 0)
             {
                 return null;
@@ -89,13 +83,7 @@ public abstract class LogCmdlet : FacilityCmdlet
 
         if (users is { Count: > 0 })
         {
-            var filter = new NameFilter(users);
-            var ids = new UserNameReader(Db).Read(facility).Where(u => filter.IsMatch(u.Username, u.Id)).Select(u => u.Id).ToList();
-            foreach (var missing in filter.UnmatchedLiterals())
-            {
-                WriteNotFound(ErrorIds.UserNotFound, $"No user named or with id '{missing}' in facility '{facility.Name}'.", missing);
-            }
-
+            var ids = MatchingIds(users, new UserNameReader(Db).Read(facility).Select(u => (u.Id, Name: u.Username)), ErrorIds.UserNotFound, "user", facility);
             if (ids.Count == 0)
             {
                 return null;
@@ -105,6 +93,19 @@ public abstract class LogCmdlet : FacilityCmdlet
         }
 
         return query;
+    }
+
+    /// <summary>The ids of the candidates whose name or id matches a filter; each literal that matched nothing is an ObjectNotFound error.</summary>
+    private List<string> MatchingIds(IReadOnlyCollection<string> filters, IEnumerable<(string Id, string Name)> candidates, string errorId, string noun, Facility facility)
+    {
+        var filter = new NameFilter(filters);
+        var ids = candidates.Where(c => filter.IsMatch(c.Name, c.Id)).Select(c => c.Id).ToList();
+        foreach (var missing in filter.UnmatchedLiterals())
+        {
+            WriteNotFound(errorId, $"No {noun} named or with id '{missing}' in facility '{facility.Name}'.", missing);
+        }
+
+        return ids;
     }
 
     protected string Describe(Facility facility, LogQuery query)
