@@ -185,7 +185,7 @@ internal sealed class FacilitySnapshot
         Read(database, transaction, facility, "SELECT id FROM kolibriauth_facilityuser WHERE facility_id <> $facility",
             r => snapshot.OtherFacilityUserIds.Add(r.GetString(0)));
 
-        var tables = SchemaTables(database, transaction);
+        var tables = SchemaValidator.ReadTables(database.Connection, transaction);
         if (tables.Contains("lessons_lesson"))
         {
             CountContent(database, transaction, facility, snapshot, "lessons_lesson", "created_by_id", (c, n) => c.Lessons = n);
@@ -211,15 +211,6 @@ internal sealed class FacilitySnapshot
             var id = r.GetString(0);
             if (snapshot.UsersById.ContainsKey(id)) snapshot.ContentByCreator[id] = snapshot.ContentByCreator.GetValueOrDefault(id) + r.GetInt32(1);
         });
-    }
-
-    internal static HashSet<string> SchemaTables(KolibriDatabase database, SqliteTransaction? transaction)
-    {
-        var tables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        using var command = database.Command("SELECT name FROM sqlite_master WHERE type = 'table'", transaction);
-        using var reader = command.ExecuteReader();
-        while (reader.Read()) tables.Add(reader.GetString(0));
-        return tables;
     }
 
     /// <summary>The zone Kolibri names in its timestamps on this server: the zone of the newest user's date_joined.</summary>

@@ -25,26 +25,13 @@ internal sealed class CascadeDeleter
     {
         this.database = database;
         this.transaction = transaction;
-        var tables = new List<string>();
-        using (var command = database.Command("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", transaction))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read()) tables.Add(reader.GetString(0));
-        }
-
+        var tables = SchemaValidator.ReadTables(database.Connection, transaction)
+            .Where(t => !t.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase)).ToList();
         foreach (var table in tables)
         {
-            using (var command = database.Command("SELECT name FROM pragma_table_info($t)", transaction))
-            {
-                command.Parameters.AddWithValue("$t", table);
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    var column = reader.GetString(0);
-                    if (column == "id") withId.Add(table);
-                    if (column == "_morango_dirty_bit") syncable.Add(table);
-                }
-            }
+            var columns = SchemaValidator.ReadColumns(database.Connection, table, transaction);
+            if (columns.Contains("id")) withId.Add(table);
+            if (columns.Contains("_morango_dirty_bit")) syncable.Add(table);
 
             using (var command = database.Command("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list($t)", transaction))
             {

@@ -42,10 +42,12 @@ internal static class SchemaValidator
         }
     }
 
-    private static HashSet<string> ReadTables(SqliteConnection connection)
+    /// <summary>The database's table names (SQLite's own sqlite_* tables included); inside a transaction pass it.</summary>
+    internal static HashSet<string> ReadTables(SqliteConnection connection, SqliteTransaction? transaction = null)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -56,10 +58,11 @@ internal static class SchemaValidator
         return result;
     }
 
-    internal static HashSet<string> ReadColumns(SqliteConnection connection, string table)
+    internal static HashSet<string> ReadColumns(SqliteConnection connection, string table, SqliteTransaction? transaction = null)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT name FROM pragma_table_info($table)";
         command.Parameters.AddWithValue("$table", table);
         using var reader = command.ExecuteReader();
