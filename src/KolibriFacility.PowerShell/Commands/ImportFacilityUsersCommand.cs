@@ -136,6 +136,8 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
                 ErrorIds.ImportPlanStale, ErrorCategory.InvalidData, saved);
         }
 
+        // The applier checks this again inside its transaction; checking here as well refuses a stale plan before the
+        // admin is asked to confirm it and before minutes of password hashing.
         var conflict = saved.FindConflict(PlanImport(document, saved.Options));
         if (conflict is not null)
         {
