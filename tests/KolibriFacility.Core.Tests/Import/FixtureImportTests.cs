@@ -6,7 +6,6 @@ using KolibriFacility.Core.Security;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Users;
 using KolibriFacility.Tests;
-using Microsoft.Data.Sqlite;
 
 namespace KolibriFacility.Core.Tests.Import;
 
@@ -117,24 +116,10 @@ public sealed class FixtureImportTests : IDisposable
     private static string SortedList(string cell) => string.Join(",", cell.Split(',').Order(StringComparer.Ordinal));
 
     private static List<string> ClassNames(string path) =>
-        Query(path, "SELECT name FROM kolibriauth_collection WHERE kind = 'classroom' ORDER BY name");
+        FirstColumn(path, "SELECT name FROM kolibriauth_collection WHERE kind = 'classroom' ORDER BY name");
 
     private static List<string> ImportedPasswordHashes(string path) =>
-        Query(path, "SELECT password FROM kolibriauth_facilityuser WHERE username <> 'admin' ORDER BY username");
+        FirstColumn(path, "SELECT password FROM kolibriauth_facilityuser WHERE username <> 'admin' ORDER BY username");
 
-    private static List<string> Query(string path, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var values = new List<string>();
-        while (reader.Read())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
-    }
+    private static List<string> FirstColumn(string path, string sql) => DbFiles.Rows(path, sql).Select(r => r[0]).ToList();
 }

@@ -33,7 +33,7 @@ public sealed class ImportCmdletTests : IDisposable
     [Fact]
     public void Reimporting_Kolibris_own_export_plans_no_changes_and_writes_nothing()
     {
-        var before = Hash(db);
+        var before = DbFiles.Sha256(db);
         var plan = session.Run("Get-FacilityImportPlan -Database $Db -Path $Export", Vars);
         Assert.Empty(plan.ErrorIds);
         var result = Assert.Single(plan.Output);
@@ -42,16 +42,16 @@ public sealed class ImportCmdletTests : IDisposable
 
         var import = session.Run("Import-FacilityUsers -Database $Db -Path $Export -Confirm:$false -PassThru", Vars);
         Assert.Empty(import.ErrorIds);
-        Assert.Equal(before, Hash(db));
+        Assert.Equal(before, DbFiles.Sha256(db));
     }
 
     [Fact]
     public void WhatIf_shows_every_change_and_the_summary_and_writes_nothing()
     {
         var csv = WriteCsv("USERNAME,PASSWORD,FULL_NAME,USER_TYPE", "newbie,pass123,New Learner,LEARNER", "learner02,*,Renamed Learner,LEARNER");
-        var before = Hash(db);
+        var before = DbFiles.Sha256(db);
         var result = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -WhatIf", Vars);
-        Assert.Equal(before, Hash(db));
+        Assert.Equal(before, DbFiles.Sha256(db));
         Assert.Empty(result.Errors);
         Assert.Null(result.Terminating);
 
@@ -94,9 +94,9 @@ public sealed class ImportCmdletTests : IDisposable
     public void Errors_are_objects_naming_row_column_and_value_and_nothing_is_written()
     {
         var csv = WriteCsv("USERNAME,PASSWORD,FULL_NAME,USER_TYPE", "okuser,pass123,OK User,LEARNER", "baduser,pass123,Bad User,TEACHER");
-        var before = Hash(db);
+        var before = DbFiles.Sha256(db);
         var result = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false", Vars);
-        Assert.Equal(before, Hash(db));
+        Assert.Equal(before, DbFiles.Sha256(db));
         Assert.Equal("ImportHasErrors," + Command, result.ErrorIds.Last());
         var error = Assert.Single(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("UserTypeInvalid,", StringComparison.Ordinal));
         Assert.StartsWith("UserTypeInvalid,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
@@ -127,10 +127,10 @@ public sealed class ImportCmdletTests : IDisposable
     public void Mass_deletions_are_refused_unless_allowed_and_NoDelete_deletes_nobody()
     {
         var csv = WriteCsv("USERNAME,PASSWORD,FULL_NAME,USER_TYPE", "okuser,pass123,OK User,LEARNER");
-        var before = Hash(db);
+        var before = DbFiles.Sha256(db);
         var refused = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Confirm:$false", Vars);
         Assert.Equal(["DeletionThresholdExceeded," + Command], refused.ErrorIds);
-        Assert.Equal(before, Hash(db));
+        Assert.Equal(before, DbFiles.Sha256(db));
 
         var count = Usernames().Count;
         var kept = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false -PassThru", Vars);
@@ -180,12 +180,12 @@ public sealed class ImportCmdletTests : IDisposable
         var csv = ExportPlus(",newbie,pass123,New Learner,LEARNER,,,,,");
         session.Run($"$plan = Get-FacilityImportPlan -Database $Db -Path '{csv}'", Vars);
         File.AppendAllText(csv, ",another,pass123,Another One,LEARNER,,,,,\r\n");
-        var before = Hash(db);
+        var before = DbFiles.Sha256(db);
         var result = session.Run("Import-FacilityUsers -Plan $plan -Confirm:$false", Vars);
         var error = Assert.Single(result.Errors);
         Assert.Equal("ImportPlanStale," + Command, error.FullyQualifiedErrorId);
         Assert.Contains("changed", error.Exception.Message, StringComparison.Ordinal);
-        Assert.Equal(before, Hash(db));
+        Assert.Equal(before, DbFiles.Sha256(db));
     }
 
     [Fact]
@@ -264,21 +264,6 @@ public sealed class ImportCmdletTests : IDisposable
         return path;
     }
 
-    private List<string> Usernames()
-    {
-        using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT username FROM kolibriauth_facilityuser";
-        using var reader = command.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
+    private List<string> Usernames() => DbFiles.Rows(db, "SELECT username FROM kolibriauth_facilityuser").Select(r => r[0]).ToList();
 
-        return names;
-    }
-
-    private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 }

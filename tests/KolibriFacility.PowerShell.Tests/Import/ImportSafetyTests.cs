@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using KolibriFacility.Tests;
 using Microsoft.Data.Sqlite;
@@ -74,7 +73,7 @@ public sealed class ImportSafetyTests : IDisposable
     [Fact]
     public void Every_malformed_file_gives_clear_import_errors_and_leaves_the_database_unchanged()
     {
-        var before = Hash(db);
+        var before = DbFiles.Sha256(db);
         var problems = new List<string>();
         var count = 0;
         foreach (var (name, bytes) in MalformedFiles())
@@ -102,10 +101,10 @@ public sealed class ImportSafetyTests : IDisposable
                 }
             }
 
-            if (Hash(db) != before)
+            if (DbFiles.Sha256(db) != before)
             {
                 problems.Add($"{name}: the database changed");
-                before = Hash(db);
+                before = DbFiles.Sha256(db);
             }
         }
 
@@ -118,7 +117,7 @@ public sealed class ImportSafetyTests : IDisposable
     {
         var csv = home.File("one.csv");
         File.WriteAllText(csv, Header + "\r\n,okuser,pass123,OK User,LEARNER,,,,,\r\n");
-        var before = Hash(db);
+        var before = DbFiles.Sha256(db);
 
         // The lock holder is another process, as Kolibri is: two copies of SQLite in this test process would not see
         // each other's POSIX locks.
@@ -149,7 +148,7 @@ public sealed class ImportSafetyTests : IDisposable
             }
         }
 
-        Assert.Equal(before, Hash(db));
+        Assert.Equal(before, DbFiles.Sha256(db));
     }
 
     [Fact]
@@ -157,7 +156,7 @@ public sealed class ImportSafetyTests : IDisposable
     {
         var csv = home.File("many.csv");
         File.WriteAllText(csv, Header + "\r\n" + string.Concat(Enumerable.Range(1, 200).Select(i => $",newuser{i},secret{i},New User {i},LEARNER,,,,,\r\n")));
-        var before = Hash(db);
+        var before = DbFiles.Sha256(db);
         var (result, stopped) = session.RunAndStop(
             $"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoDelete -NoBackup -Confirm:$false",
             new Dictionary<string, object?> { ["Db"] = db },
@@ -165,7 +164,7 @@ public sealed class ImportSafetyTests : IDisposable
             TimeSpan.FromSeconds(60));
         Assert.True(stopped, "the import finished before it could be stopped");
         Assert.DoesNotContain(result.ErrorIds, id => id.StartsWith("System.", StringComparison.Ordinal));
-        Assert.Equal(before, Hash(db));
+        Assert.Equal(before, DbFiles.Sha256(db));
         Assert.Empty(Directory.GetFiles(home.Path, "*.sqlite3-journal"));
     }
 
@@ -181,5 +180,4 @@ public sealed class ImportSafetyTests : IDisposable
         Assert.Equal(12, ((dynamic)result.Output[0].Properties["Summary"].Value).UsersCreated);
     }
 
-    private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 }

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Security;
-using System.Security.Cryptography;
 using KolibriFacility.Tests;
 using Microsoft.Data.Sqlite;
 
@@ -58,7 +57,7 @@ public sealed class PortalSyncTests : IDisposable
     /// <summary>The one error of a run (a statement-terminating error lands in the error stream of the script).</summary>
     private static ErrorRecord TheError(ScriptResult result) => result.Terminating ?? Assert.Single(result.Errors);
 
-    private string DatabaseHash() => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(db)));
+    private string DatabaseHash() => DbFiles.Sha256(db);
 
     /// <summary>Every piece of text the run showed anywhere.</summary>
     private static IEnumerable<string> AllText(ScriptResult result) =>

@@ -162,9 +162,9 @@ public sealed class ExportFacilityUsersTests : ReadSideSession
     [Fact]
     public void The_database_file_is_unchanged_by_reading_and_exporting()
     {
-        var before = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Db)));
+        var before = DbFiles.Sha256(Db);
         Ok("$null = Get-Facility -Database $Db; $null = Get-FacilityClass -Database $Db | Get-FacilityUser; Export-FacilityUsers -Database $Db -Path \"$Dir/u.csv\"");
-        Assert.Equal(before, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Db))));
+        Assert.Equal(before, DbFiles.Sha256(Db));
     }
 
     [Fact]
