@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Text;
 using KolibriFacility.Core.Csv;
-using KolibriFacility.Core.IO;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Users;
 using KolibriFacility.PowerShell.Infrastructure;

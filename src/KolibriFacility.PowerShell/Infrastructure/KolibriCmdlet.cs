@@ -1,6 +1,6 @@
-using KolibriFacility.Core.IO;
 using System.Management.Automation;
 using KolibriFacility.Core.Facilities;
+using KolibriFacility.Core.IO;
 using KolibriFacility.Core.Storage;
 
 namespace KolibriFacility.PowerShell.Infrastructure;
