@@ -3,6 +3,7 @@ using System.Globalization;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Security;
 using KolibriFacility.Core.Storage;
+using KolibriFacility.Core.Users;
 using Microsoft.Data.Sqlite;
 
 namespace KolibriFacility.Core.Import;
@@ -151,7 +152,7 @@ public sealed class ImportApplier
     private static Dictionary<int, string> HashPasswords(List<ImportChange> changes, Dictionary<int, ImportRow> rows, ImportApplyOptions options, CancellationToken cancellation)
     {
         var jobs = changes
-            .Where(c => c.Kind == ImportTarget.User && c.Action is ImportAction.Create or ImportAction.Update && c.Fields.Any(f => f.Field == "PASSWORD"))
+            .Where(c => c.Kind == ImportTarget.User && c.Action is ImportAction.Create or ImportAction.Update && c.Fields.Any(f => f.Field == UsersCsvFormat.Password))
             .Select(c => (c.Id, Password: (c.Row is { } r && rows.TryGetValue(r, out var row) ? row
                 : throw new InvalidDataException($"Change {c.Id} ({c.Description}) refers to CSV row {c.Row}, which the CSV does not have.")).Password))
             .ToArray();
@@ -197,7 +198,7 @@ public sealed class ImportApplier
     private static KolibriDatabaseException Busy(string path, TimeSpan busyTimeout, SqliteException ex) =>
         new(DatabaseProblem.Busy, path,
             string.Create(CultureInfo.InvariantCulture,
-                $"The database '{path}' is busy: another program (probably Kolibri) kept it locked for more than {busyTimeout.TotalSeconds:0.#} s. Nothing was changed. Try again when Kolibri is idle, stop Kolibri, or wait longer (-BusyTimeout)."),
+                $"The database '{path}' is busy: another program (probably Kolibri) kept it locked for more than {busyTimeout.TotalSeconds:0.#} s. Nothing was changed. Try again when Kolibri is idle, stop Kolibri, or wait longer (Import-FacilityUsers -BusyTimeoutSeconds)."),
             ex);
 
     /// <summary>Reports at most every 100 ms (and the last item), from any thread.</summary>
