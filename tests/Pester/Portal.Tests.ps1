@@ -182,8 +182,9 @@ Describe 'Syncing with a peer Kolibri server' {
 
         $all | Should -Not -Match 'peerpass9'
         $run = Get-StandInRuns $kolibriHome
-        $run[0].args | Should -Contain 'http://10.0.0.5:8080'
-        $run[0].args[-4..-1] | Should -Be @('--username', 'admin', '--password', 'peerpass9')
+        $run[0].args | Should -Not -Contain 'peerpass9'
+        $run[0].syncArgs | Should -Contain 'http://10.0.0.5:8080'
+        $run[0].syncArgs[-2..-1] | Should -Be @('--username=admin', '--password=peerpass9')
         $run[0].portalUrl | Should -BeNullOrEmpty
     }
 }

@@ -16,9 +16,10 @@ public sealed class KolibriSyncRunnerTests : IDisposable
         KolibriStandIn.SetScenario(home.Path, scenario);
         return new KolibriSyncRequest
         {
-            Command = new KolibriCommand(KolibriStandIn.Executable, [], "test"),
+            Program = new KolibriProgram(KolibriStandIn.Executable, [], "test"),
             DatabasePath = home.File("db.sqlite3"),
             FacilityId = "d75cec9798e731cf071b5fa20c8ee4ed",
+            FacilityName = "Test School",
             BaseUrl = "http://127.0.0.1:9",
             IsPortal = portal,
             Direction = direction,
@@ -32,9 +33,10 @@ public sealed class KolibriSyncRunnerTests : IDisposable
         var lines = new List<KolibriOutputLine>();
         var outcome = new KolibriSyncRunner().Run(Request("success"), lines.Add, CancellationToken.None);
 
-        Assert.True(outcome.Succeeded);
+        Assert.Equal(SyncState.Completed, outcome.Status);
         Assert.Equal(0, outcome.ExitCode);
-        Assert.True(outcome.ReportedCompleted);
+        Assert.Equal("Test School", outcome.Facility);
+        Assert.Null(outcome.Message);
         Assert.Equal(40, outcome.RecordsReceived);
         Assert.Equal(120, outcome.RecordsSent);
         Assert.Equal(
@@ -52,7 +54,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
     public void A_peer_sync_does_not_pretend_the_peer_is_the_portal_and_no_push_pulls_only()
     {
         var outcome = new KolibriSyncRunner().Run(Request("success", SyncDirection.PullOnly, portal: false), null, CancellationToken.None);
-        Assert.True(outcome.Succeeded);
+        Assert.Equal(SyncState.Completed, outcome.Status);
         Assert.Null(outcome.RecordsSent);
         var start = Assert.Single(KolibriStandIn.Starts(home.Path));
         Assert.Contains("--no-push", KolibriStandIn.Arguments(start));
@@ -63,9 +65,9 @@ public sealed class KolibriSyncRunnerTests : IDisposable
     public void A_failing_sync_returns_the_exit_code_and_kolibris_own_message()
     {
         var outcome = new KolibriSyncRunner().Run(Request("failure"), null, CancellationToken.None);
-        Assert.False(outcome.Succeeded);
+        Assert.Equal(SyncState.Failed, outcome.Status);
         Assert.Equal(1, outcome.ExitCode);
-        Assert.Equal("Device can not sync with itself. Please recheck base URL and try again.", outcome.ErrorMessage);
+        Assert.Equal("Device can not sync with itself. Please recheck base URL and try again.", outcome.Message);
         Assert.Equal(SyncState.SessionCreation, outcome.LastStage);
     }
 
@@ -88,9 +90,8 @@ public sealed class KolibriSyncRunnerTests : IDisposable
 
         cancel.Cancel();
         var outcome = await run.WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.True(outcome.Cancelled);
-        Assert.False(outcome.Killed);
-        Assert.Equal(130, outcome.ExitCode);
+        Assert.Equal(SyncState.Cancelled, outcome.Status);
+        Assert.Equal(130, outcome.ExitCode); // its own KeyboardInterrupt exit, not a kill
         Assert.Contains(KolibriStandIn.Records(home.Path), r => r.GetProperty("event").GetString() == "interrupted");
         var pid = Assert.Single(KolibriStandIn.Starts(home.Path)).GetProperty("pid").GetInt32();
         Assert.Throws<ArgumentException>(() => Process.GetProcessById(pid));
@@ -101,9 +102,10 @@ public sealed class KolibriSyncRunnerTests : IDisposable
     {
         var request = new KolibriSyncRequest
         {
-            Command = new KolibriCommand(KolibriStandIn.Executable, [], "test"),
+            Program = new KolibriProgram(KolibriStandIn.Executable, [], "test"),
             DatabasePath = home.File("copy.sqlite3"),
             FacilityId = "x",
+            FacilityName = "x",
             BaseUrl = "http://127.0.0.1:9",
         };
         Assert.Contains("db.sqlite3", Assert.Throws<ArgumentException>(() => new KolibriSyncRunner().Run(request, null, CancellationToken.None)).Message, StringComparison.Ordinal);
@@ -116,9 +118,10 @@ public sealed class KolibriSyncRunnerTests : IDisposable
         var request = Request("success") ;
         var broken = new KolibriSyncRequest
         {
-            Command = new KolibriCommand(home.File("not-a-program"), [], "test"),
+            Program = new KolibriProgram(home.File("not-a-program"), [], "test"),
             DatabasePath = request.DatabasePath,
             FacilityId = request.FacilityId,
+            FacilityName = request.FacilityName,
             BaseUrl = request.BaseUrl,
         };
         File.WriteAllText(home.File("not-a-program"), "plain text");
