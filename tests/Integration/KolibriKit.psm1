@@ -1,0 +1,188 @@
+# Real Kolibri 0.17.5 as the oracle of the integration tests: the reference kit in ../shared/kolibri/reference
+# (installed offline by its setup.sh), driven from Pester. Every Kolibri command runs in a KOLIBRI_HOME of the
+# test's own, never the developer's ~/.kolibri, and every server binds 127.0.0.1 on a free port and is stopped by
+# its process id.
+Set-StrictMode -Version 3.0
+
+$script:KitEnv = $null
+
+function Initialize-KolibriKit {
+    <# Installs (first time, ~45 s) or checks (~0.3 s) the kit and returns the path of its env.sh. Throws with the
+       setup log when the kit cannot be set up: integration tests fail, they never skip. #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)][string] $KitFolder)
+    if ($script:KitEnv) { return $script:KitEnv }
+    $setup = Join-Path $KitFolder 'setup.sh'
+    if (-not (Test-Path -LiteralPath $setup)) { throw "The Kolibri reference kit is missing: $setup" }
+    $log = & bash $setup 2>&1
+    $envSh = ($log | Select-Object -Last 1) -as [string]
+    if ($LASTEXITCODE -ne 0 -or -not $envSh -or -not (Test-Path -LiteralPath $envSh.Trim())) {
+        throw "The Kolibri reference kit could not be set up (bash $setup, exit $LASTEXITCODE):`n$(($log | Select-Object -Last 30) -join "`n")"
+    }
+    $script:KitEnv = $envSh.Trim()
+    $script:KitEnv
+}
+
+function Assert-KitReady {
+    if (-not $script:KitEnv) { throw 'Call Initialize-KolibriKit first.' }
+}
+
+# Runs a command inside the kit's environment: env.sh sourced, KOLIBRI_HOME set, then every KF_SET_<NAME> variable
+# exported as <NAME> (so a test can override what env.sh sets, e.g. the portal URL).
+$script:Prologue = '. "$KF_KIT_ENV"; export KOLIBRI_HOME="$KF_KOLIBRI_HOME"; for v in $(compgen -v KF_SET_); do export "${v#KF_SET_}=${!v}"; done; exec "$@"'
+
+function New-KitProcessStartInfo([string] $KolibriHome, [string[]] $ArgumentList, [hashtable] $Environment) {
+    $info = [System.Diagnostics.ProcessStartInfo]::new('bash')
+    foreach ($a in @('-c', $script:Prologue, 'kolibri-kit') + $ArgumentList) { $info.ArgumentList.Add($a) }
+    $info.Environment['KF_KIT_ENV'] = $script:KitEnv
+    $info.Environment['KF_KOLIBRI_HOME'] = $KolibriHome
+    if ($Environment) { foreach ($k in $Environment.Keys) { $info.Environment["KF_SET_$k"] = [string] $Environment[$k] } }
+    $info.UseShellExecute = $false
+    $info
+}
+
+function Invoke-Kolibri {
+    <# Runs `kolibri <arguments>` for a KOLIBRI_HOME and returns its exit code and output (stdout and stderr).
+       -Check throws with the output when the exit code is not 0. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string] $KolibriHome,
+        [Parameter(Mandatory)][string[]] $ArgumentList,
+        [hashtable] $Environment,
+        [switch] $Check,
+        [int] $TimeoutSeconds = 600
+    )
+    Assert-KitReady
+    $info = New-KitProcessStartInfo $KolibriHome (@('kolibri') + $ArgumentList) $Environment
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($info)
+    $stdout = $process.StandardOutput.ReadToEndAsync()
+    $stderr = $process.StandardError.ReadToEndAsync()
+    if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+        $process.Kill($true)
+        throw "kolibri $($ArgumentList -join ' ') did not finish in $TimeoutSeconds s"
+    }
+    $process.WaitForExit()
+    $result = [pscustomobject]@{
+        ExitCode = $process.ExitCode
+        Output   = $stdout.Result + $stderr.Result
+    }
+    if ($Check -and $result.ExitCode -ne 0) {
+        throw "kolibri $($ArgumentList -join ' ') failed with exit code $($result.ExitCode):`n$($result.Output)"
+    }
+    $result
+}
+
+function Initialize-KolibriHome {
+    <# Makes a KOLIBRI_HOME ready for Kolibri: `kolibri manage migrate` (creates Kolibri's other databases next to
+       db.sqlite3, or a fresh db.sqlite3 when there is none). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string] $KolibriHome)
+    $null = Invoke-Kolibri -KolibriHome $KolibriHome -ArgumentList 'manage', 'migrate' -Check
+}
+
+function Invoke-KolibriShell {
+    <# Runs Python in Kolibri's Django shell (`kolibri manage shell`) and returns what it prints on lines that start
+       with RESULT, parsed as JSON: print('RESULT', json.dumps(value)). Throws with the output on failure. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string] $KolibriHome,
+        [Parameter(Mandatory)][string] $Python
+    )
+    $script = [System.IO.Path]::GetTempFileName()
+    try {
+        Set-Content -LiteralPath $script -Value ("import json`n" + $Python) -Encoding utf8NoBOM
+        $run = Invoke-Kolibri -KolibriHome $KolibriHome -ArgumentList 'manage', 'shell', '-c', "exec(open('$script').read())"
+        if ($run.ExitCode -ne 0) { throw "Kolibri's shell failed (exit $($run.ExitCode)):`n$($run.Output)" }
+        $lines = @($run.Output -split "`r?`n" | Where-Object { $_.StartsWith('RESULT ') })
+        if (-not $lines) { throw "Kolibri's shell printed no RESULT line:`n$($run.Output)" }
+        foreach ($line in $lines) { $line.Substring(7) | ConvertFrom-Json -NoEnumerate }
+    }
+    finally {
+        Remove-Item -LiteralPath $script -ErrorAction SilentlyContinue
+    }
+}
+
+function Get-FreeTcpPort {
+    [OutputType([int])]
+    param()
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Start-KolibriServer {
+    <# Starts `kolibri start --foreground` for a KOLIBRI_HOME on free 127.0.0.1 ports and waits until
+       /api/public/info/ answers. Returns Process, Port, BaseUrl and Log; stop it with Stop-KolibriServer. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string] $KolibriHome,
+        [hashtable] $Environment,
+        [int] $TimeoutSeconds = 120
+    )
+    Assert-KitReady
+    $port = Get-FreeTcpPort
+    do { $zipPort = Get-FreeTcpPort } while ($zipPort -eq $port)
+    $log = Join-Path $KolibriHome "server-$port.log"
+    # The shell redirects, then execs: the process we hold is Kolibri itself, so its pid stops it.
+    $info = New-KitProcessStartInfo $KolibriHome @('bash', '-c', 'exec "$@" >"$KF_SERVER_LOG" 2>&1', 'server',
+        'kolibri', 'start', '--foreground', '--port', "$port", '--zip-port', "$zipPort") $Environment
+    $info.Environment['KF_SERVER_LOG'] = $log
+    $process = [System.Diagnostics.Process]::Start($info)
+    $server = [pscustomobject]@{
+        Process = $process
+        Port    = $port
+        BaseUrl = "http://127.0.0.1:$port"
+        Log     = $log
+        Home    = $KolibriHome
+    }
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ($process.HasExited) { break }
+        try {
+            $null = Invoke-RestMethod -Uri "$($server.BaseUrl)/api/public/info/" -TimeoutSec 2
+            return $server
+        }
+        catch { Start-Sleep -Milliseconds 250 }
+    }
+    $tail = if (Test-Path -LiteralPath $log) { (Get-Content -LiteralPath $log -Tail 30) -join "`n" } else { '' }
+    Stop-KolibriServer $server
+    throw "Kolibri's server did not answer on $($server.BaseUrl) within $TimeoutSeconds s:`n$tail"
+}
+
+function Stop-KolibriServer {
+    <# Stops a server started by Start-KolibriServer: SIGTERM (graceful, 2-3 s), then kill after 30 s. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Server)
+    $process = $Server.Process
+    if (-not $process -or $process.HasExited) { return }
+    if ($IsWindows) { $process.Kill($true) }
+    else { & kill -TERM $process.Id 2>$null }
+    if (-not $process.WaitForExit(30000)) { $process.Kill($true); $process.WaitForExit() }
+}
+
+function New-KolibriCommandScript {
+    <# A `kolibri` command for the module's -KolibriCommand / $env:KOLIBRI_COMMAND: a script that runs the kit's
+       Kolibri for the given KOLIBRI_HOME (what an admin's `kolibri` on PATH is). #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)][string] $KolibriHome,
+        [Parameter(Mandatory)][string] $Path
+    )
+    Assert-KitReady
+    $body = @(
+        '#!/bin/bash'
+        ". '$($script:KitEnv)'"
+        "export KOLIBRI_HOME='$KolibriHome'"
+        'exec kolibri "$@"'
+    ) -join "`n"
+    Set-Content -LiteralPath $Path -Value $body -Encoding utf8NoBOM
+    & chmod 0755 $Path
+    $Path
+}
+
+Export-ModuleMember -Function Initialize-KolibriKit, Invoke-Kolibri, Initialize-KolibriHome, Invoke-KolibriShell,
+    Get-FreeTcpPort, Start-KolibriServer, Stop-KolibriServer, New-KolibriCommandScript
