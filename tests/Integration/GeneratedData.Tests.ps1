@@ -98,3 +98,37 @@ Describe 'generateuserdata --seed <Seed> (<Classes> classes, <Users> users each,
         }
     }
 }
+
+Describe 'Compare-KolibriCsv, the comparison above, sees every kind of difference' {
+    BeforeAll {
+        $bom = [byte[]] (0xEF, 0xBB, 0xBF)
+        function New-File([string] $Name, [string] $Text) {
+            $path = Join-Path $TestDrive $Name
+            [System.IO.File]::WriteAllBytes($path, $bom + [System.Text.Encoding]::UTF8.GetBytes($Text))
+            $path
+        }
+        $Kolibri = New-File 'kolibri.csv' "A,B`r`n1,x`r`n2,""y, z""`r`n"
+    }
+
+    It 'equal files, and the same rows in another order with -AnyRowOrder, are equal' {
+        Compare-KolibriCsv -Expected $Kolibri -Actual (New-File 'same.csv' "A,B`r`n1,x`r`n2,""y, z""`r`n") | Should -BeNullOrEmpty
+        Compare-KolibriCsv -Expected $Kolibri -Actual (New-File 'order.csv' "A,B`r`n2,""y, z""`r`n1,x`r`n") -AnyRowOrder | Should -BeNullOrEmpty
+    }
+
+    It '<Case> differs' -ForEach @(
+        @{ Case = 'another row order without -AnyRowOrder'; Text = "A,B`r`n2,""y, z""`r`n1,x`r`n"; AnyOrder = $false }
+        @{ Case = 'a changed byte'; Text = "A,B`r`n1,x`r`n2,""y; z""`r`n"; AnyOrder = $true }
+        @{ Case = 'a missing row'; Text = "A,B`r`n1,x`r`n"; AnyOrder = $true }
+        @{ Case = 'LF line ends'; Text = "A,B`n1,x`n2,""y, z""`n"; AnyOrder = $true }
+        @{ Case = 'another header'; Text = "A,b`r`n1,x`r`n2,""y, z""`r`n"; AnyOrder = $true }
+    ) {
+        $actual = New-File 'other.csv' $Text
+        Compare-KolibriCsv -Expected $Kolibri -Actual $actual -AnyRowOrder:$AnyOrder | Should -Not -BeNullOrEmpty
+    }
+
+    It 'a missing byte order mark differs' {
+        $actual = Join-Path $TestDrive 'nobom.csv'
+        [System.IO.File]::WriteAllText($actual, "A,B`r`n1,x`r`n2,""y, z""`r`n", [System.Text.UTF8Encoding]::new($false))
+        Compare-KolibriCsv -Expected $Kolibri -Actual $actual -AnyRowOrder | Should -Not -BeNullOrEmpty
+    }
+}

@@ -64,6 +64,7 @@ Describe 'Kolibri 0.17.5 accepts what Import-FacilityUsers writes' {
         $rows.Values | ConvertTo-Csv -UseQuotes AsNeeded | Set-Content -LiteralPath $csv -Encoding utf8BOM
 
         $DeletedIds = @($Deleted | ForEach-Object { $OriginalIds[$_] })
+        $ControlUser = $OriginalIds['learner12']   # enrolled in Class A before and after the import
         $before = Invoke-KolibriPython -KolibriHome $kolibriHome -Path $Oracle -Arguments @{ steps = @(
                 @{ step = 'serialize_store' }
                 @{ step = 'dump_facility'; facility_id = $FixtureFacilityId }
@@ -72,9 +73,16 @@ Describe 'Kolibri 0.17.5 accepts what Import-FacilityUsers writes' {
             ) }
         $DumpBefore = Get-Step $before 'dump_facility'
         $KolibriCascade = Get-Step $before 'delete_cascade'
+        $ControlMembership = @($DumpBefore.memberships | Where-Object user_id -eq $ControlUser)[0].id
         $TablesBefore = Get-Step $before 'table_counts'
 
         $ImportResult = Import-FacilityUsers -Database $kolibriHome -Path $csv -Confirm:$false -PassThru
+        $OurUsers = Join-Path $work 'our-users.csv'
+        $OurSession = Join-Path $work 'our-session.csv'
+        $OurSummary = Join-Path $work 'our-summary.csv'
+        Export-FacilityUsers -Database $kolibriHome -Path $OurUsers
+        New-FacilityLog -Database $kolibriHome -Type Session -StartDate 2026-11-10 -EndDate 2026-11-15 -Path $OurSession
+        New-FacilityLog -Database $kolibriHome -Type Summary -Path $OurSummary
 
         $Credentials = @(
             @{ username = 'learner02'; password = 'N3w pass, "quoted" é'; expected = $true }
@@ -101,20 +109,22 @@ Describe 'Kolibri 0.17.5 accepts what Import-FacilityUsers writes' {
                 @{ step = 'manage'; arguments = @('bulkexportusers', '--output-file', $KolibriUsers, '--overwrite', '--facility', $FixtureFacilityId) }
                 @{ step = 'manage'; arguments = @('exportlogs', '--log-type', 'session', '--output-file', $KolibriSession, '--overwrite', '--facility', $FixtureFacilityId, '--start_date', '2026-11-10T00:00:00', '--end_date', '2026-11-15T00:00:00') }
                 @{ step = 'manage'; arguments = @('exportlogs', '--log-type', 'summary', '--output-file', $KolibriSummary, '--overwrite', '--facility', $FixtureFacilityId) }
+                # Negative controls, after everything else: what a writer that bypasses Kolibri's rules does is seen.
+                @{ step = 'execute_sql'; statements = @(
+                        @{ sql = 'UPDATE kolibriauth_facilityuser SET full_name = %s WHERE id = %s'; parameters = @('Changed without dirty bit', $OriginalIds['learner01']) }
+                        @{ sql = 'UPDATE kolibriauth_facilityuser SET username = %s, _morango_dirty_bit = 1 WHERE id = %s'; parameters = @('bad name!', $OriginalIds['learner09']) }
+                        @{ sql = 'UPDATE kolibriauth_membership SET id = %s, _morango_dirty_bit = 1 WHERE id = %s'; parameters = @('0123456789abcdef0123456789abcdef', $ControlMembership) }
+                    ) }
+                @{ step = 'validate_facility'; facility_id = $FixtureFacilityId }
+                @{ step = 'serialize_store' }
+                @{ step = 'compare_store' }
             ) }
-        $Validation = Get-Step $after 'validate_facility'
+        $Validation, $ControlValidation = @($after | Where-Object step -eq 'validate_facility' | ForEach-Object result)
+        $Store, $ControlStore = @($after | Where-Object step -eq 'compare_store' | ForEach-Object result)
         $Passwords = Get-Step $after 'check_passwords'
         $DumpAfter = Get-Step $after 'dump_facility'
-        $Store = Get-Step $after 'compare_store'
         $TablesAfter = Get-Step $after 'table_counts'
         $Commands = @($after | Where-Object step -eq 'manage' | ForEach-Object result)
-
-        $OurUsers = Join-Path $work 'our-users.csv'
-        $OurSession = Join-Path $work 'our-session.csv'
-        $OurSummary = Join-Path $work 'our-summary.csv'
-        Export-FacilityUsers -Database $kolibriHome -Path $OurUsers
-        New-FacilityLog -Database $kolibriHome -Type Session -StartDate 2026-11-10 -EndDate 2026-11-15 -Path $OurSession
-        New-FacilityLog -Database $kolibriHome -Type Summary -Path $OurSummary
 
         $UsersBefore = @{}; foreach ($u in $DumpBefore.users) { $UsersBefore[$u.id] = $u }
         $UsersAfter = @{}; foreach ($u in $DumpAfter.users) { $UsersAfter[$u.id] = $u }
@@ -165,6 +175,14 @@ Describe 'Kolibri 0.17.5 accepts what Import-FacilityUsers writes' {
         $Validation.checked | Should -Be ($Validation.counts.collections + $Validation.counts.users + $Validation.counts.memberships + $Validation.counts.roles)
         $Validation.counts.users | Should -Be $DumpAfter.users.Count
         ConvertTo-Json -InputObject @($Validation.problems) -Depth 5 | Should -Be '[]' -Because 'Kolibri reports no problem'
+    }
+
+    It 'the checks see what a writer that bypasses Kolibri does (negative controls, run last)' {
+        $problems = @($ControlValidation.problems)
+        @($problems | Where-Object { $_.id -eq $OriginalIds['learner09'] -and $_.check -eq 'full_clean' }) | Should -HaveCount 1 -Because 'a username with a space and ! fails full_clean'
+        @($problems | Where-Object { $_.id -eq '0123456789abcdef0123456789abcdef' -and $_.check -eq 'morango' }) | Should -HaveCount 1 -Because "a membership id that is not morango's hash is seen"
+        $problems | Should -HaveCount 2
+        @($ControlStore.mismatched | Where-Object { $_.id -eq $OriginalIds['learner01'] -and $_.fields -contains 'full_name' }) | Should -HaveCount 1 -Because 'a change without the dirty bit never reaches the store'
     }
 
     It "every new or changed password passes Django's check_password, hashed as Kolibri would (no rehash needed)" {

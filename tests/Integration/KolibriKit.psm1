@@ -230,8 +230,8 @@ function Compare-KolibriCsv {
     if ($expectedLines[-1] -cne $actualLines[-1]) { "end of file: expected <$($expectedLines[-1])> after the last CRLF, actual <$($actualLines[-1])>" }
     if (-not $AnyRowOrder) { return }
     $counts = [System.Collections.Generic.Dictionary[string, int]]::new([StringComparer]::Ordinal)
-    foreach ($line in $expectedLines) { $counts[$line] = $counts.GetValueOrDefault($line) + 1 }
-    foreach ($line in $actualLines) { $counts[$line] = $counts.GetValueOrDefault($line) - 1 }
+    foreach ($line in $expectedLines) { $n = 0; $null = $counts.TryGetValue($line, [ref] $n); $counts[$line] = $n + 1 }
+    foreach ($line in $actualLines) { $n = 0; $null = $counts.TryGetValue($line, [ref] $n); $counts[$line] = $n - 1 }
     $differences = @($counts.GetEnumerator() | Where-Object Value -ne 0 | Sort-Object Key)
     foreach ($d in $differences | Select-Object -First 20) {
         if ($d.Value -gt 0) { "only in Kolibri's file ($($d.Value)x): $($d.Key)" } else { "only in ours ($(-$d.Value)x): $($d.Key)" }

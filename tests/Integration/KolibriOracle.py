@@ -234,6 +234,17 @@ def _table_counts(tables):
     return counts
 
 
+def execute_sql(statements):
+    """Raw SQL behind Kolibri's back (no dirty bit, no id computation): the negative controls of the tests, which
+    show that the checks above see what a careless writer does."""
+    cursor = connection.cursor()
+    changed = 0
+    for statement in statements:
+        cursor.execute(statement["sql"], statement.get("parameters", []))
+        changed += cursor.rowcount
+    return {"changed": changed}
+
+
 def table_counts():
     """Rows per table of this home's db.sqlite3."""
     return _table_counts(connection.introspection.table_names())
