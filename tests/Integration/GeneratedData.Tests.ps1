@@ -35,7 +35,9 @@ Describe 'generateuserdata --seed <Seed> (<Classes> classes, <Users> users each,
         $today = [DateTime]::UtcNow.Date
         $StartDate = $today.AddDays(-6)
         $EndDate = $today.AddDays(-3)
-        $range = @('--start_date', $StartDate.ToString('yyyy-MM-ddTHH:mm:ss'), '--end_date', $EndDate.ToString('yyyy-MM-ddTHH:mm:ss'))
+        # As Kolibri's Data tab sends them: UTC midnights (a naive date would be read in the machine's time zone).
+        $utcMidnight = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'"
+        $range = @('--start_date', $StartDate.ToString($utcMidnight, [cultureinfo]::InvariantCulture), '--end_date', $EndDate.ToString($utcMidnight, [cultureinfo]::InvariantCulture))
 
         $generate = @('generateuserdata', '--seed', "$Seed", '--facilities', '1', '--classes', "$Classes", '--users', "$Users", '--verbosity', '0')
         if ($ContentItems) { $generate += '--num-content-items', "$ContentItems" }

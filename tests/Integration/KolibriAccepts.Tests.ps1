@@ -107,7 +107,7 @@ Describe 'Kolibri 0.17.5 accepts what Import-FacilityUsers writes' {
                 @{ step = 'serialize_store' }
                 @{ step = 'compare_store' }
                 @{ step = 'manage'; arguments = @('bulkexportusers', '--output-file', $KolibriUsers, '--overwrite', '--facility', $FixtureFacilityId) }
-                @{ step = 'manage'; arguments = @('exportlogs', '--log-type', 'session', '--output-file', $KolibriSession, '--overwrite', '--facility', $FixtureFacilityId, '--start_date', '2026-11-10T00:00:00', '--end_date', '2026-11-15T00:00:00') }
+                @{ step = 'manage'; arguments = @('exportlogs', '--log-type', 'session', '--output-file', $KolibriSession, '--overwrite', '--facility', $FixtureFacilityId, '--start_date', '2026-11-10T00:00:00.000Z', '--end_date', '2026-11-15T00:00:00.000Z') }
                 @{ step = 'manage'; arguments = @('exportlogs', '--log-type', 'summary', '--output-file', $KolibriSummary, '--overwrite', '--facility', $FixtureFacilityId) }
                 # Negative controls, after everything else: what a writer that bypasses Kolibri's rules does is seen.
                 @{ step = 'execute_sql'; statements = @(
