@@ -126,8 +126,10 @@ def _counts(facility_id):
 
 
 def _error_text(e):
+    if isinstance(e, ValidationError) and hasattr(e, "error_dict"):
+        return "; ".join("{}: {}".format(field, " ".join(messages)) for field, messages in e.message_dict.items())
     if isinstance(e, ValidationError):
-        return "; ".join("{}".format(m) for m in (e.message_dict.items() if hasattr(e, "error_dict") else e.messages))
+        return " ".join(e.messages)
     return "{}: {}".format(type(e).__name__, e)
 
 
