@@ -165,7 +165,7 @@ internal sealed partial class MarkdownHelpReader
 
             foreach (var item in list.OfType<ListItemBlock>())
             {
-                var text = Raw(item).Trim().TrimStart('-', '*', '+').Trim();
+                var text = Joined(item).TrimStart('-', '*', '+').Trim();
                 var link = LinkPattern().Match(text);
                 links.Add(link.Success
                     ? new LinkHelp(link.Groups["text"].Value, Uri.TryCreate(link.Groups["uri"].Value, UriKind.Absolute, out var uri) && uri.Scheme.StartsWith("http", StringComparison.Ordinal) ? uri.ToString() : null)
@@ -208,10 +208,10 @@ internal sealed partial class MarkdownHelpReader
             switch (block)
             {
                 case ParagraphBlock:
-                    paragraphs.Add(string.Join(" ", Raw(block).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)));
+                    paragraphs.Add(Joined(block));
                     break;
                 case ListBlock list:
-                    paragraphs.AddRange(list.OfType<ListItemBlock>().Select(i => string.Join(" ", Raw(i).Split('\n').Select(l => l.Trim()))));
+                    paragraphs.AddRange(list.OfType<ListItemBlock>().Select(Joined));
                     break;
                 case FencedCodeBlock code:
                     paragraphs.Add(code.Lines.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
@@ -227,6 +227,9 @@ internal sealed partial class MarkdownHelpReader
 
         return paragraphs;
     }
+
+    /// <summary>A block's lines as one help paragraph: help wraps text itself.</summary>
+    private string Joined(Block block) => string.Join(" ", Raw(block).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
 
     private string Text(HeadingBlock heading) => Raw(heading).TrimStart('#').Trim();
 
