@@ -202,6 +202,8 @@ public sealed partial class ModulePackagingTests : IDisposable
         Assert.Contains("Get-FacilityUser", documented);
         Assert.Contains("Export-FacilityUsers", documented);
         Assert.True(File.Exists(Path.Combine(root, "en-US", "about_KolibriFacility.help.txt")));
+        Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "LICENSE")), File.ReadAllText(Path.Combine(root, "LICENSE")));
+        Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "CHANGELOG.md")), File.ReadAllText(Path.Combine(root, "CHANGELOG.md")));
     }
 
     [Fact]
