@@ -24,3 +24,26 @@ Describe 'Get-Help <_>' -ForEach $Cmdlets {
         $text | Should -BeLike "*Online Version: https://github.com/kolibrifacility/KolibriFacility/blob/main/docs/help/$_.md*"
     }
 }
+
+Describe 'Get-Help -Online' {
+    It 'opens the cmdlet page in docs/help (Linux: through xdg-open, replaced here by a stand-in that records its argument)' -Skip:(-not $IsLinux) {
+        $bin = Join-Path $TestDrive 'bin'
+        $opened = Join-Path $TestDrive 'opened.txt'
+        New-Item -ItemType Directory -Path $bin | Out-Null
+        Set-Content -LiteralPath (Join-Path $bin 'xdg-open') -Value "#!/bin/sh`necho `"`$1`" > '$opened'"
+        & chmod +x (Join-Path $bin 'xdg-open')
+        $savedPath = $env:PATH
+        try {
+            $env:PATH = $bin + [IO.Path]::PathSeparator + $savedPath
+            Get-Help Get-FacilityClass -Online
+        }
+        finally {
+            $env:PATH = $savedPath
+        }
+
+        # The browser is started, not awaited: wait for the stand-in to have written (a generous bound, not a timing).
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not (Test-Path -LiteralPath $opened) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        (Get-Content -LiteralPath $opened -Raw).Trim() | Should -Be 'https://github.com/kolibrifacility/KolibriFacility/blob/main/docs/help/Get-FacilityClass.md'
+    }
+}
