@@ -11,6 +11,8 @@
                      is set up first; when it cannot be, the suite fails with the reason, it never skips).
       Ends with a table of the suites and one line "N passed, M failed" summing all of them; exits 1 when any test
       failed or any suite could not run.
+    -Task Package: Build, then the module's .nupkg in out/package (what Publish-PSResource uploads and
+      Install-PSResource installs), packed from out/KolibriFacility by Compress-PSResource.
     -Task Clean: removes out/ and every bin/obj folder.
     Run it with the pinned pwsh: `dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Test`.
 .PARAMETER Suite
@@ -22,7 +24,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -107,6 +109,18 @@ $result = Invoke-Pester -Configuration $config
     @{ Passed = [int] $counts.Passed; Failed = [int] $counts.Failed }
 }
 
+function Invoke-Package([string] $ModuleFolder, [string] $Destination) {
+    # -Task Package: the module's .nupkg, the file Publish-PSResource uploads and Install-PSResource installs, packed
+    # from the built module folder by PSResourceGet's Compress-PSResource (no repository is registered or touched).
+    # tests/Pester/Packaging.Tests.ps1 runs this function on its own, then publishes, installs and auto-loads the package.
+    Remove-Item -Recurse -Force -LiteralPath $Destination -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force -Path $Destination | Out-Null
+    Compress-PSResource -Path $ModuleFolder -DestinationPath $Destination
+    $package = @(Get-ChildItem -LiteralPath $Destination -Filter '*.nupkg')
+    if ($package.Count -ne 1) { throw "Compress-PSResource wrote $($package.Count) packages to $Destination, expected 1." }
+    $package[0]
+}
+
 function Initialize-KolibriKit {
     $setup = Join-Path $PSScriptRoot '..' 'shared' 'kolibri' 'reference' 'setup.sh'
     if (-not (Test-Path -LiteralPath $setup)) { throw "The Kolibri reference kit is missing: $setup (../shared must sit beside the clone)." }
@@ -120,6 +134,11 @@ switch ($Task) {
     'Clean' {
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue ./out
         Get-ChildItem -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force
+    }
+    'Package' {
+        Invoke-Build
+        $package = Invoke-Package (Join-Path $PSScriptRoot 'out' 'KolibriFacility') (Join-Path $PSScriptRoot 'out' 'package')
+        Write-Host "Package ready: $($package.FullName)"
     }
     'Build' {
         Invoke-Build

@@ -32,7 +32,7 @@
             Tags         = @('Kolibri', 'LearningEquality', 'Education', 'SQLite', 'CSV', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/kolibrifacility/KolibriFacility'
             LicenseUri   = 'https://github.com/kolibrifacility/KolibriFacility/blob/main/LICENSE'
-            ReleaseNotes = 'See README.md.'
+            ReleaseNotes = 'See CHANGELOG.md in the module folder, or https://github.com/kolibrifacility/KolibriFacility/blob/main/CHANGELOG.md'
         }
     }
 }

@@ -11,7 +11,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// Writes a facility's users to a CSV file exactly as Kolibri's Facility > Data > Export users does, ready to edit
 /// and import back.
 /// </summary>
-[Cmdlet(VerbsData.Export, "FacilityUsers", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.Export, "FacilityUsers", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.ExportFacilityUsers)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportFacilityUsersCommand : FacilityCmdlet
 {

@@ -7,7 +7,7 @@ using KolibriFacility.PowerShell.Infrastructure;
 namespace KolibriFacility.PowerShell.Commands;
 
 /// <summary>Lists the classes of a facility with their learner and coach counts.</summary>
-[Cmdlet(VerbsCommon.Get, "FacilityClass")]
+[Cmdlet(VerbsCommon.Get, "FacilityClass", HelpUri = HelpLinks.GetFacilityClass)]
 [OutputType(typeof(FacilityClass))]
 public sealed class GetFacilityClassCommand : FacilityCmdlet
 {

@@ -7,7 +7,7 @@ using KolibriFacility.PowerShell.Infrastructure;
 namespace KolibriFacility.PowerShell.Commands;
 
 /// <summary>Lists the facilities of a Kolibri database with their user and class counts.</summary>
-[Cmdlet(VerbsCommon.Get, "Facility")]
+[Cmdlet(VerbsCommon.Get, "Facility", HelpUri = HelpLinks.GetFacility)]
 [OutputType(typeof(Facility))]
 public sealed class GetFacilityCommand : KolibriCmdlet
 {

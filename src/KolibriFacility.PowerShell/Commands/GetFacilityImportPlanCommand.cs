@@ -9,7 +9,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// the summary Kolibri shows before CONTINUE, and a fingerprint of the facility so the plan can be applied later
 /// with Import-FacilityUsers -Plan (which refuses if the facility changed in between).
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "FacilityImportPlan", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsCommon.Get, "FacilityImportPlan", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.GetFacilityImportPlan)]
 [OutputType(typeof(ImportPlan))]
 public sealed class GetFacilityImportPlanCommand : ImportCmdlet
 {

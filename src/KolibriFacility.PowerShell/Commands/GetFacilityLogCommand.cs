@@ -8,7 +8,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// Emits a facility's usage logs as typed objects (SessionLog or SummaryLog) for analysis in the pipeline: the same
 /// rows, filters and names New-FacilityLog writes.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "FacilityLog")]
+[Cmdlet(VerbsCommon.Get, "FacilityLog", HelpUri = HelpLinks.GetFacilityLog)]
 [OutputType(typeof(SessionLog), typeof(SummaryLog))]
 public sealed class GetFacilityLogCommand : LogCmdlet
 {

@@ -8,7 +8,7 @@ using KolibriFacility.PowerShell.Infrastructure;
 namespace KolibriFacility.PowerShell.Commands;
 
 /// <summary>Lists the users of a facility, filtered by username, user type and class.</summary>
-[Cmdlet(VerbsCommon.Get, "FacilityUser")]
+[Cmdlet(VerbsCommon.Get, "FacilityUser", HelpUri = HelpLinks.GetFacilityUser)]
 [OutputType(typeof(FacilityUser))]
 public sealed class GetFacilityUserCommand : FacilityCmdlet
 {

@@ -8,7 +8,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// Shows whether a facility is registered with the Kolibri Data Portal, which portal this device uses, and its last
 /// sync sessions from Kolibri's morango tables.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "PortalSyncStatus")]
+[Cmdlet(VerbsCommon.Get, "PortalSyncStatus", HelpUri = HelpLinks.GetPortalSyncStatus)]
 [OutputType(typeof(PortalSyncStatus))]
 public sealed class GetPortalSyncStatusCommand : FacilityCmdlet
 {

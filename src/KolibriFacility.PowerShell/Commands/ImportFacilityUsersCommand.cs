@@ -10,7 +10,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// Kolibri's importer it finds every error before writing, previews every change with -WhatIf, asks before each
 /// deletion, backs the database up, and writes everything in one transaction.
 /// </summary>
-[Cmdlet(VerbsData.Import, "FacilityUsers", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.Import, "FacilityUsers", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.ImportFacilityUsers)]
 [OutputType(typeof(ImportResult))]
 public sealed class ImportFacilityUsersCommand : ImportCmdlet
 {

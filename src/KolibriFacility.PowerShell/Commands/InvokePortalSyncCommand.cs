@@ -10,7 +10,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// Registers a facility with a Kolibri Data Portal project (natively, as Kolibri's token dialog does) and syncs it
 /// through Kolibri's own `kolibri manage sync`, with the portal or with a peer Kolibri server.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "PortalSync", SupportsShouldProcess = true, DefaultParameterSetName = PortalSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "PortalSync", SupportsShouldProcess = true, DefaultParameterSetName = PortalSet, HelpUri = HelpLinks.InvokePortalSync)]
 [OutputType(typeof(SyncResult))]
 public sealed class InvokePortalSyncCommand : FacilityCmdlet
 {

@@ -11,7 +11,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// Creates a sandbox Kolibri database for trying the module: Kolibri 0.17's schema, one facility with real morango
 /// ids and certificate, a device superuser, and optional sample users and classes. Not a database to start Kolibri on.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "FacilityDatabase", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "FacilityDatabase", SupportsShouldProcess = true, HelpUri = HelpLinks.NewFacilityDatabase)]
 [OutputType(typeof(Facility))]
 public sealed class NewFacilityDatabaseCommand : KolibriCommandBase
 {

@@ -10,7 +10,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// Writes a facility's session (Detail) or summary usage log to a CSV file exactly as Kolibri's Facility > Data >
 /// Generate log does, streamed from the database to a temporary file that replaces the target only when complete.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "FacilityLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsCommon.New, "FacilityLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.NewFacilityLog)]
 [OutputType(typeof(FileInfo))]
 public sealed class NewFacilityLogCommand : LogCmdlet
 {

@@ -195,11 +195,15 @@ public sealed partial class ModulePackagingTests : IDisposable
         var help = XDocument.Load(Path.Combine(root, "en-US", "KolibriFacility.PowerShell.dll-Help.xml"));
         XNamespace command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
         var documented = help.Root!.Elements(command + "command").Select(c => c.Element(command + "details")!.Element(command + "name")!.Value.Trim()).ToList();
-        var fragments = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "module", "en-US", "help"), "*.xml").Select(Path.GetFileNameWithoutExtension).ToList();
-        Assert.Equal(fragments.Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
+        // One command per page of docs/help, generated at build, and one per exported cmdlet.
+        var pages = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "docs", "help"), "*.md").Select(Path.GetFileNameWithoutExtension).ToList();
+        Assert.Equal(pages.Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
+        Assert.Equal(ManifestCmdlets(), documented.Order(StringComparer.Ordinal));
         Assert.Contains("Get-FacilityUser", documented);
         Assert.Contains("Export-FacilityUsers", documented);
         Assert.True(File.Exists(Path.Combine(root, "en-US", "about_KolibriFacility.help.txt")));
+        Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "LICENSE")), File.ReadAllText(Path.Combine(root, "LICENSE")));
+        Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "CHANGELOG.md")), File.ReadAllText(Path.Combine(root, "CHANGELOG.md")));
     }
 
     [Fact]
