@@ -4,6 +4,7 @@ using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Security;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 using Microsoft.Data.Sqlite;
 
 namespace KolibriFacility.Core.Import;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 using User = KolibriFacility.Core.Import.FacilitySnapshot.User;
 
 namespace KolibriFacility.Core.Import;

@@ -3,6 +3,7 @@ using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Time;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 using Microsoft.Data.Sqlite;
 
 namespace KolibriFacility.Core.Import;

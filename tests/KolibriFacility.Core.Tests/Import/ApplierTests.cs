@@ -1,5 +1,6 @@
 using KolibriFacility.Core.Ids;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Sandbox;
 using KolibriFacility.Core.Security;

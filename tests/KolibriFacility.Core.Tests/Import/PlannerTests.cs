@@ -1,4 +1,5 @@
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Tests;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using static KolibriFacility.Core.Tests.Import.UsersCsvText;
 
 namespace KolibriFacility.Core.Tests.Import;

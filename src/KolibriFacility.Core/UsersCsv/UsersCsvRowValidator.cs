@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using KolibriFacility.Core.Csv;
 using KolibriFacility.Core.Model;
-using KolibriFacility.Core.Users;
+using KolibriFacility.Core.Import;
 
-namespace KolibriFacility.Core.Import;
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>A data row either passed every CSV-stage rule (Row) or did not (Rejected).</summary>
 internal readonly record struct RowOutcome(ImportRow? Row, RejectedRow? Rejected);

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using CsvHelper;
 
-namespace KolibriFacility.Core.Import;
+using KolibriFacility.Core.Import;
+
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// Reads a users CSV (Kolibri's bulkexportusers format, or a hand-made one) into a <see cref="UsersCsvDocument"/>:

@@ -2,7 +2,7 @@ using System.Text;
 using KolibriFacility.Core.Csv;
 using KolibriFacility.Core.Model;
 
-namespace KolibriFacility.Core.Users;
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// Writes users in the exact format of Kolibri's bulkexportusers (INTEROP.md 1.1-1.3): English labelled header,

@@ -1,4 +1,4 @@
-namespace KolibriFacility.Core.Import;
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// The length limits of users CSV values, in characters (Unicode code points, as Python counts them). Where Kolibri's

@@ -1,8 +1,8 @@
 using KolibriFacility.Core.Csv;
 using KolibriFacility.Core.IO;
-using KolibriFacility.Core.Users;
+using KolibriFacility.Core.Import;
 
-namespace KolibriFacility.Core.Import;
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// Writes the rejected rows of a users CSV back out, in the file's own columns (original header texts, same order)

@@ -1,6 +1,8 @@
 using KolibriFacility.Core.Model;
 
-namespace KolibriFacility.Core.Import;
+using KolibriFacility.Core.Import;
+
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// One data row of a users CSV that passed every CSV-stage rule, with its values normalised (trimmed, upper-cased
@@ -42,5 +44,5 @@ public sealed record ImportRow
     /// <summary>Class names the user coaches; null when the column is absent.</summary>
     public IReadOnlyList<string>? AssignedTo { get; init; }
 
-    public bool KeepsPassword => Password == Users.UsersCsvFormat.KeepPassword;
+    public bool KeepsPassword => Password == UsersCsvFormat.KeepPassword;
 }

@@ -1,4 +1,6 @@
-namespace KolibriFacility.Core.Import;
+using KolibriFacility.Core.Import;
+
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// Everything read from one users CSV: the valid rows, the rejected rows and every file, header and row error, the
