@@ -25,7 +25,7 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
 
     private readonly KolibriRowWriter rows = new(database, transaction);
     private readonly CascadeDeleter deleter = new(database, transaction);
-    private readonly Dictionary<string, string> createdUsers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> createdUsers = new(UsernameComparer.Instance);
     private readonly Dictionary<string, string> createdClasses = new(StringComparer.OrdinalIgnoreCase);
     private readonly string dataset = plan.DatasetId;
 

@@ -17,13 +17,6 @@ public sealed class UserReader(KolibriDatabase database)
     private const char Separator = '\u001f';
     private const string FoldFunction = "kf_fold_username";
 
-    /// <summary>
-    /// A username folded for case-insensitive comparison: Unicode lower case with the final sigma folded as well, as
-    /// Python's str.casefold() does for every script Kolibri's usernames use (so 'ΣΩΚΡΑΤΗΣ', 'σωκρατης' and
-    /// 'σωκρατησ' are one name).
-    /// </summary>
-    public static string? Fold(string? username) => username?.ToLowerInvariant().Replace('\u03C2', '\u03C3');
-
     public IEnumerable<FacilityUser> Read(Facility facility, UserQuery? query = null)
     {
         query ??= UserQuery.All;
@@ -57,8 +50,8 @@ public sealed class UserReader(KolibriDatabase database)
         if (query.Usernames is { } usernames)
         {
             // SQLite's lower() folds ASCII only; Kolibri compares usernames in Python, which folds every script.
-            database.Connection.CreateFunction(FoldFunction, (string? value) => Fold(value), isDeterministic: true);
-            sql.Append(" AND ").Append(FoldFunction).Append("(u.username) IN (").Append(AddList(command, "n", usernames.Select(n => Fold(n)!))).Append(')');
+            database.Connection.CreateFunction(FoldFunction, (string? value) => value is null ? null : UsernameComparer.Fold(value), isDeterministic: true);
+            sql.Append(" AND ").Append(FoldFunction).Append("(u.username) IN (").Append(AddList(command, "n", usernames.Select(UsernameComparer.Fold))).Append(')');
         }
 
         sql.Append(" ORDER BY u.rowid");

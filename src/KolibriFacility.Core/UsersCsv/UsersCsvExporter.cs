@@ -61,8 +61,8 @@ public sealed class UsersCsvExporter
         Cell(user.Identifier),
         Cell(Demographic(user.BirthYear)),
         Cell(Demographic(user.Gender)),
-        Cell(string.Join(",", user.EnrolledIn)),
-        Cell(string.Join(",", user.AssignedTo)),
+        Cell(ClassList.Join(user.EnrolledIn)),
+        Cell(ClassList.Join(user.AssignedTo)),
     ];
 
     private static string Demographic(string value) =>

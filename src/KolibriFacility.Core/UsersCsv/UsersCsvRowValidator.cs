@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using KolibriFacility.Core.Csv;
 using KolibriFacility.Core.Model;
+using KolibriFacility.Core.Users;
 using KolibriFacility.Core.Import;
 
 namespace KolibriFacility.Core.UsersCsv;
@@ -19,7 +20,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
     private static readonly string[] UserTypes = Enum.GetNames<UserType>();
     private static readonly string[] Genders = ["", "MALE", "FEMALE", Demographics.NotSpecified, Demographics.Deferred];
 
-    private readonly Dictionary<string, int> firstRowOfUsername = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> firstRowOfUsername = new(UsernameComparer.Instance);
     private readonly Dictionary<string, int> firstRowOfUuid = new(StringComparer.Ordinal);
 
     /// <param name="rawRecord">The row as written (UTF-8), decoded only for a wrong field count.</param>
@@ -287,30 +288,13 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
             return null;
         }
 
-        var classes = SplitClasses(Clean(context.Raw(column)));
+        var classes = ClassList.Split(Clean(context.Raw(column)));
         var tooLong = classes.Where(c => Length(c) > UsersCsvLimits.ClassNameMaxLength).ToList();
         if (tooLong.Count > 0)
         {
             context.Fail(column, ImportErrorIds.ClassNameTooLong,
                 $"The class name(s) {string.Join(", ", tooLong.Select(c => $"'{c}' ({Length(c)} characters)"))} are too long; "
                 + $"Kolibri allows at most {UsersCsvLimits.ClassNameMaxLength} characters. Class names are separated by commas.");
-        }
-
-        return classes;
-    }
-
-    /// <summary>Kolibri's class list: split on ',', pieces trimmed, empty pieces dropped; repeats (ignoring case) keep the first spelling.</summary>
-    public static IReadOnlyList<string> SplitClasses(string cell)
-    {
-        var classes = new List<string>();
-        foreach (var piece in cell.Split(','))
-        {
-            var name = piece.Trim();
-            // Lists are short: a linear look-up beats a set here.
-            if (name.Length > 0 && !classes.Exists(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase)))
-            {
-                classes.Add(name);
-            }
         }
 
         return classes;
