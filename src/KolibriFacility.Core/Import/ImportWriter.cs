@@ -169,7 +169,7 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
         var ids = new List<string>();
         using (var command = database.Command($"SELECT id FROM {table} WHERE {condition}", transaction))
         {
-            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            SqlParameters.Bind(command, parameters);
             using var reader = command.ExecuteReader();
             while (reader.Read()) ids.Add(reader.GetString(0));
         }

@@ -41,9 +41,9 @@ public sealed class UserReader(KolibriDatabase database)
         if (query.ClassIds is { } classIds)
         {
             sql.Append(" AND (u.id IN (SELECT m.user_id FROM kolibriauth_membership m WHERE m.collection_id IN (")
-               .Append(AddList(command, "c", classIds))
+               .Append(SqlParameters.InList(command, "c", classIds))
                .Append(")) OR u.id IN (SELECT r.user_id FROM kolibriauth_role r WHERE r.kind = 'coach' AND r.collection_id IN (")
-               .Append(AddList(command, "k", classIds))
+               .Append(SqlParameters.InList(command, "k", classIds))
                .Append(")))");
         }
 
@@ -51,7 +51,7 @@ public sealed class UserReader(KolibriDatabase database)
         {
             // SQLite's lower() folds ASCII only; Kolibri compares usernames in Python, which folds every script.
             database.Connection.CreateFunction(FoldFunction, (string? value) => value is null ? null : UsernameComparer.Fold(value), isDeterministic: true);
-            sql.Append(" AND ").Append(FoldFunction).Append("(u.username) IN (").Append(AddList(command, "n", usernames.Select(UsernameComparer.Fold))).Append(')');
+            sql.Append(" AND ").Append(FoldFunction).Append("(u.username) IN (").Append(SqlParameters.InList(command, "n", usernames.Select(UsernameComparer.Fold))).Append(')');
         }
 
         sql.Append(" ORDER BY u.rowid");
@@ -85,17 +85,4 @@ public sealed class UserReader(KolibriDatabase database)
 
     private static string[] Split(Microsoft.Data.Sqlite.SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? [] : reader.GetString(ordinal).Split(Separator);
-
-    private static string AddList(Microsoft.Data.Sqlite.SqliteCommand command, string prefix, IEnumerable<string> values)
-    {
-        var names = new List<string>();
-        foreach (var value in values)
-        {
-            var name = "$" + prefix + names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            command.Parameters.AddWithValue(name, value);
-            names.Add(name);
-        }
-
-        return names.Count == 0 ? "NULL" : string.Join(", ", names);
-    }
 }
