@@ -1,4 +1,5 @@
 using System.Globalization;
+using KolibriFacility.Core.Csv;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Users;
 using KolibriFacility.Core.UsersCsv;
@@ -51,6 +52,7 @@ internal sealed class ImportPlanBuilder
         // A file that could not be read has no rows: planning deletions from it would preview deleting everyone.
         var deleted = document.HasFileErrors ? [] : PlanUserDeletions();
         var classesWithContent = document.HasFileErrors ? [] : PlanUnreferencedClasses(deleted);
+        var nonAdminUsers = snapshot.Users.Count(u => !u.IsAdmin && !u.IsSuperuser);
 
         return new ImportPlan
         {
@@ -67,7 +69,8 @@ internal sealed class ImportPlanBuilder
             CreatedAt = DateTimeOffset.UtcNow,
             Options = options,
             Fingerprint = snapshot.Fingerprint,
-            NonAdminUserCount = snapshot.Users.Count(u => !u.IsAdmin && !u.IsSuperuser),
+            NonAdminUserCount = nonAdminUsers,
+            SuspectedTruncation = TruncationSigns(deleted.Count, nonAdminUsers),
             HasFileErrors = document.HasFileErrors,
             ClassesWithLessonsOrQuizzes = classesWithContent,
             TimeZone = snapshot.TimeZone,
@@ -174,13 +177,53 @@ internal sealed class ImportPlanBuilder
         }
     }
 
+    /// <summary>
+    /// Why the file looks cut short, or null. Only a file that deletes users is suspect: cutting a file short drops
+    /// the users after the cut, and the import deletes them.
+    /// </summary>
+    private string? TruncationSigns(int deletions, int nonAdminUsers)
+    {
+        if (deletions == 0)
+        {
+            return null;
+        }
+
+        var signs = new List<string>();
+        if (document.DataRowCount == 0)
+        {
+            signs.Add("it has a header but no data rows");
+        }
+
+        if (document.LastLineUnterminated)
+        {
+            signs.Add("its last line has no line break although its other lines have one, as when a copy or download stops early");
+        }
+
+        // The same floor as the deletion threshold: in a very small facility half the users is a handful.
+        if (deletions > 10 && deletions * 2 > nonAdminUsers)
+        {
+            signs.Add(string.Create(CultureInfo.InvariantCulture, $"it leaves out more than half of the facility's {nonAdminUsers} non-admin users"));
+        }
+
+        return signs.Count == 0 ? null : string.Create(CultureInfo.InvariantCulture,
+            $"{string.Join("; ", signs)}, and importing it would delete {deletions} user(s).");
+    }
+
+    /// <summary>
+    /// A cell that equals what Kolibri's export writes for the stored value is no change, even where the stored value
+    /// still has the formula guard's apostrophe (Kolibri's own importer keeps it: '=SUM(A1) is exported as '=SUM(A1)).
+    /// </summary>
+    private static bool SameAsExported(string fromCsv, string stored, StringComparison comparison) =>
+        string.Equals(fromCsv, stored, comparison)
+        || string.Equals(fromCsv, CsvInjection.Unsanitize(CsvInjection.Sanitize(stored)), comparison);
+
     private void PlanExistingUser(ImportRow row, User user)
     {
         var before = changes.Count;
         var fields = new List<FieldChange>();
         if (row.Username != user.Username) fields.Add(new(UsersCsvFormat.Username, user.Username, row.Username));
-        if (document.HasColumn(UsersCsvFormat.FullName) && row.FullName != user.FullName) fields.Add(new(UsersCsvFormat.FullName, user.FullName, row.FullName));
-        if (row.Identifier is { } identifier && !string.Equals(identifier, user.Identifier, StringComparison.OrdinalIgnoreCase))
+        if (document.HasColumn(UsersCsvFormat.FullName) && !SameAsExported(row.FullName, user.FullName, StringComparison.Ordinal)) fields.Add(new(UsersCsvFormat.FullName, user.FullName, row.FullName));
+        if (row.Identifier is { } identifier && !SameAsExported(identifier, user.Identifier, StringComparison.OrdinalIgnoreCase))
         {
             fields.Add(new(UsersCsvFormat.Identifier, user.Identifier, identifier));
         }

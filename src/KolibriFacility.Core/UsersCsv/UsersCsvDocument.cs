@@ -36,6 +36,15 @@ public sealed class UsersCsvDocument
     /// <summary>File and header errors (Row null) first, then row errors in row order.</summary>
     public required IReadOnlyList<ImportError> Errors { get; init; }
 
+    /// <summary>
+    /// The file's last line has no line break although its other lines have one, as when a copy or a download was
+    /// cut off (Kolibri's export ends every line with CRLF).
+    /// </summary>
+    public bool LastLineUnterminated { get; init; }
+
+    /// <summary>Data rows read, valid or not.</summary>
+    public int DataRowCount => Rows.Count + Rejected.Count;
+
     /// <summary>True when the file itself could not be used (encoding, quoting, header): no row is valid then.</summary>
     public bool HasFileErrors => Errors.Any(e => e.Row is null);
 
