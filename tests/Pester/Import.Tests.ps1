@@ -103,11 +103,11 @@ Describe 'Import-FacilityUsers' {
             Should -Throw -ErrorId 'ImportFileLooksTruncated,KolibriFacility.PowerShell.Commands.ImportFacilityUsersCommand'
         (Get-Facility -Database $db).UserCount | Should -Be 51
 
-        # A real file with a few deletions over the threshold.
+        # A real export with 17 users left out of its middle: over the threshold, but not cut short.
         $export = Join-Path $TestDrive 'export.csv'
         Export-FacilityUsers -Database $db -Path $export
         $lines = Get-Content $export
-        Set-Content -Path $csv -Encoding utf8 -Value $lines[0..30]
+        Set-Content -Path $csv -Encoding utf8 -Value ($lines[0..10] + $lines[28..($lines.Count - 1)])  # 17 users left out of the middle
         { Import-FacilityUsers -Database $db -Path $csv -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'DeletionThresholdExceeded,KolibriFacility.PowerShell.Commands.ImportFacilityUsersCommand'
         (Get-Facility -Database $db).UserCount | Should -Be 51

@@ -20,7 +20,8 @@ public sealed record ImportOptions
 
     /// <summary>
     /// The admin states that the CSV is complete although it looks cut short (see <see cref="ImportPlan.SuspectedTruncation"/>):
-    /// a header-only or nearly empty file, a last line without its line break, or more than half of the users deleted.
+    /// a header-only file, a last line without its line break, only the users after its last row (in export order)
+    /// deleted, or more than half of the users deleted.
     /// <see cref="Force"/> does not imply it.
     /// </summary>
     public bool FileIsComplete { get; init; }

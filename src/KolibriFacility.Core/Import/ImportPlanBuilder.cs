@@ -70,7 +70,7 @@ internal sealed class ImportPlanBuilder
             Options = options,
             Fingerprint = snapshot.Fingerprint,
             NonAdminUserCount = nonAdminUsers,
-            SuspectedTruncation = TruncationSigns(deleted.Count, nonAdminUsers),
+            SuspectedTruncation = TruncationSigns(deleted, nonAdminUsers),
             HasFileErrors = document.HasFileErrors,
             ClassesWithLessonsOrQuizzes = classesWithContent,
             TimeZone = snapshot.TimeZone,
@@ -181,8 +181,9 @@ internal sealed class ImportPlanBuilder
     /// Why the file looks cut short, or null. Only a file that deletes users is suspect: cutting a file short drops
     /// the users after the cut, and the import deletes them.
     /// </summary>
-    private string? TruncationSigns(int deletions, int nonAdminUsers)
+    private string? TruncationSigns(HashSet<string> deletedUsers, int nonAdminUsers)
     {
+        var deletions = deletedUsers.Count;
         if (deletions == 0)
         {
             return null;
@@ -199,6 +200,11 @@ internal sealed class ImportPlanBuilder
             signs.Add("its last line has no line break although its other lines have one, as when a copy or download stops early");
         }
 
+        if (DeletesOnlyTheTail(deletedUsers))
+        {
+            signs.Add("its rows follow Kolibri's export order and every user it would delete comes after its last row, as when an export is cut short at a line break");
+        }
+
         // The same floor as the deletion threshold: in a very small facility half the users is a handful.
         if (deletions > 10 && deletions * 2 > nonAdminUsers)
         {
@@ -207,6 +213,37 @@ internal sealed class ImportPlanBuilder
 
         return signs.Count == 0 ? null : string.Create(CultureInfo.InvariantCulture,
             $"{string.Join("; ", signs)}, and importing it would delete {deletions} user(s).");
+    }
+
+    /// <summary>
+    /// The rows name their users in database order (Kolibri's export order) and every deleted user comes after the
+    /// last of them: what an export cut short at a line boundary looks like, even when it deletes only a few users.
+    /// </summary>
+    private bool DeletesOnlyTheTail(HashSet<string> deletedUsers)
+    {
+        var position = new Dictionary<string, int>(snapshot.Users.Count, StringComparer.Ordinal);
+        for (var i = 0; i < snapshot.Users.Count; i++)
+        {
+            position[snapshot.Users[i].Id] = i;
+        }
+
+        var last = -1;
+        foreach (var (_, target) in validRows)
+        {
+            if (target is null)
+            {
+                continue;
+            }
+
+            if (position[target.Id] <= last)
+            {
+                return false;
+            }
+
+            last = position[target.Id];
+        }
+
+        return last >= 0 && deletedUsers.All(id => position[id] > last);
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ public abstract class ImportCmdlet : FacilityCmdlet
     [Parameter(ParameterSetName = LiteralPathSet)]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>State that the CSV is complete although it looks cut short (header only, last line without its line break, more than half of the users left out). -Force does not imply it.</summary>
+    /// <summary>State that the CSV is complete although it looks cut short (header only, last line without its line break, only the users after its last row deleted, more than half of the users left out). -Force does not imply it.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     public SwitchParameter FileIsComplete { get; set; }

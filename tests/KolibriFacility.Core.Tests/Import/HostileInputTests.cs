@@ -175,8 +175,17 @@ public sealed class HostileInputTests : IDisposable
         Assert.Contains("last line has no line break", plan.SuspectedTruncation, StringComparison.Ordinal);
         Assert.True(plan.IsRefused);
 
-        // The same rows with every line ended: an ordinary deletion of one user.
-        Assert.False(Plan(WriteFile("whole.csv", string.Join("\r\n", lines[..^1]) + "\r\n"), dbPath: dbPath).IsRefused);
+        // Cut exactly after a line break: the one user deleted is the export's last one.
+        var atBoundary = Plan(WriteFile("boundary.csv", string.Join("\r\n", lines[..^1]) + "\r\n"), dbPath: dbPath);
+        Assert.Equal(1, atBoundary.Summary.UsersDeleted);
+        Assert.Contains("comes after its last row", atBoundary.SuspectedTruncation, StringComparison.Ordinal);
+        Assert.True(atBoundary.IsRefused);
+
+        // One user left out of the middle instead: an ordinary deletion.
+        var middle = Plan(WriteFile("middle.csv", string.Join("\r\n", lines.Where((_, i) => i != 5)) + "\r\n"), dbPath: dbPath);
+        Assert.Equal(1, middle.Summary.UsersDeleted);
+        Assert.Null(middle.SuspectedTruncation);
+        Assert.False(middle.IsRefused);
 
         // Half of the file gone: refused even with -Force.
         var half = Plan(WriteFile("half.csv", string.Join("\r\n", lines[..20]) + "\r\n"), new ImportOptions { Force = true }, dbPath);
