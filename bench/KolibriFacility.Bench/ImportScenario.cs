@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Sandbox;
 using KolibriFacility.Core.Security;

@@ -2,6 +2,11 @@ using System.Diagnostics;
 using System.Reflection;
 using KolibriFacility.Bench;
 
+if (args.Length == 3 && args[0] == PlanningMemoryScenario.ChildArgument)
+{
+    return PlanningMemoryScenario.RunChild(args[1], args[2]);
+}
+
 // Runs every IBenchScenario whose name contains one of the arguments (all when none are given).
 // Figures are medians of several runs measured in this one process, so ratios between them are meaningful.
 var filters = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
@@ -33,3 +38,4 @@ finally
 }
 
 Console.WriteLine($"peak working set of the bench process: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0.0} MiB");
+return 0;

@@ -4,6 +4,7 @@ using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Sandbox;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 
 namespace KolibriFacility.Bench;
 

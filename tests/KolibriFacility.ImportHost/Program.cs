@@ -10,6 +10,7 @@
 using System.Globalization;
 using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Storage;
 
 if (args.Length is < 3 or > 4)

@@ -95,6 +95,16 @@ Describe 'Import-FacilityUsers' {
         $db = New-FixtureCopy
         $csv = Join-Path $TestDrive 'only-one.csv'
         Set-Content -Path $csv -Encoding utf8 -Value @('USERNAME,PASSWORD,FULL_NAME,USER_TYPE', 'okuser,pass123,OK User,LEARNER')
+        # One row for a facility of 47 non-admins: more than half left out, so the file looks cut short; -Force is not enough.
+        { Import-FacilityUsers -Database $db -Path $csv -Confirm:$false -Force -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ImportFileLooksTruncated,KolibriFacility.PowerShell.Commands.ImportFacilityUsersCommand'
+        (Get-Facility -Database $db).UserCount | Should -Be 51
+
+        # A real export with 17 users left out of its middle: over the threshold, but not cut short.
+        $export = Join-Path $TestDrive 'export.csv'
+        Export-FacilityUsers -Database $db -Path $export
+        $lines = Get-Content $export
+        Set-Content -Path $csv -Encoding utf8 -Value ($lines[0..10] + $lines[28..($lines.Count - 1)])  # 17 users left out of the middle
         { Import-FacilityUsers -Database $db -Path $csv -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'DeletionThresholdExceeded,KolibriFacility.PowerShell.Commands.ImportFacilityUsersCommand'
         (Get-Facility -Database $db).UserCount | Should -Be 51

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Storage;
+using KolibriFacility.Core.Users;
 using Microsoft.Data.Sqlite;
 
 namespace KolibriFacility.Core.Import;
@@ -39,7 +40,7 @@ internal sealed class FacilitySnapshot
     public required Facility Facility { get; init; }
     public List<User> Users { get; } = [];
     public Dictionary<string, User> UsersById { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, List<User>> UsersByName { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, List<User>> UsersByName { get; } = new(UsernameComparer.Instance);
     public HashSet<string> OtherFacilityUserIds { get; } = new(StringComparer.Ordinal);
     public List<Class> Classes { get; } = [];
     public Dictionary<string, Class> ClassesById { get; } = new(StringComparer.Ordinal);

@@ -4,6 +4,7 @@ using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Security;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 using Microsoft.Data.Sqlite;
 
 namespace KolibriFacility.Core.Import;
@@ -86,7 +87,7 @@ public sealed class ImportApplier
             cancellation.ThrowIfCancellationRequested();
             transaction.Commit();
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */)
+        catch (SqliteException ex) when (SqlParameters.IsBusy(ex))
         {
             RollBack(transaction, backupPath);
             throw Busy(database.Path, options.BusyTimeout, ex);
@@ -189,7 +190,7 @@ public sealed class ImportApplier
         {
             return database.Connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now, not at the first write
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */)
+        catch (SqliteException ex) when (SqlParameters.IsBusy(ex))
         {
             throw Busy(database.Path, busyTimeout, ex);
         }

@@ -1,3 +1,5 @@
+using KolibriFacility.Core.UsersCsv;
+
 namespace KolibriFacility.Core.Import;
 
 /// <summary>
@@ -15,8 +17,13 @@ public sealed record ImportError
     /// <summary>The column's machine name (USERNAME, ENROLLED_IN, ...), or null for file-level errors.</summary>
     public string? Column { get; init; }
 
-    /// <summary>The offending value as it was in the file (before trimming), or null.</summary>
-    public string? Value { get; init; }
+    private readonly string? value;
+
+    /// <summary>
+    /// The offending value as it was in the file (before trimming), cut after 200 characters; never a password
+    /// (a password is shown as a count of characters, and quoted records have it masked). Null when there is none.
+    /// </summary>
+    public string? Value { get => value; init => this.value = value is null ? null : ShownText.Cut(value); }
 
     /// <summary>What is wrong and which rule it breaks, in plain English.</summary>
     public required string Message { get; init; }

@@ -8,6 +8,8 @@ public static class ImportErrorIds
     public const string EncodingInvalid = "EncodingInvalid";
     public const string FileEmpty = "FileEmpty";
     public const string MalformedCsv = "MalformedCsv";
+    public const string FileTooLarge = "FileTooLarge";
+    public const string TooManyRows = "TooManyRows";
 
     // Header level
     public const string MissingColumn = "MissingColumn";
@@ -16,6 +18,7 @@ public static class ImportErrorIds
 
     // Row level (CSV stage)
     public const string WrongFieldCount = "WrongFieldCount";
+    public const string ValueTooLong = "ValueTooLong";
     public const string UuidInvalid = "UuidInvalid";
     public const string UsernameRequired = "UsernameRequired";
     public const string UsernameTooLong = "UsernameTooLong";

@@ -18,6 +18,14 @@ public sealed record ImportOptions
     /// <summary>The most users the import may delete; replaces the default threshold.</summary>
     public int? MaxDeletions { get; init; }
 
+    /// <summary>
+    /// The admin states that the CSV is complete although it looks cut short (see <see cref="ImportPlan.SuspectedTruncation"/>):
+    /// a header-only file, a last line without its line break, only the users after its last row (in export order)
+    /// deleted, or more than half of the users deleted.
+    /// <see cref="Force"/> does not imply it.
+    /// </summary>
+    public bool FileIsComplete { get; init; }
+
     /// <summary>Only carried so that a saved plan re-reads its CSV the same way.</summary>
     public bool IgnoreUnknownColumns { get; init; }
 

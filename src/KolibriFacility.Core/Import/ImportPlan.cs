@@ -42,6 +42,14 @@ public sealed class ImportPlan
     /// <summary>True when the CSV file itself (encoding, quoting, header) could not be used: nothing can be applied.</summary>
     public bool HasFileErrors { get; init; }
 
+    /// <summary>
+    /// Why the CSV looks cut short (a copy or download that stopped early deletes every user after the cut), or null.
+    /// Set only when the import deletes users. Applying is refused unless <see cref="ImportOptions.FileIsComplete"/>.
+    /// </summary>
+    public string? SuspectedTruncation { get; init; }
+
+    [JsonIgnore] public bool IsRefusedAsTruncated => SuspectedTruncation is not null && !Options.FileIsComplete;
+
     /// <summary>Names of classes to delete that still have lessons or quizzes.</summary>
     public IReadOnlyList<string> ClassesWithLessonsOrQuizzes { get; init; } = [];
 
@@ -76,6 +84,11 @@ public sealed class ImportPlan
                 reasons.Add(Inv($"The plan has {Errors.Count} error(s) (first: {Errors[0]}). Fix the CSV, or use -SkipInvalidRows to import the valid rows and leave the users of invalid rows untouched."));
             }
 
+            if (IsRefusedAsTruncated)
+            {
+                reasons.Add($"The CSV looks cut short: {SuspectedTruncation} Check that the file is complete; if it is, confirm it with -FileIsComplete (-Force does not), or use -NoDelete to delete nobody.");
+            }
+
             if (DeletionsExceedThreshold && !(Options.Force && Options.MaxDeletions is null))
             {
                 reasons.Add(Options.MaxDeletions is { } max
@@ -92,6 +105,29 @@ public sealed class ImportPlan
 
             return reasons.Count == 0 ? null : string.Join(" ", reasons);
         }
+    }
+
+    /// <summary>
+    /// Every data row that is not applied, by row number, with the reasons: its errors (CSV rules and planning), or
+    /// for a valid row the warning that another, invalid row protects its user. What the rejected-rows file holds.
+    /// </summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<string>> SkippedRows()
+    {
+        var reasons = new SortedDictionary<int, List<string>>();
+        foreach (var error in Errors.Where(e => e.Row is not null))
+        {
+            Reasons(error.Row!.Value).Add(error.Message);
+        }
+
+        var withErrors = reasons.Keys.ToHashSet();
+        foreach (var warning in Warnings.Where(w => w.Row is { } row && w.WarningId == ImportWarningIds.InvalidRowUserProtected && !withErrors.Contains(row)))
+        {
+            Reasons(warning.Row!.Value).Add(warning.Message);
+        }
+
+        return reasons.ToDictionary(r => r.Key, r => (IReadOnlyList<string>)r.Value);
+
+        List<string> Reasons(int row) => reasons.TryGetValue(row, out var list) ? list : reasons[row] = [];
     }
 
     /// <summary>Null when <paramref name="fresh"/> (planned again now) saw the same facility state, else a message naming what changed.</summary>

@@ -1,19 +1,22 @@
 using System.Globalization;
+using KolibriFacility.Core.Csv;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 using User = KolibriFacility.Core.Import.FacilitySnapshot.User;
 
 namespace KolibriFacility.Core.Import;
 
 /// <summary>Turns one snapshot, one CSV document and the options into a plan (the planner's set operations).</summary>
-internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocument document, ImportOptions options)
+internal sealed class ImportPlanBuilder
 {
-    private readonly List<ImportError> errors = [.. document.Errors];
+    private readonly FacilitySnapshot snapshot;
+    private readonly UsersCsvDocument document;
+    private readonly ImportOptions options;
+    private readonly List<ImportError> errors;
     private readonly List<ImportWarning> warnings = [];
     private readonly List<ImportChange> changes = [];
-    private readonly HashSet<string> protectedUsers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> claimedUsers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> claimedNames = new(StringComparer.OrdinalIgnoreCase);
+    private readonly RowMatcher matcher;
     private readonly List<(ImportRow Row, User? Target)> validRows = [];
     private readonly Dictionary<string, string?> classIds = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> newClasses = [];
@@ -21,22 +24,18 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
     private readonly HashSet<string> referencedClassNames = new(StringComparer.OrdinalIgnoreCase);
     private int unchanged;
 
+    public ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocument document, ImportOptions options)
+    {
+        this.snapshot = snapshot;
+        this.document = document;
+        this.options = options;
+        errors = [.. document.Errors];
+        matcher = new RowMatcher(snapshot, document, errors, warnings);
+    }
+
     public ImportPlan Build(string databasePath)
     {
-        ProtectUsersOfRejectedRows();
-        foreach (var row in document.Rows)
-        {
-            ResolveRow(row);
-        }
-
-        // A later invalid row can protect a user an earlier valid row addresses: that row is not applied either.
-        foreach (var (row, target) in validRows.Where(v => v.Target is not null && protectedUsers.Contains(v.Target.Id)))
-        {
-            Warn(row.Row, row.Username, ImportWarningIds.InvalidRowUserProtected,
-                $"User '{target!.Username}' also has an invalid row, so this row is not applied.");
-        }
-
-        validRows.RemoveAll(v => v.Target is not null && protectedUsers.Contains(v.Target.Id));
+        validRows.AddRange(matcher.Match());
 
         ResolveClasses();
         foreach (var name in newClasses)
@@ -53,6 +52,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
         // A file that could not be read has no rows: planning deletions from it would preview deleting everyone.
         var deleted = document.HasFileErrors ? [] : PlanUserDeletions();
         var classesWithContent = document.HasFileErrors ? [] : PlanUnreferencedClasses(deleted);
+        var nonAdminUsers = snapshot.Users.Count(u => !u.IsAdmin && !u.IsSuperuser);
 
         return new ImportPlan
         {
@@ -69,147 +69,12 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             CreatedAt = DateTimeOffset.UtcNow,
             Options = options,
             Fingerprint = snapshot.Fingerprint,
-            NonAdminUserCount = snapshot.Users.Count(u => !u.IsAdmin && !u.IsSuperuser),
+            NonAdminUserCount = nonAdminUsers,
+            SuspectedTruncation = TruncationSigns(deleted, nonAdminUsers),
             HasFileErrors = document.HasFileErrors,
             ClassesWithLessonsOrQuizzes = classesWithContent,
             TimeZone = snapshot.TimeZone,
         };
-    }
-
-    private void ProtectUsersOfRejectedRows()
-    {
-        foreach (var rejected in document.Rejected)
-        {
-            ProtectUserOf(rejected.Uuid, rejected.Username, rejected.Row);
-        }
-    }
-
-    /// <summary>The user a row is meant for: the one its UUID names, else the one(s) with its username.</summary>
-    private void ProtectUserOf(string? uuid, string? username, int row)
-    {
-        if (uuid is not null && snapshot.UsersById.TryGetValue(uuid, out var byId))
-        {
-            Protect(byId, row);
-        }
-        else if (username is not null && snapshot.UsersByName.TryGetValue(username, out var byName))
-        {
-            foreach (var user in byName) Protect(user, row);
-        }
-    }
-
-    private void Protect(User user, int row)
-    {
-        if (protectedUsers.Add(user.Id))
-        {
-            Warn(row, user.Username, ImportWarningIds.InvalidRowUserProtected,
-                $"Row {row.ToString(CultureInfo.InvariantCulture)} is invalid, so user '{user.Username}' is left unchanged and is not deleted.");
-        }
-    }
-
-    private void ResolveRow(ImportRow row)
-    {
-        User? target = null;
-        if (row.Uuid is { } uuid)
-        {
-            if (snapshot.UsersById.TryGetValue(uuid, out var byId))
-            {
-                target = byId;
-            }
-            else if (snapshot.OtherFacilityUserIds.Contains(uuid))
-            {
-                Fail(row, UsersCsvFormat.Uuid, uuid, ImportErrorIds.UserNotInFacility,
-                    $"The database ID '{uuid}' belongs to a user of another facility, not '{snapshot.Facility.Name}'; users cannot be moved between facilities. Leave the UUID cell empty to create a new user.");
-                return;
-            }
-            else
-            {
-                if (!TryFindByName(row, out target)) return;
-                Warn(row.Row, row.Username, target is null ? ImportWarningIds.UnknownUuidCreatesUser : ImportWarningIds.UnknownUuidMatchedByUsername,
-                    target is null
-                        ? $"No user has the database ID '{uuid}'; a new user '{row.Username}' is created (with a new ID)."
-                        : $"No user has the database ID '{uuid}'; the row updates the user named '{target.Username}'.");
-            }
-        }
-        else if (!TryFindByName(row, out target))
-        {
-            return;
-        }
-
-        if (target is not null)
-        {
-            if (protectedUsers.Contains(target.Id))
-            {
-                Warn(row.Row, row.Username, ImportWarningIds.InvalidRowUserProtected,
-                    $"User '{target.Username}' also has an invalid row, so this row is not applied.");
-                return;
-            }
-
-            if (claimedUsers.TryGetValue(target.Id, out var earlier))
-            {
-                Fail(row, row.Uuid is null ? UsersCsvFormat.Username : UsersCsvFormat.Uuid, row.Uuid ?? row.Username, ImportErrorIds.UuidDuplicated,
-                    $"Row {earlier.ToString(CultureInfo.InvariantCulture)} already updates user '{target.Username}'; a user can have only one row.");
-                return;
-            }
-
-            if (!string.Equals(row.Username, target.Username, StringComparison.OrdinalIgnoreCase)
-                && (snapshot.UsersByName.TryGetValue(row.Username, out var others) && others.Any(o => o.Id != target.Id)))
-            {
-                Fail(row, UsersCsvFormat.Username, row.Username, ImportErrorIds.UsernameTaken,
-                    $"User '{target.Username}' cannot be renamed to '{row.Username}': another user of the facility already has that username (usernames are unique ignoring case).");
-                return;
-            }
-        }
-
-        // A missing PASSWORD column means "*" too.
-        if (target is null && (row.KeepsPassword || !document.HasColumn(UsersCsvFormat.Password)))
-        {
-            Fail(row, UsersCsvFormat.Password, row.Password, ImportErrorIds.NewUserNeedsPassword,
-                $"'{row.Username}' is a new user and needs a password; '*' (keep the password) only works for existing users.");
-            return;
-        }
-
-        if (claimedNames.TryGetValue(row.Username, out var first))
-        {
-            Fail(row, UsersCsvFormat.Username, row.Username, ImportErrorIds.UsernameTaken,
-                $"Row {first.ToString(CultureInfo.InvariantCulture)} already uses the username '{row.Username}' (usernames are unique ignoring case).");
-            return;
-        }
-
-        claimedNames[row.Username] = row.Row;
-        if (target is not null) claimedUsers[target.Id] = row.Row;
-        validRows.Add((row, target));
-    }
-
-    private bool TryFindByName(ImportRow row, out User? target)
-    {
-        target = null;
-        if (!snapshot.UsersByName.TryGetValue(row.Username, out var candidates))
-        {
-            return true;
-        }
-
-        if (candidates.Count == 1)
-        {
-            target = candidates[0];
-            return true;
-        }
-
-        var exact = candidates.Where(c => c.Username == row.Username).ToList();
-        if (exact.Count == 1)
-        {
-            target = exact[0];
-            return true;
-        }
-
-        Fail(row, UsersCsvFormat.Username, row.Username, ImportErrorIds.UsernameTaken,
-            $"{candidates.Count.ToString(CultureInfo.InvariantCulture)} users of the facility are named '{row.Username}' (ignoring case); put the user's database ID in the UUID cell to choose one.");
-        return false;
-    }
-
-    private void Fail(ImportRow row, string column, string? value, string errorId, string message)
-    {
-        ProtectUserOf(row.Uuid, row.Username, row.Row);
-        errors.Add(new ImportError { Row = row.Row, Line = row.Line, Column = column, Value = value, Message = message, ErrorId = errorId, Username = row.Username });
     }
 
     private void Warn(int? row, string? username, string id, string message) =>
@@ -250,7 +115,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             foreach (var column in new[] { UsersCsvFormat.EnrolledIn, UsersCsvFormat.AssignedTo })
             {
                 if (!rejected.Cells.TryGetValue(column, out var cell)) continue;
-                foreach (var name in cell.Split(',').Select(n => n.Trim()).Where(n => n.Length > 0))
+                foreach (var name in ClassList.Split(cell))
                 {
                     if (classIds.TryGetValue(name, out var id) && id is not null) Reference(name);
                 }
@@ -312,13 +177,90 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
         }
     }
 
+    /// <summary>
+    /// Why the file looks cut short, or null. Only a file that deletes users is suspect: cutting a file short drops
+    /// the users after the cut, and the import deletes them.
+    /// </summary>
+    private string? TruncationSigns(HashSet<string> deletedUsers, int nonAdminUsers)
+    {
+        var deletions = deletedUsers.Count;
+        if (deletions == 0)
+        {
+            return null;
+        }
+
+        var signs = new List<string>();
+        if (document.DataRowCount == 0)
+        {
+            signs.Add("it has a header but no data rows");
+        }
+
+        if (document.LastLineUnterminated)
+        {
+            signs.Add("its last line has no line break although its other lines have one, as when a copy or download stops early");
+        }
+
+        if (DeletesOnlyTheTail(deletedUsers))
+        {
+            signs.Add("its rows follow Kolibri's export order and every user it would delete comes after its last row, as when an export is cut short at a line break");
+        }
+
+        // The same floor as the deletion threshold: in a very small facility half the users is a handful.
+        if (deletions > 10 && deletions * 2 > nonAdminUsers)
+        {
+            signs.Add(string.Create(CultureInfo.InvariantCulture, $"it leaves out more than half of the facility's {nonAdminUsers} non-admin users"));
+        }
+
+        return signs.Count == 0 ? null : string.Create(CultureInfo.InvariantCulture,
+            $"{string.Join("; ", signs)}, and importing it would delete {deletions} user(s).");
+    }
+
+    /// <summary>
+    /// The rows name their users in database order (Kolibri's export order) and every deleted user comes after the
+    /// last of them: what an export cut short at a line boundary looks like, even when it deletes only a few users.
+    /// </summary>
+    private bool DeletesOnlyTheTail(HashSet<string> deletedUsers)
+    {
+        var position = new Dictionary<string, int>(snapshot.Users.Count, StringComparer.Ordinal);
+        for (var i = 0; i < snapshot.Users.Count; i++)
+        {
+            position[snapshot.Users[i].Id] = i;
+        }
+
+        var last = -1;
+        foreach (var (_, target) in validRows)
+        {
+            if (target is null)
+            {
+                continue;
+            }
+
+            if (position[target.Id] <= last)
+            {
+                return false;
+            }
+
+            last = position[target.Id];
+        }
+
+        return last >= 0 && deletedUsers.All(id => position[id] > last);
+    }
+
+    /// <summary>
+    /// A cell that equals what Kolibri's export writes for the stored value is no change, even where the stored value
+    /// still has the formula guard's apostrophe (Kolibri's own importer keeps it: '=SUM(A1) is exported as '=SUM(A1)).
+    /// </summary>
+    private static bool SameAsExported(string fromCsv, string stored, StringComparison comparison) =>
+        string.Equals(fromCsv, stored, comparison)
+        || string.Equals(fromCsv, CsvInjection.Unsanitize(CsvInjection.Sanitize(stored)), comparison);
+
     private void PlanExistingUser(ImportRow row, User user)
     {
         var before = changes.Count;
         var fields = new List<FieldChange>();
         if (row.Username != user.Username) fields.Add(new(UsersCsvFormat.Username, user.Username, row.Username));
-        if (document.HasColumn(UsersCsvFormat.FullName) && row.FullName != user.FullName) fields.Add(new(UsersCsvFormat.FullName, user.FullName, row.FullName));
-        if (row.Identifier is { } identifier && !string.Equals(identifier, user.Identifier, StringComparison.OrdinalIgnoreCase))
+        if (document.HasColumn(UsersCsvFormat.FullName) && !SameAsExported(row.FullName, user.FullName, StringComparison.Ordinal)) fields.Add(new(UsersCsvFormat.FullName, user.FullName, row.FullName));
+        if (row.Identifier is { } identifier && !SameAsExported(identifier, user.Identifier, StringComparison.OrdinalIgnoreCase))
         {
             fields.Add(new(UsersCsvFormat.Identifier, user.Identifier, identifier));
         }
@@ -404,7 +346,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
         if (options.NoDelete) return deleted;
         foreach (var user in snapshot.Users)
         {
-            if (claimedUsers.ContainsKey(user.Id) || protectedUsers.Contains(user.Id) || user.IsAdmin || user.IsSuperuser || user.Id == options.ImportingUserId)
+            if (matcher.IsClaimed(user.Id) || matcher.IsProtected(user.Id) || user.IsAdmin || user.IsSuperuser || user.Id == options.ImportingUserId)
             {
                 continue;
             }
@@ -446,7 +388,7 @@ internal sealed class ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocum
             foreach (var id in u.Classes.Where(learnersOf.ContainsKey)) { learnersOf[id]++; touched.Add(id); }
             foreach (var id in u.Coaches.Where(coachesOf.ContainsKey)) { coachesOf[id]++; touched.Add(id); }
             foreach (var id in u.Groups.Select(g => snapshot.GroupClass[g]).Where(affectedOf.ContainsKey)) touched.Add(id);
-            if (protectedUsers.Contains(u.Id) || deletedUsers.Contains(u.Id)) continue;
+            if (matcher.IsProtected(u.Id) || deletedUsers.Contains(u.Id)) continue;
             foreach (var id in touched) affectedOf[id].Add(u.Id);
         }
 

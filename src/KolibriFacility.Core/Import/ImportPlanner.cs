@@ -1,4 +1,5 @@
 using KolibriFacility.Core.Model;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using KolibriFacility.Core.Users;
 
 namespace KolibriFacility.Core.Import;
 
@@ -40,14 +41,14 @@ public sealed record ImportSummary
     internal static ImportSummary Count(IEnumerable<ImportChange> changes, int usersUnchanged, int errors, int warnings)
     {
         var list = changes as IReadOnlyCollection<ImportChange> ?? changes.ToList();
-        var created = list.Where(c => c.Kind == ImportTarget.User && c.Action == ImportAction.Create).Select(Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var deleted = list.Where(c => c.Kind == ImportTarget.User && c.Action == ImportAction.Delete).Select(Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var created = list.Where(c => c.Kind == ImportTarget.User && c.Action == ImportAction.Create).Select(Key).ToHashSet(UsernameComparer.Instance);
+        var deleted = list.Where(c => c.Kind == ImportTarget.User && c.Action == ImportAction.Delete).Select(Key).ToHashSet(UsernameComparer.Instance);
         var updated = list
             .Where(c => c.Kind is ImportTarget.User or ImportTarget.Enrolment or ImportTarget.CoachAssignment or ImportTarget.Role)
             .Where(c => !(c.Kind == ImportTarget.User && c.Action is ImportAction.Create or ImportAction.Delete))
             .Select(Key)
             .Where(k => !created.Contains(k) && !deleted.Contains(k))
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            .ToHashSet(UsernameComparer.Instance);
         int Of(ImportTarget kind, ImportAction action) => list.Count(c => c.Kind == kind && c.Action == action);
         return new ImportSummary
         {

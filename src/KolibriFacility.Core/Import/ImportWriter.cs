@@ -3,6 +3,7 @@ using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Time;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 using Microsoft.Data.Sqlite;
 
 namespace KolibriFacility.Core.Import;
@@ -24,7 +25,7 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
 
     private readonly KolibriRowWriter rows = new(database, transaction);
     private readonly CascadeDeleter deleter = new(database, transaction);
-    private readonly Dictionary<string, string> createdUsers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> createdUsers = new(UsernameComparer.Instance);
     private readonly Dictionary<string, string> createdClasses = new(StringComparer.OrdinalIgnoreCase);
     private readonly string dataset = plan.DatasetId;
 
@@ -168,7 +169,7 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
         var ids = new List<string>();
         using (var command = database.Command($"SELECT id FROM {table} WHERE {condition}", transaction))
         {
-            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            SqlParameters.Bind(command, parameters);
             using var reader = command.ExecuteReader();
             while (reader.Read()) ids.Add(reader.GetString(0));
         }

@@ -124,28 +124,15 @@ public sealed class LogReader(KolibriDatabase database)
 
         if (query.UserIds is { } users)
         {
-            where.Append(" AND s.user_id IN (").Append(AddList(command, "u", users)).Append(')');
+            where.Append(" AND s.user_id IN (").Append(SqlParameters.InList(command, "u", users)).Append(')');
         }
 
         if (query.ClassIds is { } classes)
         {
             where.Append(" AND s.user_id IN (SELECT m.user_id FROM kolibriauth_membership m WHERE m.collection_id IN (")
-                 .Append(AddList(command, "c", classes)).Append("))");
+                 .Append(SqlParameters.InList(command, "c", classes)).Append("))");
         }
 
         return where.ToString();
-    }
-
-    private static string AddList(SqliteCommand command, string prefix, IEnumerable<string> values)
-    {
-        var names = new List<string>();
-        foreach (var value in values)
-        {
-            var name = "$" + prefix + names.Count.ToString(CultureInfo.InvariantCulture);
-            command.Parameters.AddWithValue(name, value);
-            names.Add(name);
-        }
-
-        return names.Count == 0 ? "NULL" : string.Join(", ", names);
     }
 }

@@ -16,7 +16,7 @@ public static class FacilityRegistrationStore
         {
             Update(databasePath, datasetId, busyTimeout);
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 /* BUSY */ or 6 /* LOCKED */)
+        catch (SqliteException ex) when (SqlParameters.IsBusy(ex))
         {
             throw new KolibriDatabaseException(DatabaseProblem.Busy, databasePath, $"'{databasePath}' stayed locked by another program (is Kolibri in the middle of a write?); the registration flag was not set. The portal has registered the facility: run the command again to record it.", ex);
         }

@@ -68,8 +68,4 @@ public static class DjangoPassword
         var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), Encoding.UTF8.GetBytes(parts[2]), iterations, algorithm, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
-
-    /// <summary>True for a stored value that is a usable password hash (not NOT_SPECIFIED, not Django's unusable '!').</summary>
-    public static bool IsUsableHash(string? encoded) =>
-        !string.IsNullOrEmpty(encoded) && encoded != NotSpecified && !encoded.StartsWith('!');
 }

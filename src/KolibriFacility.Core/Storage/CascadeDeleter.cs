@@ -11,7 +11,6 @@ namespace KolibriFacility.Core.Storage;
 /// </summary>
 internal sealed class CascadeDeleter
 {
-    private const int BatchSize = 400;
     private const string Profile = "facilitydata";
     private readonly KolibriDatabase database;
     private readonly SqliteTransaction transaction;
@@ -52,13 +51,10 @@ internal sealed class CascadeDeleter
         hasHardDeletedModels = tables.Contains("morango_harddeletedmodels", StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>Rows deleted so far, per table (the cascade included).</summary>
-    public Dictionary<string, int> DeletedRows { get; } = new(StringComparer.OrdinalIgnoreCase);
-
     /// <summary>Deletes rows of <paramref name="table"/> by id, and everything that references them.</summary>
     public void Delete(string table, IReadOnlyCollection<string> ids, bool hardDelete)
     {
-        foreach (var batch in ids.Distinct(StringComparer.Ordinal).Chunk(BatchSize))
+        foreach (var batch in ids.Distinct(StringComparer.Ordinal).Chunk(SqlParameters.BatchSize))
         {
             DeleteBatch(table, batch, hardDelete);
         }
@@ -76,7 +72,7 @@ internal sealed class CascadeDeleter
             }
             else
             {
-                Count(child, Execute($"DELETE FROM \"{child}\" WHERE \"{column}\" IN ({Parameters(ids.Length)})", ids));
+                Execute($"DELETE FROM \"{child}\" WHERE \"{column}\" IN ({{0}})", ids);
             }
         }
 
@@ -86,21 +82,14 @@ internal sealed class CascadeDeleter
             if (hardDelete) RecordDeletion("morango_harddeletedmodels", hasHardDeletedModels, ids);
         }
 
-        Count(table, Execute($"DELETE FROM \"{table}\" WHERE id IN ({Parameters(ids.Length)})", ids));
-    }
-
-    /// <summary>Records a deleted syncable row so the next sync propagates the deletion.</summary>
-    public void RecordDeletion(string[] ids, bool hardDelete)
-    {
-        RecordDeletion("morango_deletedmodels", hasDeletedModels, ids);
-        if (hardDelete) RecordDeletion("morango_harddeletedmodels", hasHardDeletedModels, ids);
+        Execute($"DELETE FROM \"{table}\" WHERE id IN ({{0}})", ids);
     }
 
     /// <summary>A row re-created with a deterministic id (membership, role) is no longer deleted.</summary>
     public void ForgetDeletion(string id)
     {
-        if (hasDeletedModels) Execute("DELETE FROM morango_deletedmodels WHERE id = $p0", [id]);
-        if (hasHardDeletedModels) Execute("DELETE FROM morango_harddeletedmodels WHERE id = $p0", [id]);
+        if (hasDeletedModels) Execute("DELETE FROM morango_deletedmodels WHERE id IN ({0})", [id]);
+        if (hasHardDeletedModels) Execute("DELETE FROM morango_harddeletedmodels WHERE id IN ({0})", [id]);
     }
 
     private void RecordDeletion(string table, bool exists, string[] ids)
@@ -108,40 +97,25 @@ internal sealed class CascadeDeleter
         if (!exists) return;
         foreach (var id in ids)
         {
-            Execute($"INSERT OR REPLACE INTO {table} (id, profile) VALUES ($p0, '{Profile}')", [id]);
+            Execute($"INSERT OR REPLACE INTO {table} (id, profile) VALUES ({{0}}, '{Profile}')", [id]);
         }
-    }
-
-    private void Count(string table, int rows)
-    {
-        if (rows > 0) DeletedRows[table] = DeletedRows.GetValueOrDefault(table) + rows;
     }
 
     private List<string> Select(string table, string column, string[] ids)
     {
-        using var command = database.Command($"SELECT id FROM \"{table}\" WHERE \"{column}\" IN ({Parameters(ids.Length)})", transaction);
-        Bind(command, ids);
+        using var command = database.Command("", transaction);
+        command.CommandText = $"SELECT id FROM \"{table}\" WHERE \"{column}\" IN ({SqlParameters.InList(command, "p", ids)})";
         var result = new List<string>();
         using var reader = command.ExecuteReader();
         while (reader.Read()) result.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
         return result;
     }
 
-    private int Execute(string sql, string[] values)
+    /// <summary>Runs <paramref name="sqlFormat"/> with its {0} replaced by the bound list of <paramref name="values"/>.</summary>
+    private void Execute(string sqlFormat, string[] values)
     {
-        using var command = database.Command(sql, transaction);
-        Bind(command, values);
-        return command.ExecuteNonQuery();
+        using var command = database.Command("", transaction);
+        command.CommandText = string.Format(CultureInfo.InvariantCulture, sqlFormat, SqlParameters.InList(command, "p", values));
+        command.ExecuteNonQuery();
     }
-
-    private static void Bind(SqliteCommand command, string[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters.AddWithValue("$p" + i.ToString(CultureInfo.InvariantCulture), values[i]);
-        }
-    }
-
-    private static string Parameters(int count) =>
-        string.Join(", ", Enumerable.Range(0, count).Select(i => "$p" + i.ToString(CultureInfo.InvariantCulture)));
 }

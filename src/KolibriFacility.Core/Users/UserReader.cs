@@ -17,13 +17,6 @@ public sealed class UserReader(KolibriDatabase database)
     private const char Separator = '\u001f';
     private const string FoldFunction = "kf_fold_username";
 
-    /// <summary>
-    /// A username folded for case-insensitive comparison: Unicode lower case with the final sigma folded as well, as
-    /// Python's str.casefold() does for every script Kolibri's usernames use (so 'ΣΩΚΡΑΤΗΣ', 'σωκρατης' and
-    /// 'σωκρατησ' are one name).
-    /// </summary>
-    public static string? Fold(string? username) => username?.ToLowerInvariant().Replace('\u03C2', '\u03C3');
-
     public IEnumerable<FacilityUser> Read(Facility facility, UserQuery? query = null)
     {
         query ??= UserQuery.All;
@@ -48,17 +41,17 @@ public sealed class UserReader(KolibriDatabase database)
         if (query.ClassIds is { } classIds)
         {
             sql.Append(" AND (u.id IN (SELECT m.user_id FROM kolibriauth_membership m WHERE m.collection_id IN (")
-               .Append(AddList(command, "c", classIds))
+               .Append(SqlParameters.InList(command, "c", classIds))
                .Append(")) OR u.id IN (SELECT r.user_id FROM kolibriauth_role r WHERE r.kind = 'coach' AND r.collection_id IN (")
-               .Append(AddList(command, "k", classIds))
+               .Append(SqlParameters.InList(command, "k", classIds))
                .Append(")))");
         }
 
         if (query.Usernames is { } usernames)
         {
             // SQLite's lower() folds ASCII only; Kolibri compares usernames in Python, which folds every script.
-            database.Connection.CreateFunction(FoldFunction, (string? value) => Fold(value), isDeterministic: true);
-            sql.Append(" AND ").Append(FoldFunction).Append("(u.username) IN (").Append(AddList(command, "n", usernames.Select(n => Fold(n)!))).Append(')');
+            database.Connection.CreateFunction(FoldFunction, (string? value) => value is null ? null : UsernameComparer.Fold(value), isDeterministic: true);
+            sql.Append(" AND ").Append(FoldFunction).Append("(u.username) IN (").Append(SqlParameters.InList(command, "n", usernames.Select(UsernameComparer.Fold))).Append(')');
         }
 
         sql.Append(" ORDER BY u.rowid");
@@ -92,17 +85,4 @@ public sealed class UserReader(KolibriDatabase database)
 
     private static string[] Split(Microsoft.Data.Sqlite.SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? [] : reader.GetString(ordinal).Split(Separator);
-
-    private static string AddList(Microsoft.Data.Sqlite.SqliteCommand command, string prefix, IEnumerable<string> values)
-    {
-        var names = new List<string>();
-        foreach (var value in values)
-        {
-            var name = "$" + prefix + names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            command.Parameters.AddWithValue(name, value);
-            names.Add(name);
-        }
-
-        return names.Count == 0 ? "NULL" : string.Join(", ", names);
-    }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using KolibriFacility.Core.Csv;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.PowerShell.Infrastructure;
 
 namespace KolibriFacility.PowerShell.Commands;

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.PowerShell.Completion;
 using KolibriFacility.PowerShell.Infrastructure;
 

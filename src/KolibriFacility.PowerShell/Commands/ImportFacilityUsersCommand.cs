@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.PowerShell.Infrastructure;
 
 namespace KolibriFacility.PowerShell.Commands;
@@ -157,7 +158,12 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         }
 
         ShouldProcess($"Import '{plan.CsvPath}' into facility '{plan.FacilityName}' ({plan.Changes.Count} changes):{Environment.NewLine}{plan.Summary}", null, null);
-        if (plan.HasErrors)
+        if (plan.HasErrors && plan.Options.SkipInvalidRows && !plan.HasFileErrors)
+        {
+            // What the real run will do: skip these rows with a warning each, not fail on them.
+            WriteSkippedRows(plan.Errors);
+        }
+        else if (plan.HasErrors)
         {
             WriteImportErrors(plan.Errors);
             if (!plan.Options.SkipInvalidRows)
@@ -179,14 +185,10 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
             return;
         }
 
-        WriteRejectedRows(document);
+        WriteRejectedRows(plan, document);
         if (plan.Options.SkipInvalidRows && !document.HasFileErrors)
         {
-            foreach (var error in plan.Errors)
-            {
-                WriteWarning($"Skipped: {error}");
-            }
-
+            WriteSkippedRows(plan.Errors);
             return;
         }
 
@@ -206,6 +208,12 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         }
 
         var reason = plan.RefusalReason ?? "The import was refused.";
+        if (plan.IsRefusedAsTruncated)
+        {
+            Terminate(new InvalidOperationException($"Nothing was imported: {reason}"), ErrorIds.ImportFileLooksTruncated, ErrorCategory.InvalidData, plan.CsvPath,
+                "Compare the file with its source; if it is complete, run the import again with -FileIsComplete.");
+        }
+
         if (plan.DeletionsExceedThreshold)
         {
             Terminate(new InvalidOperationException($"Nothing was imported: {reason}"), ErrorIds.DeletionThresholdExceeded, ErrorCategory.LimitsExceeded, plan.CsvPath,
@@ -282,15 +290,15 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         throw new InvalidOperationException("unreachable: Terminate throws");
     }
 
-    private void WriteRejectedRows(UsersCsvDocument document)
+    private void WriteRejectedRows(ImportPlan plan, UsersCsvDocument document)
     {
-        if (RejectedRowsPath is null || document.Rejected.Count == 0)
+        if (RejectedRowsPath is null || plan.SkippedRows().Count == 0)
         {
             return;
         }
 
         var target = ResolveOutputPath(RejectedRowsPath, literalPath: null, () => "rejected-rows.csv");
-        if (TryWriteOutputFile(target, noClobber: false, stream => RejectedRowsCsvWriter.Write(stream, document), out var rows))
+        if (TryWriteOutputFile(target, noClobber: false, stream => RejectedRowsCsvWriter.Write(stream, document, plan), out var rows))
         {
             WriteVerbose($"Wrote {rows} rejected rows with their errors to {target}");
         }

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 
 namespace KolibriFacility.PowerShell.Completion;
 

@@ -37,6 +37,7 @@ public static class ErrorIds
     public const string ImportHasErrors = "ImportHasErrors";
     public const string DeletionThresholdExceeded = "DeletionThresholdExceeded";
     public const string ImportRefused = "ImportRefused";
+    public const string ImportFileLooksTruncated = "ImportFileLooksTruncated";
     public const string ImportPlanStale = "ImportPlanStale";
     public const string ImportPlanMismatch = "ImportPlanMismatch";
     public const string InvalidDateRange = "InvalidDateRange";

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 
 namespace KolibriFacility.PowerShell.Infrastructure;
 
@@ -48,6 +49,11 @@ public abstract class ImportCmdlet : FacilityCmdlet
     [Parameter(ParameterSetName = LiteralPathSet)]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>State that the CSV is complete although it looks cut short (header only, last line without its line break, only the users after its last row deleted, more than half of the users left out). -Force does not imply it.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter FileIsComplete { get; set; }
+
     /// <summary>The most user deletions allowed (instead of the default threshold: more than 10 and more than 20% of the non-admin users).</summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
@@ -62,6 +68,7 @@ public abstract class ImportCmdlet : FacilityCmdlet
         IgnoreUnknownColumns = IgnoreUnknownColumns,
         Force = Force,
         MaxDeletions = MaxDeletions,
+        FileIsComplete = FileIsComplete,
     };
 
     /// <summary>The file system path of the CSV given by -Path or -LiteralPath.</summary>
@@ -115,12 +122,38 @@ public abstract class ImportCmdlet : FacilityCmdlet
         return plan;
     }
 
-    /// <summary>Each error as a non-terminating error record whose id is the rule's stable id and whose target is the ImportError.</summary>
+    /// <summary>
+    /// Each error as a non-terminating error record whose id is the rule's stable id and whose target is the
+    /// ImportError; past the first few of a rule, one warning counts the rest (they stay in the plan's Errors).
+    /// </summary>
     protected void WriteImportErrors(IEnumerable<ImportError> errors)
     {
-        foreach (var error in errors)
+        var sample = ImportErrorSample.Of(errors);
+        foreach (var error in sample.Shown)
         {
             WriteError(new ErrorRecord(new InvalidDataException(error.ToString()), error.ErrorId, ErrorCategory.InvalidData, error));
+        }
+
+        WriteLeftOut(sample);
+    }
+
+    /// <summary>Rows that -SkipInvalidRows leaves out, as warnings: the first few of each rule, then a count.</summary>
+    protected void WriteSkippedRows(IEnumerable<ImportError> errors)
+    {
+        var sample = ImportErrorSample.Of(errors);
+        foreach (var error in sample.Shown)
+        {
+            WriteWarning($"Skipped: {error}");
+        }
+
+        WriteLeftOut(sample);
+    }
+
+    private void WriteLeftOut(ImportErrorSample sample)
+    {
+        foreach (var (errorId, count) in sample.LeftOut)
+        {
+            WriteWarning($"{count} more {errorId} error(s) not shown: every error is in the plan's Errors, and -RejectedRowsPath writes every skipped row with its errors.");
         }
     }
 

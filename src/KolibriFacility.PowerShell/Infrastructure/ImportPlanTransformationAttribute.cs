@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 
 namespace KolibriFacility.PowerShell.Infrastructure;
 

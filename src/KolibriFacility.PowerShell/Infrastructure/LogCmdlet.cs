@@ -3,6 +3,7 @@ using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Logs;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.PowerShell.Completion;
 
 namespace KolibriFacility.PowerShell.Infrastructure;

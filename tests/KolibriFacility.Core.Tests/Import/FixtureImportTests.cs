@@ -1,6 +1,7 @@
 using System.Text;
 using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Sandbox;
 using KolibriFacility.Core.Security;
 using KolibriFacility.Core.Storage;

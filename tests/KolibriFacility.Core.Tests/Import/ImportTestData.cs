@@ -1,5 +1,6 @@
 using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Users;

@@ -1,4 +1,5 @@
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Tests;
@@ -154,15 +155,20 @@ public sealed class PlannerTests : IDisposable
         Assert.True(plan.IsRefused);
         Assert.Contains("-MaxDeletions 21", plan.RefusalReason);
 
-        Assert.False(Plan(rows, new ImportOptions { Force = true }).IsRefused);
-        Assert.False(Plan(rows, new ImportOptions { MaxDeletions = 21 }).IsRefused);
+        // The first 30 users in export order: also what a cut-short export looks like, so the admin must say it is complete.
+        Assert.Contains("after its last row", plan.SuspectedTruncation, StringComparison.Ordinal);
+        Assert.True(Plan(rows, new ImportOptions { Force = true }).IsRefusedAsTruncated);
+        Assert.False(Plan(rows, new ImportOptions { Force = true, FileIsComplete = true }).IsRefused);
+        Assert.False(Plan(rows, new ImportOptions { MaxDeletions = 21, FileIsComplete = true }).IsRefused);
         var tooFew = Plan(rows, new ImportOptions { MaxDeletions = 20, Force = true });
         Assert.True(tooFew.IsRefused);
         Assert.Contains("more than -MaxDeletions 20", tooFew.RefusalReason);
 
         var ten = Plan(current.Take(41)); // 10 deletions: never over the default threshold
         Assert.Equal(10, ten.Summary.UsersDeleted);
-        Assert.False(ten.IsRefused);
+        Assert.False(ten.DeletionsExceedThreshold);
+        Assert.True(ten.IsRefusedAsTruncated); // but the 10 deleted are the export's last 10: a cut-short file
+        Assert.False(Plan(current.Take(41), new ImportOptions { FileIsComplete = true }).IsRefused);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Tests;
 using static KolibriFacility.Core.Tests.Import.UsersCsvText;
 

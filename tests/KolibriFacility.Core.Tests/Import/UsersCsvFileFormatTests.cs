@@ -1,5 +1,6 @@
 using System.Text;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Tests;
 using static KolibriFacility.Core.Tests.Import.UsersCsvText;
 
@@ -194,7 +195,7 @@ public sealed class UsersCsvFileFormatTests
         Assert.Equal(ImportErrorIds.MalformedCsv, error.ErrorId);
         Assert.Null(error.Row);
         Assert.Equal(3, error.Line);
-        Assert.Equal("\"b\"x,b,pw,B,LEARNER,,,,,", error.Value);
+        Assert.Equal("\"b\"x,b,***,B,LEARNER,,,,,", error.Value);
         Assert.True(doc.HasFileErrors);
         Assert.Empty(doc.Rows);
     }

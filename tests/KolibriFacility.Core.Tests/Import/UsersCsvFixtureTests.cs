@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Users;
 using KolibriFacility.Tests;

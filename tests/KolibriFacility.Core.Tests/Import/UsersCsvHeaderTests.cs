@@ -1,4 +1,5 @@
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Users;
 using static KolibriFacility.Core.Tests.Import.UsersCsvText;
 

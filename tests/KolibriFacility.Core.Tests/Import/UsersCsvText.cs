@@ -1,5 +1,6 @@
 using System.Text;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.UsersCsv;
 
 namespace KolibriFacility.Core.Tests.Import;
 

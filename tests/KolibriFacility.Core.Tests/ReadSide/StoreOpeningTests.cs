@@ -87,7 +87,7 @@ public sealed class StoreOpeningTests : IDisposable
                 _ = directory.GetClasses(facility).ToList();
                 _ = new Users.UserReader(db).Read(facility, new Users.UserQuery { Usernames = ["learner01"] }).ToList();
                 using var csv = new StringWriter();
-                new Users.UsersCsvExporter().Write(csv, new Users.UserReader(db).Read(facility));
+                new UsersCsv.UsersCsvExporter().Write(csv, new Users.UserReader(db).Read(facility));
             }
         }
 

@@ -5,6 +5,7 @@ using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Sandbox;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Tests;
 
 namespace KolibriFacility.Core.Tests.ReadSide;

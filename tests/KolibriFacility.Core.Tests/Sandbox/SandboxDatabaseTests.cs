@@ -5,6 +5,7 @@ using KolibriFacility.Core.Sandbox;
 using KolibriFacility.Core.Security;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Tests;
 using Microsoft.Data.Sqlite;
 

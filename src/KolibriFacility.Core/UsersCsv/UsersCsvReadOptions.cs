@@ -1,4 +1,4 @@
-namespace KolibriFacility.Core.Import;
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>How <see cref="UsersCsvReader"/> treats a users CSV.</summary>
 public sealed record UsersCsvReadOptions

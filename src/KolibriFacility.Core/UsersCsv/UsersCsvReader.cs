@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using CsvHelper;
 
-namespace KolibriFacility.Core.Import;
+using KolibriFacility.Core.Import;
+
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// Reads a users CSV (Kolibri's bulkexportusers format, or a hand-made one) into a <see cref="UsersCsvDocument"/>:
@@ -10,8 +13,6 @@ namespace KolibriFacility.Core.Import;
 /// </summary>
 public static class UsersCsvReader
 {
-    private const int MaxValueInError = 200;
-
     /// <exception cref="FileNotFoundException">The file, or its folder, does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">Reading the file is not allowed.</exception>
@@ -19,31 +20,69 @@ public static class UsersCsvReader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = System.IO.Path.GetFullPath(path);
-        byte[] bytes;
-        try
+        var file = new FileInfo(full);
+        if (!file.Exists)
         {
-            bytes = File.ReadAllBytes(full);
-        }
-        catch (DirectoryNotFoundException ex)
-        {
-            throw new FileNotFoundException($"The file '{full}' does not exist (its folder does not exist).", full, ex);
+            throw Directory.Exists(full)
+                ? new UnauthorizedAccessException($"'{full}' is a folder, not a users CSV file.")
+                : new FileNotFoundException(Directory.Exists(System.IO.Path.GetDirectoryName(full))
+                    ? $"The file '{full}' does not exist."
+                    : $"The file '{full}' does not exist (its folder does not exist).", full);
         }
 
-        return Read(bytes, options ?? new UsersCsvReadOptions(), full);
+        // A named pipe or a device (/dev/zero) reports no length, and opening or reading it can block or never end:
+        // such a path is never opened. A regular empty file is refused the same way.
+        if (file.Length == 0)
+        {
+            return new Builder(Hex(SHA256.HashData(ReadOnlySpan<byte>.Empty)), full).Fail(new ImportError
+            {
+                ErrorId = ImportErrorIds.FileEmpty,
+                Message = $"'{full}' has no bytes to read: it is empty, or it is not a regular file (a named pipe, a device such as /dev/zero, a socket), which cannot be imported. "
+                    + "A users CSV is a file with a header line (such as USERNAME,PASSWORD,FULL_NAME,USER_TYPE) and a line per user.",
+            });
+        }
+
+        if (file.Length > UsersCsvLimits.MaxFileBytes)
+        {
+            using var stream = file.OpenRead();
+            return new Builder(Hex(SHA256.HashData(stream)), full).Fail(TooLarge(file.Length.ToString("N0", CultureInfo.InvariantCulture) + " bytes"));
+        }
+
+        return Read(File.ReadAllBytes(full), options ?? new UsersCsvReadOptions(), full);
     }
 
-    /// <summary>Reads the whole stream from its current position; the stream is not closed.</summary>
+    /// <summary>Reads the stream from its current position, up to <see cref="UsersCsvLimits.MaxFileBytes"/>; the stream is not closed.</summary>
     public static UsersCsvDocument Read(Stream stream, UsersCsvReadOptions? options = null, string? path = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
+        var chunk = new byte[1 << 16];
+        int read;
+        while ((read = stream.Read(chunk)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > UsersCsvLimits.MaxFileBytes)
+            {
+                return new Builder(Hex(SHA256.HashData(buffer.ToArray())), path).Fail(TooLarge("more than that"));
+            }
+        }
+
         return Read(buffer.ToArray(), options ?? new UsersCsvReadOptions(), path);
     }
 
+    private static ImportError TooLarge(string size) => new()
+    {
+        ErrorId = ImportErrorIds.FileTooLarge,
+        Value = size,
+        Message = string.Create(CultureInfo.InvariantCulture,
+            $"The file is too large for a users CSV ({size}; the limit is {UsersCsvLimits.MaxFileBytes:N0} bytes, and a 100,000-user export is about 15 MB). Is it the right file?"),
+    };
+
+    private static string Hex(byte[] hash) => Convert.ToHexString(hash).ToLowerInvariant();
+
     private static UsersCsvDocument Read(byte[] bytes, UsersCsvReadOptions options, string? path)
     {
-        var result = new Builder(Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(), path);
+        var result = new Builder(Hex(SHA256.HashData(bytes)), path);
         var decoded = CsvTextDecoder.Decode(bytes);
         result.Encoding = decoded.EncodingName;
         if (decoded.Error is not null)
@@ -52,6 +91,7 @@ public static class UsersCsvReader
         }
 
         var text = decoded.Utf8.Span.StartsWith("\uFEFF"u8) ? decoded.Utf8[3..] : decoded.Utf8;
+        result.LastLineUnterminated = LastLineUnterminated(text.Span);
         if (text.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0)
         {
             return result.Fail(new ImportError
@@ -65,6 +105,8 @@ public static class UsersCsvReader
         var excelHint = CsvSeparatorSniffer.HasExcelHint(text.Span);
         result.Separator = excelHint ? ',' : CsvSeparatorSniffer.FromHeaderLine(text.Span);
         var malformed = new List<CsvMalformedRecord>();
+        var passwordIndex = -1;
+        var headerColumns = 0;
         var csvOptions = new CsvReaderOptions
         {
             Separator = excelHint ? null : result.Separator,
@@ -96,9 +138,23 @@ public static class UsersCsvReader
             result.Columns = header.Columns;
             result.FileErrors.AddRange(header.Errors);
 
-            var validator = new UsersCsvRowValidator(header, DateTime.UtcNow.Year);
+            var validator = new UsersCsvRowValidator(header, csv.Separator, DateTime.UtcNow.Year);
+            passwordIndex = header.IndexOf(UsersCsvFormat.Password);
+            headerColumns = header.Cells.Count;
             while (header.Errors.Count == 0 && csv.Read())
             {
+                if (csv.RowNumber > UsersCsvLimits.MaxDataRows)
+                {
+                    result.FileErrors.Add(new ImportError
+                    {
+                        ErrorId = ImportErrorIds.TooManyRows,
+                        Line = checked((int)csv.LineNumber),
+                        Message = string.Create(CultureInfo.InvariantCulture,
+                            $"The file has more than {UsersCsvLimits.MaxDataRows:N0} data rows, the most a users CSV may have; reading stopped at line {csv.LineNumber}. Is it the right file?"),
+                    });
+                    break;
+                }
+
                 var fields = new string[csv.FieldCount];
                 for (var i = 0; i < fields.Length; i++)
                 {
@@ -120,11 +176,18 @@ public static class UsersCsvReader
         }
 
         // Broken quoting comes first: it explains any header error it caused.
-        result.FileErrors.InsertRange(0, malformed.Select(Malformed));
+        result.FileErrors.InsertRange(0, malformed.Select(m => Malformed(m, result.Separator, passwordIndex, headerColumns)));
         return result.Build();
     }
 
-    private static ImportError Malformed(CsvMalformedRecord record)
+    /// <summary>A file whose last line has no line break although its other lines have one: how a cut-off copy ends.</summary>
+    private static bool LastLineUnterminated(ReadOnlySpan<byte> text)
+    {
+        var trimmed = text.TrimEnd(" \t"u8);
+        return trimmed.Length > 0 && trimmed[^1] is not ((byte)'\r' or (byte)'\n') && trimmed.IndexOfAny("\r\n"u8) >= 0;
+    }
+
+    private static ImportError Malformed(CsvMalformedRecord record, char separator, int passwordIndex, int headerColumns)
     {
         var what = record.Reason == CsvMalformedReason.UnterminatedQuote
             ? "a quoted value is never closed (a double quote opens it and no closing double quote follows before the end of the file)"
@@ -133,12 +196,13 @@ public static class UsersCsvReader
         {
             ErrorId = ImportErrorIds.MalformedCsv,
             Line = record.LineNumber > 0 ? checked((int)record.LineNumber) : null,
-            Value = Shorten(record.RawRecord),
+            // The header may not be read yet (broken quoting in it): then every field of the line may be a password.
+            Value = headerColumns == 0
+                ? ShownText.Record(record.RawRecord, separator, 0, 1, firstLineOnly: true)
+                : ShownText.Record(record.RawRecord, separator, passwordIndex, headerColumns, firstLineOnly: true),
             Message = $"The CSV quoting is broken on line {record.LineNumber}: {what}. A double quote inside a quoted value must be doubled (\"\").",
         };
     }
-
-    private static string Shorten(string value) => value.Length <= MaxValueInError ? value : value[..MaxValueInError] + "...";
 
     /// <summary>Collects what the reader found; a file or header error leaves no row valid.</summary>
     private sealed class Builder(string sha256, string? path)
@@ -151,6 +215,7 @@ public static class UsersCsvReader
         public IReadOnlyList<string> Headers { get; set; } = [];
         public IReadOnlyList<string> Columns { get; set; } = [];
         public List<ImportError> FileErrors { get; } = [];
+        public bool LastLineUnterminated { get; set; }
 
         public void Add(RowOutcome outcome)
         {
@@ -184,6 +249,7 @@ public static class UsersCsvReader
                 Rows = fileError ? [] : rows,
                 Rejected = fileError ? [] : rejected,
                 Errors = fileError ? FileErrors : rejected.SelectMany(r => r.Errors).ToList(),
+                LastLineUnterminated = LastLineUnterminated,
             };
         }
     }

@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
+using KolibriFacility.Core.Import;
 
-namespace KolibriFacility.Core.Import;
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>The text of a CSV file as UTF-8 without a byte order mark and the encoding it was written in, or why its bytes are not text.</summary>
 internal sealed record DecodedCsv(ReadOnlyMemory<byte> Utf8, string EncodingName, ImportError? Error);

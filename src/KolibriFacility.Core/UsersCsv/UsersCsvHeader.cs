@@ -1,6 +1,6 @@
-using KolibriFacility.Core.Users;
+using KolibriFacility.Core.Import;
 
-namespace KolibriFacility.Core.Import;
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>What one header cell of a users CSV is.</summary>
 internal enum HeaderCellKind

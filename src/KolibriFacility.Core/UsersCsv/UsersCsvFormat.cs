@@ -1,4 +1,4 @@
-namespace KolibriFacility.Core.Users;
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>The columns of Kolibri's users CSV (bulkexportusers / bulkimportusers), in Kolibri's order.</summary>
 public static class UsersCsvFormat

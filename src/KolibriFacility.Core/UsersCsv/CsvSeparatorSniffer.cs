@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KolibriFacility.Core.Import;
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// Picks the field separator of a users CSV from its header line: comma (Kolibri), semicolon (Excel in many

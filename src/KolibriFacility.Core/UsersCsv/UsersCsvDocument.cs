@@ -1,4 +1,6 @@
-namespace KolibriFacility.Core.Import;
+using KolibriFacility.Core.Import;
+
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// Everything read from one users CSV: the valid rows, the rejected rows and every file, header and row error, the
@@ -33,6 +35,15 @@ public sealed class UsersCsvDocument
 
     /// <summary>File and header errors (Row null) first, then row errors in row order.</summary>
     public required IReadOnlyList<ImportError> Errors { get; init; }
+
+    /// <summary>
+    /// The file's last line has no line break although its other lines have one, as when a copy or a download was
+    /// cut off (Kolibri's export ends every line with CRLF).
+    /// </summary>
+    public bool LastLineUnterminated { get; init; }
+
+    /// <summary>Data rows read, valid or not.</summary>
+    public int DataRowCount => Rows.Count + Rejected.Count;
 
     /// <summary>True when the file itself could not be used (encoding, quoting, header): no row is valid then.</summary>
     public bool HasFileErrors => Errors.Any(e => e.Row is null);

@@ -2,7 +2,7 @@ using System.Text;
 using KolibriFacility.Core.Csv;
 using KolibriFacility.Core.Model;
 
-namespace KolibriFacility.Core.Users;
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// Writes users in the exact format of Kolibri's bulkexportusers (INTEROP.md 1.1-1.3): English labelled header,
@@ -61,8 +61,8 @@ public sealed class UsersCsvExporter
         Cell(user.Identifier),
         Cell(Demographic(user.BirthYear)),
         Cell(Demographic(user.Gender)),
-        Cell(string.Join(",", user.EnrolledIn)),
-        Cell(string.Join(",", user.AssignedTo)),
+        Cell(ClassList.Join(user.EnrolledIn)),
+        Cell(ClassList.Join(user.AssignedTo)),
     ];
 
     private static string Demographic(string value) =>

@@ -1,4 +1,6 @@
-namespace KolibriFacility.Core.Import;
+using KolibriFacility.Core.Import;
+
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// A data row that failed a CSV-stage rule: its raw cells (by machine name, as in the file) and what identifies the

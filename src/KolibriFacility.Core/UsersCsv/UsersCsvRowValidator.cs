@@ -3,8 +3,9 @@ using System.Text;
 using KolibriFacility.Core.Csv;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Users;
+using KolibriFacility.Core.Import;
 
-namespace KolibriFacility.Core.Import;
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>A data row either passed every CSV-stage rule (Row) or did not (Rejected).</summary>
 internal readonly record struct RowOutcome(ImportRow? Row, RejectedRow? Rejected);
@@ -14,27 +15,34 @@ internal readonly record struct RowOutcome(ImportRow? Row, RejectedRow? Rejected
 /// error per failing check, every error of a row collected), using Kolibri's model limits where they are stricter,
 /// and normalises the values of valid rows. Remembers usernames and UUIDs to report later duplicates.
 /// </summary>
-internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYear)
+internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator, int currentYear)
 {
     private static readonly string[] UserTypes = Enum.GetNames<UserType>();
     private static readonly string[] Genders = ["", "MALE", "FEMALE", Demographics.NotSpecified, Demographics.Deferred];
 
-    private readonly Dictionary<string, int> firstRowOfUsername = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> firstRowOfUsername = new(UsernameComparer.Instance);
     private readonly Dictionary<string, int> firstRowOfUuid = new(StringComparer.Ordinal);
 
     /// <param name="rawRecord">The row as written (UTF-8), decoded only for a wrong field count.</param>
-    public RowOutcome Validate(int row, int line, IReadOnlyList<string> fields, ReadOnlySpan<byte> rawRecord)
+    public RowOutcome Validate(int row, int line, string[] fields, ReadOnlySpan<byte> rawRecord)
     {
         var cells = Cells(fields);
         var context = new RowContext(row, line, cells, Clean(Raw(cells, UsersCsvFormat.Username)));
-        if (fields.Count != header.Cells.Count)
+        if (fields.Length != header.Cells.Count)
         {
-            var raw = Encoding.UTF8.GetString(rawRecord);
+            // Shown with the password masked: errors reach screens, logs and saved plans.
+            var shown = ShownText.Record(Encoding.UTF8.GetString(rawRecord), separator, header.IndexOf(UsersCsvFormat.Password), header.Cells.Count);
             // The rejected-rows file has only the header's columns: the message keeps what the extra fields held.
-            context.Fail(null, raw, ImportErrorIds.WrongFieldCount,
-                $"The row has {fields.Count} field(s) but the header has {header.Cells.Count} column(s). "
+            context.Fail(null, shown, ImportErrorIds.WrongFieldCount,
+                $"The row has {fields.Length} field(s) but the header has {header.Cells.Count} column(s). "
                 + "A value that holds the separator or a line break must be enclosed in double quotes."
-                + (fields.Count > header.Cells.Count ? " The row as written: " + raw : ""));
+                + (fields.Length > header.Cells.Count ? " The row as written (password masked): " + shown : ""));
+            // Its cells cannot be trusted: what sits in the USERNAME column may be the password, so errors do not name it.
+            return Rejected(context, errorsNameUser: false);
+        }
+
+        if (CheckValueLengths(context, fields))
+        {
             return Rejected(context);
         }
 
@@ -70,7 +78,26 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
             Gender = gender,
             EnrolledIn = enrolledIn,
             AssignedTo = assignedTo,
+            RawFields = fields,
         }, null);
+    }
+
+    /// <summary>A cell far longer than any value Kolibri accepts fails alone: the row's other rules are not checked on it.</summary>
+    private bool CheckValueLengths(RowContext context, string[] fields)
+    {
+        foreach (var cell in header.Cells)
+        {
+            if (cell.Index < fields.Length && fields[cell.Index].Length > UsersCsvLimits.MaxValueLength)
+            {
+                var password = cell.Kind == HeaderCellKind.Column && cell.Key == UsersCsvFormat.Password;
+                var length = fields[cell.Index].Length.ToString("N0", CultureInfo.InvariantCulture);
+                context.Fail(cell.Kind == HeaderCellKind.Column ? cell.Key : cell.Text, password ? $"({length} characters, not shown)" : fields[cell.Index], ImportErrorIds.ValueTooLong,
+                    $"The value in column '{ShownText.Cut(cell.Text)}' has {length} characters; a users CSV value may have at most "
+                    + UsersCsvLimits.MaxValueLength.ToString("N0", CultureInfo.InvariantCulture) + " (Kolibri's longest, a password, 128). The row is not checked further.");
+            }
+        }
+
+        return context.Errors.Count > 0;
     }
 
     private Dictionary<string, string> Cells(IReadOnlyList<string> fields)
@@ -97,7 +124,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
         if (context.Username.Length > 0 && firstRowOfUsername.TryGetValue(context.Username, out var first))
         {
             context.Fail(UsersCsvFormat.Username, ImportErrorIds.UsernameDuplicated,
-                $"The username '{context.Username}' is already used by row {first} of this file; usernames must be unique (ignoring case).");
+                $"The username '{ShownText.Cut(context.Username)}' is already used by row {first} of this file; usernames must be unique (ignoring case).");
         }
     }
 
@@ -113,7 +140,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
         if (uuid is null)
         {
             context.Fail(UsersCsvFormat.Uuid, ImportErrorIds.UuidInvalid,
-                $"The database ID '{value}' is not valid: it must be 32 hexadecimal digits, with or without dashes (or empty for a new user).");
+                $"The database ID '{ShownText.Cut(value)}' is not valid: it must be 32 hexadecimal digits, with or without dashes (or empty for a new user).");
         }
         else if (firstRowOfUuid.TryGetValue(uuid, out var first))
         {
@@ -160,7 +187,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
         if (value.Length > 4 || !value.All(char.IsAsciiDigit) || int.Parse(value, CultureInfo.InvariantCulture) is var year && (year < UsersCsvLimits.FirstBirthYear || year > currentYear))
         {
             context.Fail(UsersCsvFormat.BirthYear, ImportErrorIds.BirthYearInvalid,
-                $"The birth year '{value}' is not valid: it must be a year from {UsersCsvLimits.FirstBirthYear} to {currentYear}, DEFERRED, or empty.");
+                $"The birth year '{ShownText.Cut(value)}' is not valid: it must be a year from {UsersCsvLimits.FirstBirthYear} to {currentYear}, DEFERRED, or empty.");
         }
 
         return value;
@@ -172,14 +199,14 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
         if (Length(value) > UsersCsvLimits.UsernameMaxLength)
         {
             context.Fail(UsersCsvFormat.Username, ImportErrorIds.UsernameTooLong,
-                $"The username '{value}' has {Length(value)} characters; Kolibri allows at most {UsersCsvLimits.UsernameMaxLength}.");
+                $"The username '{ShownText.Cut(value)}' has {Length(value)} characters; Kolibri allows at most {UsersCsvLimits.UsernameMaxLength}.");
         }
 
         var invalid = InvalidUsernameCharacters(value);
         if (invalid.Length > 0)
         {
             context.Fail(UsersCsvFormat.Username, ImportErrorIds.UsernameInvalidCharacters,
-                $"The username '{value}' contains {invalid}; a username may contain only letters, digits and underscores.");
+                $"The username '{ShownText.Cut(value)}' contains {ShownText.Cut(invalid)}; a username may contain only letters, digits and underscores.");
         }
 
         if (value.Length == 0)
@@ -240,7 +267,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
         }
 
         context.Fail(UsersCsvFormat.UserType, ImportErrorIds.UserTypeInvalid,
-            (value.Length == 0 ? "The user type is required" : $"The user type '{value}' is not valid")
+            (value.Length == 0 ? "The user type is required" : $"The user type '{ShownText.Cut(value)}' is not valid")
             + $": it must be one of {string.Join(", ", UserTypes)} (in any case).");
         return null;
     }
@@ -256,7 +283,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
         if (!Genders.Contains(value, StringComparer.Ordinal))
         {
             context.Fail(UsersCsvFormat.Gender, ImportErrorIds.GenderInvalid,
-                $"The gender '{value}' is not valid: it must be MALE, FEMALE, NOT_SPECIFIED, DEFERRED or empty (in any case).");
+                $"The gender '{ShownText.Cut(value)}' is not valid: it must be MALE, FEMALE, NOT_SPECIFIED, DEFERRED or empty (in any case).");
         }
 
         return value == Demographics.Deferred ? "" : value;
@@ -274,7 +301,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
         if (Length(value) > UsersCsvLimits.IdentifierMaxLength)
         {
             context.Fail(UsersCsvFormat.Identifier, ImportErrorIds.IdentifierTooLong,
-                $"The identifier '{value}' has {Length(value)} characters; Kolibri allows at most {UsersCsvLimits.IdentifierMaxLength}.");
+                $"The identifier '{ShownText.Cut(value)}' has {Length(value)} characters; Kolibri allows at most {UsersCsvLimits.IdentifierMaxLength}.");
         }
 
         return value;
@@ -287,30 +314,13 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
             return null;
         }
 
-        var classes = SplitClasses(Clean(context.Raw(column)));
+        var classes = ClassList.Split(Clean(context.Raw(column)));
         var tooLong = classes.Where(c => Length(c) > UsersCsvLimits.ClassNameMaxLength).ToList();
         if (tooLong.Count > 0)
         {
             context.Fail(column, ImportErrorIds.ClassNameTooLong,
-                $"The class name(s) {string.Join(", ", tooLong.Select(c => $"'{c}' ({Length(c)} characters)"))} are too long; "
+                $"The class name(s) {ShownText.Cut(string.Join(", ", tooLong.Select(c => $"'{c}' ({Length(c)} characters)")))} are too long; "
                 + $"Kolibri allows at most {UsersCsvLimits.ClassNameMaxLength} characters. Class names are separated by commas.");
-        }
-
-        return classes;
-    }
-
-    /// <summary>Kolibri's class list: split on ',', pieces trimmed, empty pieces dropped; repeats (ignoring case) keep the first spelling.</summary>
-    public static IReadOnlyList<string> SplitClasses(string cell)
-    {
-        var classes = new List<string>();
-        foreach (var piece in cell.Split(','))
-        {
-            var name = piece.Trim();
-            // Lists are short: a linear look-up beats a set here.
-            if (name.Length > 0 && !classes.Exists(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase)))
-            {
-                classes.Add(name);
-            }
         }
 
         return classes;
@@ -329,7 +339,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
         }
     }
 
-    private static RowOutcome Rejected(RowContext context)
+    private static RowOutcome Rejected(RowContext context, bool errorsNameUser = true)
     {
         var uuidCell = Clean(context.Raw(UsersCsvFormat.Uuid));
         return new RowOutcome(null, new RejectedRow
@@ -339,7 +349,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, int currentYea
             Cells = context.Cells,
             Uuid = uuidCell.Length == 0 ? null : NormaliseUuid(uuidCell),
             Username = context.Username.Length == 0 ? null : context.Username,
-            Errors = context.Errors,
+            Errors = errorsNameUser ? context.Errors : context.Errors.Select(e => e with { Username = null }).ToList(),
         });
     }
 

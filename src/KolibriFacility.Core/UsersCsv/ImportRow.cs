@@ -1,6 +1,8 @@
 using KolibriFacility.Core.Model;
 
-namespace KolibriFacility.Core.Import;
+using KolibriFacility.Core.Import;
+
+namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// One data row of a users CSV that passed every CSV-stage rule, with its values normalised (trimmed, upper-cased
@@ -42,5 +44,8 @@ public sealed record ImportRow
     /// <summary>Class names the user coaches; null when the column is absent.</summary>
     public IReadOnlyList<string>? AssignedTo { get; init; }
 
-    public bool KeepsPassword => Password == Users.UsersCsvFormat.KeepPassword;
+    /// <summary>The row's fields as read, in header order (password included): what the rejected-rows file writes back when the planner refuses the row. Null for rows not read from a file.</summary>
+    internal string[]? RawFields { get; init; }
+
+    public bool KeepsPassword => Password == UsersCsvFormat.KeepPassword;
 }
