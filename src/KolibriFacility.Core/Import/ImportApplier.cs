@@ -28,12 +28,12 @@ public sealed class ImportApplier
 
         if (plan.RefusalReason is { } reason)
         {
-            throw new ImportRefusedException(reason);
+            throw new ImportRefusedException(plan.Refusal, reason);
         }
 
         if (!string.Equals(document.Sha256, plan.CsvSha256, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ImportRefusedException(
+            throw new ImportRefusedException(ImportRefusal.CsvChanged,
                 $"The CSV is not the file the plan was made from (SHA-256 {document.Sha256} instead of {plan.CsvSha256}). Plan the import again with this file.");
         }
 
@@ -198,7 +198,7 @@ public sealed class ImportApplier
     private static KolibriDatabaseException Busy(string path, TimeSpan busyTimeout, SqliteException ex) =>
         new(DatabaseProblem.Busy, path,
             string.Create(CultureInfo.InvariantCulture,
-                $"The database '{path}' is busy: another program (probably Kolibri) kept it locked for more than {busyTimeout.TotalSeconds:0.#} s. Nothing was changed. Try again when Kolibri is idle, stop Kolibri, or wait longer (Import-FacilityUsers -BusyTimeoutSeconds)."),
+                $"The database '{path}' is busy: another program (probably Kolibri) kept it locked for more than {busyTimeout.TotalSeconds:0.#} s. Nothing was changed."),
             ex);
 
     /// <summary>Reports at most every 100 ms (and the last item), from any thread.</summary>

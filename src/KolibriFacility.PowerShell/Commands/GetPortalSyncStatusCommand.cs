@@ -28,8 +28,7 @@ public sealed class GetPortalSyncStatusCommand : FacilityCmdlet
         catch (ArgumentException ex)
         {
             // options.ini or $env:KOLIBRI_DATA_PORTAL_SYNCING_BASE_URL holds something that is not a server URL.
-            Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidData, Db.Home);
-            throw; // unreachable: Terminate throws
+            throw Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidData, Db.Home);
         }
 
         WriteObject(status);

@@ -51,6 +51,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         try
         {
             var (plan, document) = Plan is null ? PlanFromCsv() : Reload(Plan);
+            ErrorContext = plan.CsvPath;
             WriteImportWarnings(plan);
             if (IsWhatIf)
             {
@@ -112,27 +113,27 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         }
         else if (!string.Equals(System.IO.Path.GetFullPath(DatabasePath), System.IO.Path.GetFullPath(saved.DatabasePath), StringComparison.Ordinal))
         {
-            Terminate(new InvalidOperationException($"The plan was made for the database '{saved.DatabasePath}', not '{DatabasePath}'. Make a new plan with Get-FacilityImportPlan -Database '{DatabasePath}'."),
+            throw Terminate(new InvalidOperationException($"The plan was made for the database '{saved.DatabasePath}', not '{DatabasePath}'. Make a new plan with Get-FacilityImportPlan -Database '{DatabasePath}'."),
                 ErrorIds.ImportPlanMismatch, ErrorCategory.InvalidArgument, saved);
         }
 
         Facility ??= saved.FacilityId;
         if (CurrentFacility.Id != saved.FacilityId)
         {
-            Terminate(new InvalidOperationException($"The plan was made for facility '{saved.FacilityName}' ({saved.FacilityId}), not '{CurrentFacility.Name}' ({CurrentFacility.Id})."),
+            throw Terminate(new InvalidOperationException($"The plan was made for facility '{saved.FacilityName}' ({saved.FacilityId}), not '{CurrentFacility.Name}' ({CurrentFacility.Id})."),
                 ErrorIds.ImportPlanMismatch, ErrorCategory.InvalidArgument, saved);
         }
 
         if (saved.CsvPath is null || !File.Exists(saved.CsvPath))
         {
-            Terminate(new FileNotFoundException($"The plan's users CSV '{saved.CsvPath}' is gone. Applying a plan reads the CSV again (plans never hold passwords); restore the file or make a new plan."),
+            throw Terminate(new FileNotFoundException($"The plan's users CSV '{saved.CsvPath}' is gone. Applying a plan reads the CSV again (plans never hold passwords); restore the file or make a new plan."),
                 ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, saved.CsvPath);
         }
 
         var document = ReadCsv(saved.CsvPath!, saved.Options.IgnoreUnknownColumns);
         if (!string.Equals(document.Sha256, saved.CsvSha256, StringComparison.OrdinalIgnoreCase))
         {
-            Terminate(new InvalidOperationException($"The users CSV '{saved.CsvPath}' changed since the plan was made (SHA-256 was {saved.CsvSha256}, is {document.Sha256}). Nothing was imported; make a new plan with Get-FacilityImportPlan."),
+            throw Terminate(new InvalidOperationException($"The users CSV '{saved.CsvPath}' changed since the plan was made (SHA-256 was {saved.CsvSha256}, is {document.Sha256}). Nothing was imported; make a new plan with Get-FacilityImportPlan."),
                 ErrorIds.ImportPlanStale, ErrorCategory.InvalidData, saved);
         }
 
@@ -141,7 +142,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         var conflict = saved.FindConflict(PlanImport(document, saved.Options));
         if (conflict is not null)
         {
-            Terminate(new InvalidOperationException($"Facility '{saved.FacilityName}' changed since the plan was made at {saved.CreatedAt:u}, so the plan no longer shows what an import would do. Nothing was imported; make a new plan. What changed: {conflict}"),
+            throw Terminate(new InvalidOperationException($"Facility '{saved.FacilityName}' changed since the plan was made at {saved.CreatedAt:u}, so the plan no longer shows what an import would do. Nothing was imported; make a new plan. What changed: {conflict}"),
                 ErrorIds.ImportPlanStale, ErrorCategory.InvalidData, saved);
         }
 
@@ -162,13 +163,13 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
             WriteImportErrors(plan.Errors);
             if (!plan.Options.SkipInvalidRows)
             {
-                WriteWarning($"The CSV has {plan.Errors.Count} errors, so the import would write nothing. Fix the rows, or use -SkipInvalidRows to import the valid rows and leave the users of invalid rows untouched.");
+                WriteWarning($"The CSV has {plan.Errors.Count} errors, so the import would write nothing. {ImportAdvice.FixOrSkipRows}");
             }
         }
 
         if (plan.IsRefused && plan.RefusalReason is { } reason && !(plan.HasErrors && !plan.Options.SkipInvalidRows))
         {
-            WriteWarning(reason);
+            WriteWarning(reason + " " + ImportAdvice.For(plan.Refusal));
         }
     }
 
@@ -191,28 +192,16 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         }
 
         WriteImportErrors(plan.Errors);
-        var advice = document.HasFileErrors
-            ? "Fix the file and try again."
-            : "Fix the rows and try again, or use -SkipInvalidRows to import the valid rows and leave the users of invalid rows untouched.";
-        Terminate(new InvalidDataException($"Nothing was imported: the CSV '{plan.CsvPath}' has {plan.Errors.Count} errors (written above; also in the plan's Errors). {advice}"),
-            ErrorIds.ImportHasErrors, ErrorCategory.InvalidData, plan.CsvPath);
+        throw Terminate(new InvalidDataException($"Nothing was imported: the CSV '{plan.CsvPath}' has {plan.Errors.Count} errors (written above; also in the plan's Errors)."),
+            ErrorIds.ImportHasErrors, ErrorCategory.InvalidData, plan.CsvPath, document.HasFileErrors ? ImportAdvice.FixFile : ImportAdvice.FixOrSkipRows);
     }
 
-    private void StopOnRefusal(ImportPlan plan)
+    private static void StopOnRefusal(ImportPlan plan)
     {
-        if (!plan.IsRefused)
+        if (plan.IsRefused)
         {
-            return;
+            throw new ImportRefusedException(plan.Refusal, plan.RefusalReason!);
         }
-
-        var reason = plan.RefusalReason ?? "The import was refused.";
-        if (plan.DeletionsExceedThreshold)
-        {
-            Terminate(new InvalidOperationException($"Nothing was imported: {reason}"), ErrorIds.DeletionThresholdExceeded, ErrorCategory.LimitsExceeded, plan.CsvPath,
-                "Check the deletions with -WhatIf or Get-FacilityImportPlan; then use -NoDelete to keep those users, -MaxDeletions N, or -Force.");
-        }
-
-        Terminate(new InvalidOperationException($"Nothing was imported: {reason}"), ErrorIds.ImportRefused, ErrorCategory.InvalidOperation, plan.CsvPath);
     }
 
     /// <summary>
@@ -266,20 +255,10 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
                 () => new ImportApplier().Apply(plan, document, options, Cancellation),
                 p => progress.Report(p.Done, p.Total, $"{p.Stage}: {p.Done} of {p.Total}"));
         }
-        catch (ImportConflictException ex)
-        {
-            Terminate(ex, ErrorIds.ImportPlanStale, ErrorCategory.InvalidData, plan.CsvPath);
-        }
-        catch (ImportRefusedException ex)
-        {
-            Terminate(ex, ErrorIds.ImportRefused, ErrorCategory.InvalidOperation, plan.CsvPath);
-        }
         finally
         {
             progress.Complete();
         }
-
-        throw new InvalidOperationException("unreachable: Terminate throws");
     }
 
     private void WriteRejectedRows(UsersCsvDocument document)

@@ -75,14 +75,15 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
     {
         if (NoPush && NoPull)
         {
-            Terminate(new ArgumentException("-NoPush and -NoPull together leave nothing to sync; use at most one of them."), ErrorIds.NothingToSync, ErrorCategory.InvalidArgument, null);
+            throw Terminate(new ArgumentException("-NoPush and -NoPull together leave nothing to sync; use at most one of them."), ErrorIds.NothingToSync, ErrorCategory.InvalidArgument, null);
         }
 
         var facility = CurrentFacility;
+        ErrorContext = facility.Name;
         var databasePath = Db.Path;
         if (!KolibriSyncRunner.IsKolibriHomeDatabase(databasePath))
         {
-            Terminate(new InvalidOperationException($"Kolibri always syncs KOLIBRI_HOME/db.sqlite3, but this database is '{databasePath}'. Run Invoke-PortalSync on the db.sqlite3 of the Kolibri home you want to sync."),
+            throw Terminate(new InvalidOperationException($"Kolibri always syncs KOLIBRI_HOME/db.sqlite3, but this database is '{databasePath}'. Run Invoke-PortalSync on the db.sqlite3 of the Kolibri home you want to sync."),
                 ErrorIds.KolibriHomeMismatch, ErrorCategory.InvalidArgument, databasePath);
         }
 
@@ -101,12 +102,12 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
             }
             else
             {
-                var chain = Guarded(() => new FacilityCertificates(Db).GetVerifiedOwnedChain(facility.DatasetId, facility.Name), facility);
+                var chain = new FacilityCertificates(Db).GetVerifiedOwnedChain(facility.DatasetId, facility.Name);
                 CloseDatabase();
-                var token = Guarded(() => PortalToken.FromSecureString(Token), facility);
+                var token = PortalToken.FromSecureString(Token);
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(TimeoutSec) };
                 var client = new PortalClient(http, server);
-                project = Guarded(() => client.ValidateTokenAsync(token, Cancellation).GetAwaiter().GetResult(), facility).Name;
+                project = client.ValidateTokenAsync(token, Cancellation).GetAwaiter().GetResult().Name;
                 WriteVerbose($"The token belongs to Kolibri Data Portal project '{project}' ({server}).");
                 if (ShouldProcess(target, $"Register with Kolibri Data Portal project '{project}' at {server}"))
                 {
@@ -165,11 +166,7 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
                 return false;
             }
 
-            Guarded(() => registrar.RegisterAsync(facility, chain, token, Cancellation).GetAwaiter().GetResult(), facility);
-        }
-        catch (PortalException ex)
-        {
-            TerminatePortal(ex, facility);
+            registrar.RegisterAsync(facility, chain, token, Cancellation).GetAwaiter().GetResult();
         }
 
         FacilityRegistrationStore.MarkRegistered(request.DatabasePath, facility.DatasetId);
@@ -182,23 +179,14 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
         WriteVerbose($"Running {request.DisplayCommandLine()} with KOLIBRI_HOME={request.KolibriHome}");
         var progress = new SyncProgressWriter(this, ProgressId, $"Syncing '{facility.Name}' with {request.BaseUrl}");
         progress.Start();
-        KolibriRunOutcome outcome;
-        try
+        var outcome = new KolibriSyncRunner().Run(request, line =>
         {
-            outcome = new KolibriSyncRunner().Run(request, line =>
+            progress.Report(line);
+            if (line.Text.Length > 0)
             {
-                progress.Report(line);
-                if (line.Text.Length > 0)
-                {
-                    WriteVerbose("kolibri: " + line.Text);
-                }
-            }, Cancellation);
-        }
-        catch (KolibriCommandNotFoundException ex)
-        {
-            Terminate(ex, ErrorIds.KolibriCommandNotFound, ErrorCategory.ObjectNotFound, request.Command.ToString());
-            throw; // unreachable: Terminate throws
-        }
+                WriteVerbose("kolibri: " + line.Text);
+            }
+        }, Cancellation);
 
         if (outcome.Cancelled)
         {
@@ -266,8 +254,7 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
         }
         catch (ArgumentException ex)
         {
-            Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidArgument, PortalUrl);
-            throw; // unreachable
+            throw Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidArgument, PortalUrl);
         }
     }
 
@@ -286,25 +273,15 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
         }
         catch (ArgumentException ex)
         {
-            Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidArgument, server);
-            throw; // unreachable
+            throw Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidArgument, server);
         }
     }
 
     private KolibriCommand FindKolibri()
     {
-        try
-        {
-            var command = KolibriCommandLocator.Find(KolibriCommand is null ? null : ExpandPath(KolibriCommand), Environment.GetEnvironmentVariable);
-            WriteVerbose($"Kolibri command: {command} (from {command.Source})");
-            return command;
-        }
-        catch (KolibriCommandNotFoundException ex)
-        {
-            Terminate(ex, ErrorIds.KolibriCommandNotFound, ErrorCategory.ObjectNotFound, KolibriCommand ?? KolibriCommandLocator.DefaultName,
-                "Install Kolibri or pass -KolibriCommand with the path of its 'kolibri' command (see Get-Help Invoke-PortalSync -Full).");
-            throw; // unreachable
-        }
+        var command = KolibriCommandLocator.Find(KolibriCommand is null ? null : ExpandPath(KolibriCommand), Environment.GetEnvironmentVariable);
+        WriteVerbose($"Kolibri command: {command} (from {command.Source})");
+        return command;
     }
 
     /// <summary>A relative path is taken from PowerShell's current location; a command line is passed through.</summary>
@@ -323,34 +300,4 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
     }
 
     private string Describe(string server) => IsPortal ? $"the Kolibri Data Portal at {server}" : $"Kolibri server {server}";
-
-    private T Guarded<T>(Func<T> action, Facility facility)
-    {
-        try
-        {
-            return action();
-        }
-        catch (PortalException ex)
-        {
-            TerminatePortal(ex, facility);
-            throw; // unreachable
-        }
-    }
-
-    private void Guarded(Action action, Facility facility) => Guarded(() => { action(); return true; }, facility);
-
-    private void TerminatePortal(PortalException ex, Facility facility)
-    {
-        var (id, category, advice) = ex.Problem switch
-        {
-            PortalProblem.InvalidToken => (ErrorIds.PortalTokenInvalid, ErrorCategory.InvalidArgument, "Copy the project token again from the project's page on the Kolibri Data Portal and pass it to -Token."),
-            PortalProblem.AlreadyRegistered => (ErrorIds.PortalAlreadyRegistered, ErrorCategory.ResourceExists, "The facility is already registered with a project on the portal: run Invoke-PortalSync without -Token to sync it."),
-            PortalProblem.FacilityDoesNotExist => (ErrorIds.PortalFacilityUnknown, ErrorCategory.ObjectNotFound, "Sync the facility with Invoke-PortalSync (without -Token), then register again."),
-            PortalProblem.Offline => (ErrorIds.PortalUnreachable, ErrorCategory.ConnectionError, "Check the internet connection and the portal address (-PortalUrl, options.ini), then try again."),
-            PortalProblem.NoOwnedCertificate => (ErrorIds.FacilityCertificateNotOwned, ErrorCategory.PermissionDenied, "Register the facility from the device where it was created."),
-            PortalProblem.BrokenCertificateChain => (ErrorIds.FacilityCertificateInvalid, ErrorCategory.InvalidData, "The facility's certificates in morango_certificate are damaged; restore the database from a backup."),
-            _ => (ErrorIds.PortalError, ErrorCategory.ProtocolError, "Try again later; if it persists, check the portal address."),
-        };
-        Terminate(ex, id, category, facility.Name, advice);
-    }
 }

@@ -59,7 +59,7 @@ public sealed class NewFacilityLogCommand : LogCmdlet
     {
         if (facilities.Count > 1)
         {
-            Terminate(new ArgumentException($"The piped users belong to {facilities.Count} facilities ({string.Join(", ", facilities.Select(f => $"'{f}'"))}); a log file covers one facility. Pipe the users of one facility, or run once per facility."),
+            throw Terminate(new ArgumentException($"The piped users belong to {facilities.Count} facilities ({string.Join(", ", facilities.Select(f => $"'{f}'"))}); a log file covers one facility. Pipe the users of one facility, or run once per facility."),
                 ErrorIds.UsersOfSeveralFacilities, ErrorCategory.InvalidArgument, string.Join(", ", facilities));
         }
 

@@ -19,8 +19,6 @@ public static class ErrorIds
     public const string FileWriteFailed = "FileWriteFailed";
     public const string FileReadFailed = "FileReadFailed";
     public const string InvalidPath = "InvalidPath";
-    public const string Stopped = "OperationStopped";
-    public const string AdminSkipped = "AdminSkipped";
     public const string PortalTokenInvalid = "PortalTokenInvalid";
     public const string PortalAlreadyRegistered = "PortalAlreadyRegistered";
     public const string PortalFacilityUnknown = "PortalFacilityUnknown";

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.IO;
 using KolibriFacility.Core.Storage;
 
@@ -27,8 +26,8 @@ public abstract class KolibriCmdlet : KolibriCommandBase
 }
 
 /// <summary>
-/// Base of every KolibriFacility cmdlet: Ctrl+C as a cancellation token, and the translation of Core's
-/// exceptions into terminating errors with stable ids.
+/// Base of every KolibriFacility cmdlet: Ctrl+C as a cancellation token, and Core's exceptions turned into
+/// terminating errors with stable ids by <see cref="CoreErrorTranslator"/>.
 /// </summary>
 public abstract class KolibriCommandBase : PSCmdlet, IDisposable
 {
@@ -79,8 +78,7 @@ public abstract class KolibriCommandBase : PSCmdlet, IDisposable
         }
         catch (Exception ex) when (ex is ArgumentException or ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
         {
-            Terminate(ex, ErrorIds.InvalidPath, ErrorCategory.InvalidArgument, literalPath ?? path);
-            throw; // unreachable: Terminate throws
+            throw Terminate(ex, ErrorIds.InvalidPath, ErrorCategory.InvalidArgument, literalPath ?? path);
         }
     }
 
@@ -111,28 +109,14 @@ public abstract class KolibriCommandBase : PSCmdlet, IDisposable
     protected void WriteNotFound(string errorId, string message, object target) =>
         WriteError(new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, target));
 
-    protected void Terminate(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction = null)
+    /// <summary>What errors of Core are about when they do not name it themselves (the CSV being imported, the facility being synced).</summary>
+    protected object? ErrorContext { get; set; }
+
+    /// <summary>Stops the command with a terminating error. Never returns: write <c>throw Terminate(...)</c> so the compiler knows.</summary>
+    protected Exception Terminate(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction = null)
     {
-        var record = new ErrorRecord(exception, errorId, category, target);
-        if (recommendedAction is not null)
-        {
-            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction };
-        }
-
-        ThrowTerminatingError(record);
-    }
-
-    private static DllNotFoundException? NativeLoadFailure(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is DllNotFoundException missing)
-            {
-                return missing;
-            }
-        }
-
-        return null;
+        ThrowTerminatingError(CoreErrorTranslator.Record(exception, errorId, category, target, recommendedAction));
+        return new System.Diagnostics.UnreachableException();
     }
 
     private void Guard(Action action)
@@ -145,33 +129,9 @@ public abstract class KolibriCommandBase : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
-        catch (KolibriDatabaseException ex)
+        catch (Exception ex) when (CoreErrorTranslator.Translate(ex, ErrorContext) is { } record)
         {
-            var (id, category) = ex.Problem switch
-            {
-                DatabaseProblem.NotFound => (ErrorIds.DatabaseNotFound, ErrorCategory.ObjectNotFound),
-                DatabaseProblem.NotADatabase => (ErrorIds.NotAKolibriDatabase, ErrorCategory.InvalidData),
-                DatabaseProblem.UnsupportedSchema => (ErrorIds.UnsupportedKolibriSchema, ErrorCategory.InvalidData),
-                DatabaseProblem.Busy => (ErrorIds.DatabaseBusy, ErrorCategory.ResourceBusy),
-                _ => (ErrorIds.DatabaseReadOnly, ErrorCategory.PermissionDenied),
-            };
-            Terminate(ex, id, category, ex.Path);
-        }
-        catch (Exception ex) when (NativeLoadFailure(ex) is { } missing)
-        {
-            // Surfaces as a TypeInitializationException of Microsoft.Data.Sqlite; the admin needs the probe list inside it.
-            Terminate(missing, ErrorIds.NativeSqliteNotLoaded, ErrorCategory.ResourceUnavailable, null);
-        }
-        catch (FacilitySelectionException ex)
-        {
-            var (id, category) = ex.Problem switch
-            {
-                FacilitySelectionProblem.NotFound => (ErrorIds.FacilityNotFound, ErrorCategory.ObjectNotFound),
-                FacilitySelectionProblem.Ambiguous => (ErrorIds.FacilityAmbiguous, ErrorCategory.InvalidArgument),
-                FacilitySelectionProblem.NoDefault => (ErrorIds.NoDefaultFacility, ErrorCategory.InvalidArgument),
-                _ => (ErrorIds.NoFacility, ErrorCategory.ObjectNotFound),
-            };
-            Terminate(ex, id, category, ex.Requested);
+            ThrowTerminatingError(record);
         }
     }
 }

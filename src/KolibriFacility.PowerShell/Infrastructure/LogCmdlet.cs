@@ -58,7 +58,7 @@ public abstract class LogCmdlet : FacilityCmdlet
     {
         if (StartDay is { } start && EndDay is { } end && end < start)
         {
-            Terminate(new ArgumentException($"-EndDate {end:yyyy-MM-dd} is before -StartDate {start:yyyy-MM-dd}; the range would hold no logs."),
+            throw Terminate(new ArgumentException($"-EndDate {end:yyyy-MM-dd} is before -StartDate {start:yyyy-MM-dd}; the range would hold no logs."),
                 ErrorIds.InvalidDateRange, ErrorCategory.InvalidArgument, EndDate);
         }
     }

@@ -131,6 +131,12 @@ public sealed class ImportCmdletTests : IDisposable
         var refused = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Confirm:$false", Vars);
         Assert.Equal(["DeletionThresholdExceeded," + Command], refused.ErrorIds);
         Assert.Equal(before, DbFiles.Sha256(db));
+        // Core says why; the PowerShell layer says what to do, in this module's parameters.
+        var error = Assert.Single(refused.Errors);
+        Assert.StartsWith("Nothing was imported: The import would delete", error.ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("-MaxDeletions", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-MaxDeletions N, or -Force", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.Equal(csv, error.TargetObject);
 
         var count = Usernames().Count;
         var kept = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false -PassThru", Vars);
