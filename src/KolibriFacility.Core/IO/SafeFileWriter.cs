@@ -9,19 +9,18 @@ public enum ExistingFile
 
 /// <summary>
 /// Writes a file under a temporary name in the same folder and moves it into place only when the writing
-/// succeeded, so a failed or cancelled write never leaves a half file under the final name.
+/// succeeded, so a failed or cancelled write never leaves a half file under the final name. The one home of the
+/// rules for an existing file (NoClobber, read-only).
 /// </summary>
 public static class SafeFileWriter
 {
-    public static T Write<T>(string path, ExistingFile existing, Func<Stream, T> write)
-    {
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        if (existing == ExistingFile.Fail && File.Exists(full))
-        {
-            throw new IOException($"The file '{full}' already exists.");
-        }
+    public static T Write<T>(string path, ExistingFile existing, Func<Stream, T> write) =>
+        Write(path, new OutputFileOptions { NoClobber = existing == ExistingFile.Fail }, write);
 
+    public static T Write<T>(string path, OutputFileOptions options, Func<Stream, T> write)
+    {
+        var full = CheckTarget(path, options);
+        var folder = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(folder);
         var temporary = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         try
@@ -32,7 +31,7 @@ public static class SafeFileWriter
                 result = write(stream);
             }
 
-            File.Move(temporary, full, overwrite: existing == ExistingFile.Overwrite);
+            Replace(temporary, full, options);
             return result;
         }
         catch
@@ -40,6 +39,56 @@ public static class SafeFileWriter
             TryDelete(temporary);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Throws <see cref="OutputFileException"/> when the rules forbid writing <paramref name="path"/>; call it before
+    /// long work so the admin does not wait for a refusal. Returns the full path.
+    /// </summary>
+    public static string CheckTarget(string path, OutputFileOptions options)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            return full;
+        }
+
+        if (options.NoClobber)
+        {
+            throw new OutputFileException(OutputFileProblem.Exists, full, $"The file '{full}' already exists.");
+        }
+
+        if (!options.Force && File.GetAttributes(full).HasFlag(FileAttributes.ReadOnly))
+        {
+            throw new OutputFileException(OutputFileProblem.ReadOnly, full, $"The file '{full}' is read-only.");
+        }
+
+        return full;
+    }
+
+    private static void Replace(string temporary, string full, OutputFileOptions options)
+    {
+        if (options.NoClobber)
+        {
+            try
+            {
+                File.Move(temporary, full, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(full))
+            {
+                // Another program created the file while this one was being written.
+                throw new OutputFileException(OutputFileProblem.Exists, full, $"The file '{full}' already exists.");
+            }
+
+            return;
+        }
+
+        if (File.Exists(full) && File.GetAttributes(full) is var attributes && attributes.HasFlag(FileAttributes.ReadOnly))
+        {
+            File.SetAttributes(full, attributes & ~FileAttributes.ReadOnly);
+        }
+
+        File.Move(temporary, full, overwrite: true);
     }
 
     private static void TryDelete(string path)

@@ -268,10 +268,11 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
             return;
         }
 
-        var target = ResolveOutputPath(RejectedRowsPath, literalPath: null, () => "rejected-rows.csv");
-        if (TryWriteOutputFile(target, noClobber: false, stream => RejectedRowsCsvWriter.Write(stream, document), out var rows))
+        // Part of the import the admin confirmed (or of its refusal): no question of its own.
+        var file = OutputFile.Prepare(this, new OutputFileParameters(RejectedRowsPath, null, NoClobber: false, Force: false), () => "rejected-rows.csv", action: null);
+        if (file is not null && file.TryWrite(new ProgressReporter(this, ProgressId, Caption), stream => RejectedRowsCsvWriter.Write(stream, document), out var rows))
         {
-            WriteVerbose($"Wrote {rows} rejected rows with their errors to {target}");
+            WriteVerbose($"Wrote {rows} rejected rows with their errors to {file.Path}");
         }
     }
 }

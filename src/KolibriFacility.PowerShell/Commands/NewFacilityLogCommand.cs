@@ -72,49 +72,38 @@ public sealed class NewFacilityLogCommand : LogCmdlet
         }
 
         var reader = new LogReader(Db);
-        var target = ResolveOutputPath(Path, LiteralPath, () =>
+        var description = Describe(facility, query);
+        var file = OutputFile.Prepare(this, new OutputFileParameters(Path, LiteralPath, NoClobber, Force), () =>
         {
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
             var start = query.StartDate ?? reader.FirstLogDate(facility) ?? today;
             var end = query.EndDate ?? today;
-            return OutputPathResolver.SafeFileName(LogsCsvFormat.DefaultFileName(facility.Name, facility.Id, query.Type, start, end));
-        });
-        var description = Describe(facility, query);
-        if (!ShouldProcess(target, "Write the " + description + " to a Kolibri log CSV"))
+            return LogsCsvFormat.DefaultFileName(facility.Name, facility.Id, query.Type, start, end);
+        }, "Write the " + description + " to a Kolibri log CSV");
+        if (file is null)
         {
             CloseDatabase();
-            return;
-        }
-
-        var guard = OutputFileGuard.Check(target, NoClobber, Force);
-        if (guard is not null)
-        {
-            CloseDatabase();
-            WriteError(guard);
             return;
         }
 
         var total = reader.Count(facility, query);
         var progress = new ProgressReporter(this, ProgressId, "New-FacilityLog");
+        bool written;
         long rows;
         try
         {
-            var written = TryWriteOutputFile(target, NoClobber, stream => LogsCsvExporter.Write(
+            written = file.TryWrite(progress, stream => LogsCsvExporter.Write(
                 stream, Encoding, query.Type, reader.ReadRecords(facility, query, Cancellation, csvColumnsOnly: true),
                 done => progress.Report(done, total, $"{done:N0} of about {total:N0} rows"), Cancellation), out rows);
-            if (!written)
-            {
-                return;
-            }
         }
         finally
         {
-            progress.Complete();
             CloseDatabase();
         }
 
-        WriteVerbose($"Wrote {rows:N0} rows of the {description} to {target}");
-        WriteObject(new FileInfo(target));
-    }
-
-}
+        if (written)
+        {
+            WriteVerbose($"Wrote {rows:N0} rows of the {description} to {file.Path}");
+            file.WriteItem();
+        }
+    }}

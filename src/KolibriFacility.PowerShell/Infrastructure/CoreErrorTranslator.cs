@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.IO;
 using KolibriFacility.Core.Portal;
 using KolibriFacility.Core.Storage;
 
@@ -25,6 +26,9 @@ internal static class CoreErrorTranslator
         ImportConflictException ex => Record(ex, ErrorIds.ImportPlanStale, ErrorCategory.InvalidData, context, ImportAdvice.MakeNewPlan),
         KolibriCommandNotFoundException ex => Record(ex, ErrorIds.KolibriCommandNotFound, ErrorCategory.ObjectNotFound, context,
             "Install Kolibri or pass -KolibriCommand with the path of its 'kolibri' command (see Get-Help Invoke-PortalSync -Full)."),
+        OutputFileException { Problem: OutputFileProblem.Exists } ex => Record(ex, ErrorIds.FileExists, ErrorCategory.ResourceExists, ex.Path,
+            "Remove -NoClobber to overwrite it, or choose another -Path."),
+        OutputFileException ex => Record(ex, ErrorIds.FileWriteFailed, ErrorCategory.PermissionDenied, ex.Path, "Use -Force to overwrite a read-only file."),
         _ when NativeLoadFailure(exception) is { } missing =>
             // Surfaces as a TypeInitializationException of Microsoft.Data.Sqlite; the admin needs the probe list inside it.
             Record(missing, ErrorIds.NativeSqliteNotLoaded, ErrorCategory.ResourceUnavailable, null, null),

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using KolibriFacility.Core.IO;
 using KolibriFacility.Core.Storage;
 
 namespace KolibriFacility.PowerShell.Infrastructure;
@@ -67,43 +66,6 @@ public abstract class KolibriCommandBase : PSCmdlet, IDisposable
         {
             stopping.Dispose();
         }
-    }
-
-    /// <summary>The file an -Path / -LiteralPath names (a folder gets the default name); a bad path stops with InvalidPath.</summary>
-    protected string ResolveOutputPath(string? path, string? literalPath, Func<string> defaultFileName)
-    {
-        try
-        {
-            return OutputPathResolver.Resolve(this, literalPath ?? path, literal: literalPath is not null, defaultFileName);
-        }
-        catch (Exception ex) when (ex is ArgumentException or ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
-        {
-            throw Terminate(ex, ErrorIds.InvalidPath, ErrorCategory.InvalidArgument, literalPath ?? path);
-        }
-    }
-
-    /// <summary>
-    /// Writes <paramref name="target"/> through a temporary file moved into place when complete; a failure is a
-    /// FileExists or FileWriteFailed error and leaves no partial file. Returns false after such an error.
-    /// </summary>
-    protected bool TryWriteOutputFile<T>(string target, bool noClobber, Func<Stream, T> write, out T result)
-    {
-        try
-        {
-            result = SafeFileWriter.Write(target, OutputFileGuard.Mode(noClobber), write);
-            return true;
-        }
-        catch (IOException ex) when (noClobber && File.Exists(target))
-        {
-            WriteError(new ErrorRecord(ex, ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(new ErrorRecord(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target));
-        }
-
-        result = default!;
-        return false;
     }
 
     protected void WriteNotFound(string errorId, string message, object target) =>

@@ -1,0 +1,11 @@
+namespace KolibriFacility.Core.IO;
+
+/// <summary>How an output file is written over an existing one (Export-Csv's rules).</summary>
+public sealed record OutputFileOptions
+{
+    /// <summary>Never overwrite an existing file.</summary>
+    public bool NoClobber { get; init; }
+
+    /// <summary>Overwrite a read-only file too.</summary>
+    public bool Force { get; init; }
+}
