@@ -113,7 +113,7 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
             }
         }
 
-        var users = anyPiped ? piped : new UserReader(Db).Read(CurrentFacility);
+        var users = anyPiped ? piped : new UserReader(OpenedDatabase).Read(CurrentFacility);
         var progress = new ProgressReporter(this, ProgressId, "Export-FacilityUsers");
         var counted = Counting(users, progress, anyPiped ? piped.Count : CurrentFacility.UserCount);
         var exporter = new UsersCsvExporter { IncludeAdmins = IncludeAdmins };

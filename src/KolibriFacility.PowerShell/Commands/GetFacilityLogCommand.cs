@@ -22,7 +22,7 @@ public sealed class GetFacilityLogCommand : LogCmdlet
         }
 
         WriteVerbose("Reading " + Describe(facility, query));
-        foreach (var log in new LogReader(Db).Read(facility, query, Cancellation))
+        foreach (var log in new LogReader(OpenedDatabase).Read(facility, query, Cancellation))
         {
             WriteObject(log);
         }

@@ -78,7 +78,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
                 return;
             }
 
-            var databasePath = Db.Path;
+            var databasePath = OpenedDatabase.Path;
             CloseDatabase();
             var result = Apply(plan, document, databasePath, excluded);
             if (result.BackupPath is not null)
@@ -111,9 +111,9 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         {
             Database = saved.DatabasePath;
         }
-        else if (!string.Equals(System.IO.Path.GetFullPath(DatabasePath), System.IO.Path.GetFullPath(saved.DatabasePath), StringComparison.Ordinal))
+        else if (!string.Equals(System.IO.Path.GetFullPath(DatabaseFile), System.IO.Path.GetFullPath(saved.DatabasePath), StringComparison.Ordinal))
         {
-            throw Terminate(new InvalidOperationException($"The plan was made for the database '{saved.DatabasePath}', not '{DatabasePath}'. Make a new plan with Get-FacilityImportPlan -Database '{DatabasePath}'."),
+            throw Terminate(new InvalidOperationException($"The plan was made for the database '{saved.DatabasePath}', not '{DatabaseFile}'. Make a new plan with Get-FacilityImportPlan -Database '{DatabaseFile}'."),
                 ErrorIds.ImportPlanMismatch, ErrorCategory.InvalidArgument, saved);
         }
 

@@ -80,14 +80,14 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
 
         var facility = CurrentFacility;
         ErrorContext = facility.Name;
-        var databasePath = Db.Path;
+        var databasePath = OpenedDatabase.Path;
         if (!KolibriSyncRunner.IsKolibriHomeDatabase(databasePath))
         {
             throw Terminate(new InvalidOperationException($"Kolibri always syncs KOLIBRI_HOME/db.sqlite3, but this database is '{databasePath}'. Run Invoke-PortalSync on the db.sqlite3 of the Kolibri home you want to sync."),
                 ErrorIds.KolibriHomeMismatch, ErrorCategory.InvalidArgument, databasePath);
         }
 
-        var server = IsPortal ? ResolvePortalUrl(Db.Home) : ResolvePeerUrl(Server!);
+        var server = IsPortal ? ResolvePortalUrl(OpenedDatabase.Home) : ResolvePeerUrl(Server!);
         var command = FindKolibri();
         var target = $"facility '{facility.Name}' ({facility.Id})";
         var registered = facility.Registered;
@@ -102,7 +102,7 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
             }
             else
             {
-                var chain = new FacilityCertificates(Db).GetVerifiedOwnedChain(facility.DatasetId, facility.Name);
+                var chain = new FacilityCertificates(OpenedDatabase).GetVerifiedOwnedChain(facility.DatasetId, facility.Name);
                 CloseDatabase();
                 var token = PortalToken.FromSecureString(Token);
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(TimeoutSec) };

@@ -13,7 +13,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "FacilityDatabase", SupportsShouldProcess = true)]
 [OutputType(typeof(Facility))]
-public sealed class NewFacilityDatabaseCommand : KolibriCommandBase
+public sealed class NewFacilityDatabaseCommand : KolibriCmdlet
 {
     private const int ProgressId = 0x4B47;
 

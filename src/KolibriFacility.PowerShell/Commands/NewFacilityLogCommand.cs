@@ -71,7 +71,7 @@ public sealed class NewFacilityLogCommand : LogCmdlet
             return;
         }
 
-        var reader = new LogReader(Db);
+        var reader = new LogReader(OpenedDatabase);
         var description = Describe(facility, query);
         var file = OutputFile.Prepare(this, new OutputFileParameters(Path, LiteralPath, NoClobber, Force), () =>
         {

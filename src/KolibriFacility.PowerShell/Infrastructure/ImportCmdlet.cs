@@ -106,7 +106,7 @@ public abstract class ImportCmdlet : FacilityCmdlet
 
     protected ImportPlan PlanImport(UsersCsvDocument document, ImportOptions options)
     {
-        var plan = new ImportPlanner(Db).Plan(CurrentFacility, document, options);
+        var plan = new ImportPlanner(OpenedDatabase).Plan(CurrentFacility, document, options);
         WriteVerbose($"Planned {plan.Changes.Count} changes for facility '{plan.FacilityName}' with {plan.Errors.Count} errors and {plan.Warnings.Count} warnings");
         return plan;
     }

@@ -1,34 +1,12 @@
 using System.Management.Automation;
-using KolibriFacility.Core.Storage;
 
 namespace KolibriFacility.PowerShell.Infrastructure;
-
-/// <summary>
-/// Base of every KolibriFacility cmdlet that works on an existing database: the -Database parameter.
-/// </summary>
-public abstract class KolibriCmdlet : KolibriCommandBase
-{
-    /// <summary>
-    /// Path of Kolibri's db.sqlite3 (or the folder holding it). Default: $env:KOLIBRI_HOME/db.sqlite3, else
-    /// ~/.kolibri/db.sqlite3. Binds by property name, so objects of this module piped on keep their database.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("DatabasePath")]
-    [ValidateNotNullOrEmpty]
-    public string? Database { get; set; }
-
-    /// <summary>The database file this command works on, resolved through PowerShell's current location.</summary>
-    protected string DatabasePath =>
-        KolibriDatabaseLocator.Resolve(Database is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Database));
-
-    protected KolibriDatabase OpenRead() => KolibriDatabase.OpenRead(DatabasePath);
-}
 
 /// <summary>
 /// Base of every KolibriFacility cmdlet: Ctrl+C as a cancellation token, and Core's exceptions turned into
 /// terminating errors with stable ids by <see cref="CoreErrorTranslator"/>.
 /// </summary>
-public abstract class KolibriCommandBase : PSCmdlet, IDisposable
+public abstract class KolibriCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource stopping = new();
 

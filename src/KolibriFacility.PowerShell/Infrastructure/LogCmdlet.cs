@@ -72,7 +72,7 @@ public abstract class LogCmdlet : FacilityCmdlet
         var query = new LogQuery { Type = LogType, StartDate = StartDay, EndDate = EndDay };
         if (classes is { Count: > 0 })
         {
-            var ids = MatchingIds(classes, new FacilityDirectory(Db).GetClasses(facility).Select(c => (c.Id, c.Name)), ErrorIds.ClassNotFound, "class", facility);
+            var ids = MatchingIds(classes, new FacilityDirectory(OpenedDatabase).GetClasses(facility).Select(c => (c.Id, c.Name)), ErrorIds.ClassNotFound, "class", facility);
             if (ids.Count == 0)
             {
                 return null;
@@ -83,7 +83,7 @@ public abstract class LogCmdlet : FacilityCmdlet
 
         if (users is { Count: > 0 })
         {
-            var ids = MatchingIds(users, new UserNameReader(Db).Read(facility).Select(u => (u.Id, Name: u.Username)), ErrorIds.UserNotFound, "user", facility);
+            var ids = MatchingIds(users, new UserNameReader(OpenedDatabase).Read(facility).Select(u => (u.Id, Name: u.Username)), ErrorIds.UserNotFound, "user", facility);
             if (ids.Count == 0)
             {
                 return null;

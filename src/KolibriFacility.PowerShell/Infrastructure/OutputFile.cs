@@ -3,12 +3,6 @@ using KolibriFacility.Core.IO;
 
 namespace KolibriFacility.PowerShell.Infrastructure;
 
-/// <summary>-Path / -LiteralPath / -NoClobber / -Force of a cmdlet that writes one file, as Export-Csv has them.</summary>
-internal sealed record OutputFileParameters(string? Path, string? LiteralPath, bool NoClobber, bool Force)
-{
-    public OutputFileOptions Options => new() { NoClobber = NoClobber, Force = Force };
-}
-
 /// <summary>
 /// The one sequence of every cmdlet that writes a file: resolve the path (a folder gets the default name), ask
 /// ShouldProcess, apply the overwrite rules before the long work, write with progress through a temporary file, and
