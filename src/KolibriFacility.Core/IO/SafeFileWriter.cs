@@ -10,7 +10,8 @@ public enum ExistingFile
 /// <summary>
 /// Writes a file under a temporary name in the same folder and moves it into place only when the writing
 /// succeeded, so a failed or cancelled write never leaves a half file under the final name. The one home of the
-/// rules for an existing file (NoClobber, read-only).
+/// rules for an existing file (NoClobber, read-only), of writing through a symbolic link to its target (as
+/// Export-Csv does), and of the new file's permissions (<see cref="FilePermissions"/>).
 /// </summary>
 public static class SafeFileWriter
 {
@@ -22,13 +23,18 @@ public static class SafeFileWriter
         var full = CheckTarget(path, options);
         var folder = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        var temporary = Path.Combine(folder, TemporaryName(Path.GetFileName(full)));
         try
         {
             T result;
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var stream = FilePermissions.CreateNew(temporary, FilePermissions.NoWiderThan(options.PermissionsOf)))
             {
                 result = write(stream);
+            }
+
+            if (File.Exists(full))
+            {
+                FilePermissions.CopyModeAndOwner(full, temporary);
             }
 
             Replace(temporary, full, options);
@@ -47,7 +53,7 @@ public static class SafeFileWriter
     /// </summary>
     public static string CheckTarget(string path, OutputFileOptions options)
     {
-        var full = Path.GetFullPath(path);
+        var full = ThroughLinks(Path.GetFullPath(path));
         if (!File.Exists(full))
         {
             return full;
@@ -65,6 +71,23 @@ public static class SafeFileWriter
 
         return full;
     }
+
+    /// <summary>The file a symbolic link ends at (which need not exist yet), so the link stays and its target is written.</summary>
+    private static string ThroughLinks(string full)
+    {
+        var file = new FileInfo(full);
+        if (file.LinkTarget is null)
+        {
+            return full;
+        }
+
+        var final = file.ResolveLinkTarget(returnFinalTarget: true);
+        return final is null ? full : Path.GetFullPath(final.FullName);
+    }
+
+    /// <summary>A hidden name beside the target, short enough for any file system whatever the target's length.</summary>
+    private static string TemporaryName(string fileName) =>
+        "." + (fileName.Length > 40 ? fileName[..(char.IsHighSurrogate(fileName[39]) ? 39 : 40)] : fileName) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
 
     private static void Replace(string temporary, string full, OutputFileOptions options)
     {

@@ -92,7 +92,7 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
         // The database is opened only when needed: for the whole facility, or for Kolibri's default file name.
         // Piped users (or none) written to a named file need no database at all.
         var source = anyPiped ? "the " + piped.Count + " piped users" : $"the users of facility '{CurrentFacility.Name}'";
-        var file = OutputFile.Prepare(this, new OutputFileParameters(Path, LiteralPath, NoClobber, Force),
+        var file = OutputFile.Prepare(this, new OutputFileParameters(Path, LiteralPath, NoClobber, Force, DatabaseFile),
             () => UsersCsvFormat.DefaultFileName(CurrentFacility.Name, CurrentFacility.Id), $"Export {source} to a Kolibri users CSV");
         if (file is null)
         {

@@ -269,7 +269,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         }
 
         // Part of the import the admin confirmed (or of its refusal): no question of its own.
-        var file = OutputFile.Prepare(this, new OutputFileParameters(RejectedRowsPath, null, NoClobber: false, Force: false), () => "rejected-rows.csv", action: null);
+        var file = OutputFile.Prepare(this, new OutputFileParameters(RejectedRowsPath, null, NoClobber: false, Force: false, PermissionsOf: DatabaseFile), () => "rejected-rows.csv", action: null);
         if (file is not null && file.TryWrite(new ProgressReporter(this, ProgressId, Caption), stream => RejectedRowsCsvWriter.Write(stream, document), out var rows))
         {
             WriteVerbose($"Wrote {rows} rejected rows with their errors to {file.Path}");

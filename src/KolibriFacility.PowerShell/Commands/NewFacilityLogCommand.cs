@@ -73,7 +73,7 @@ public sealed class NewFacilityLogCommand : LogCmdlet
 
         var reader = new LogReader(OpenedDatabase);
         var description = Describe(facility, query);
-        var file = OutputFile.Prepare(this, new OutputFileParameters(Path, LiteralPath, NoClobber, Force), () =>
+        var file = OutputFile.Prepare(this, new OutputFileParameters(Path, LiteralPath, NoClobber, Force, OpenedDatabase.Path), () =>
         {
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
             var start = query.StartDate ?? reader.FirstLogDate(facility) ?? today;
