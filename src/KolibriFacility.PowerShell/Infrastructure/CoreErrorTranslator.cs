@@ -20,6 +20,7 @@ internal static class CoreErrorTranslator
     public static ErrorRecord? Translate(Exception exception, object? context) => exception switch
     {
         KolibriDatabaseException ex => Database(ex),
+        BackupException ex => Backup(ex),
         FacilitySelectionException ex => Facility(ex),
         PortalException ex => Portal(ex, context),
         ImportRefusedException ex => Refused(ex, context),
@@ -55,7 +56,25 @@ internal static class CoreErrorTranslator
             DatabaseProblem.NotADatabase => (ErrorIds.NotAKolibriDatabase, ErrorCategory.InvalidData, null),
             DatabaseProblem.UnsupportedSchema => (ErrorIds.UnsupportedKolibriSchema, ErrorCategory.InvalidData, null),
             DatabaseProblem.Busy => (ErrorIds.DatabaseBusy, ErrorCategory.ResourceBusy, ImportAdvice.WaitForKolibri),
-            _ => (ErrorIds.DatabaseReadOnly, ErrorCategory.PermissionDenied, (string?)null),
+            DatabaseProblem.FolderReadOnly => (ErrorIds.DatabaseFolderReadOnly, ErrorCategory.PermissionDenied,
+                "Run as the user Kolibri runs as (who owns KOLIBRI_HOME), or make the folder writable for this user."),
+            DatabaseProblem.DiskFull => (ErrorIds.DiskFull, ErrorCategory.ResourceUnavailable, "Free space on the disk that holds the database, then import again."),
+            _ => (ErrorIds.DatabaseReadOnly, ErrorCategory.PermissionDenied,
+                "Run as the user Kolibri runs as (who owns db.sqlite3), or make the file writable (chmod u+w; chattr -i; a read-write mount)."),
+        };
+        return Record(ex, id, category, ex.Path, advice);
+    }
+
+    private static ErrorRecord Backup(BackupException ex)
+    {
+        var (id, category, advice) = ex.Problem switch
+        {
+            BackupProblem.FolderIsFile => (ErrorIds.BackupFolderIsFile, ErrorCategory.ResourceExists,
+                "Rename or remove that file (Kolibri does not use it), or import with -NoBackup."),
+            BackupProblem.DiskFull => (ErrorIds.DiskFull, ErrorCategory.ResourceUnavailable,
+                "Free space on that disk (older backups in the folder can go), or import with -NoBackup."),
+            _ => (ErrorIds.BackupFolderNotWritable, ErrorCategory.PermissionDenied,
+                "Make the folder writable for this user (run as the user Kolibri runs as), or import with -NoBackup."),
         };
         return Record(ex, id, category, ex.Path, advice);
     }

@@ -8,6 +8,10 @@ public static class ErrorIds
     public const string UnsupportedKolibriSchema = "UnsupportedKolibriSchema";
     public const string DatabaseBusy = "DatabaseBusy";
     public const string DatabaseReadOnly = "DatabaseReadOnly";
+    public const string DatabaseFolderReadOnly = "DatabaseFolderReadOnly";
+    public const string DiskFull = "DiskFull";
+    public const string BackupFolderIsFile = "BackupFolderIsFile";
+    public const string BackupFolderNotWritable = "BackupFolderNotWritable";
     public const string FacilityNotFound = "FacilityNotFound";
     public const string FacilityAmbiguous = "FacilityAmbiguous";
     public const string NoDefaultFacility = "NoDefaultFacility";
