@@ -21,6 +21,6 @@ public static class LogsCsvFormat
 
     /// <summary>Kolibri's default file name: <c>{facility}_{id[:4]}_content_{session|summary}_logs_from_{start}_to_{end}.csv</c>, made safe for any file system.</summary>
     public static string DefaultFileName(string facilityName, string facilityId, LogType type, DateOnly start, DateOnly end) =>
-        FileNames.Safe(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{facilityName}_{facilityId[..Math.Min(4, facilityId.Length)]}_content_{(type == LogType.Summary ? "summary" : "session")}_logs_from_{start:yyyy-MM-dd}_to_{end:yyyy-MM-dd}.csv"));
+        FileNames.Safe(facilityName, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"_{facilityId[..Math.Min(4, facilityId.Length)]}_content_{(type == LogType.Summary ? "summary" : "session")}_logs_from_{start:yyyy-MM-dd}_to_{end:yyyy-MM-dd}.csv"));
 }

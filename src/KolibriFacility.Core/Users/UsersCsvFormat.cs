@@ -7,7 +7,7 @@ public static class UsersCsvFormat
 {
     /// <summary>Kolibri's default file name of the users export: <c>{facility}_{id[:4]}_users.csv</c>, made safe for any file system.</summary>
     public static string DefaultFileName(string facilityName, string facilityId) =>
-        FileNames.Safe($"{facilityName}_{facilityId[..Math.Min(4, facilityId.Length)]}_users.csv");
+        FileNames.Safe(facilityName, $"_{facilityId[..Math.Min(4, facilityId.Length)]}_users.csv");
 
     public const string Uuid = "UUID";
     public const string Username = "USERNAME";
