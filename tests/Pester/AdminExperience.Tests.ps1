@@ -48,3 +48,55 @@ Describe 'Default views in an 80-column terminal' {
         $row | Should -Match ([regex]::Escape($logs[0].CompletionTime.ToUniversalTime().ToString('yyyy-MM-dd')) + '\s*$')
     }
 }
+
+Describe 'One name per idea, and the names admins type' {
+    It '<Alias> is an alias of <Command>' -ForEach @(
+        @{ Alias = 'Export-FacilityUser'; Command = 'Export-FacilityUsers' }
+        @{ Alias = 'Import-FacilityUser'; Command = 'Import-FacilityUsers' }
+    ) {
+        $found = Get-Command $Alias -Module KolibriFacility
+        $found.CommandType | Should -Be 'Alias'
+        $found.ResolvedCommand.Name | Should -Be $Command
+    }
+
+    It 'filters users with -Username everywhere (-User stays an alias on the log cmdlets)' {
+        foreach ($command in 'Get-FacilityUser', 'Get-FacilityLog', 'New-FacilityLog') {
+            (Get-Command $command).Parameters.Keys | Should -Contain 'Username'
+            (Get-Command $command).Parameters.Keys | Should -Not -Contain 'User'
+        }
+        (Get-Command Get-FacilityLog).Parameters['Username'].Aliases | Should -Contain 'User'
+        $db = New-KolibriCopy
+        @(Get-FacilityLog -Database $db -User learner06).Count | Should -Be @(Get-FacilityLog -Database $db -Username learner06).Count
+    }
+
+    It 'waits with -TimeoutSec like Invoke-PortalSync (-BusyTimeoutSeconds stays an alias)' {
+        (Get-Command Import-FacilityUsers).Parameters.Keys | Should -Contain 'TimeoutSec'
+        (Get-Command Import-FacilityUsers).Parameters['TimeoutSec'].Aliases | Should -Contain 'BusyTimeoutSeconds'
+        (Get-Command Invoke-PortalSync).Parameters.Keys | Should -Contain 'TimeoutSec'
+    }
+}
+
+Describe 'Written files come back as the provider''s items' {
+    BeforeAll { $script:db = New-KolibriCopy }
+
+    It 'Export-FacilityUsers -PassThru returns what Get-Item returns, and Remove-Item finds a name with brackets' {
+        $folder = Join-Path $TestDrive 'items'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        Push-Location $folder
+        try {
+            $item = Export-FacilityUsers -Database $script:db -LiteralPath './y[1].csv' -PassThru
+            $item.PSPath | Should -Be (Get-Item -LiteralPath './y[1].csv').PSPath
+            $item.PSParentPath | Should -Not -BeNullOrEmpty
+            ($item | Out-String) | Should -Match 'Directory:'
+            $item | Remove-Item
+            Test-Path -LiteralPath './y[1].csv' | Should -BeFalse
+        }
+        finally { Pop-Location }
+    }
+
+    It 'New-FacilityLog returns the provider''s item' {
+        $item = New-FacilityLog -Database $script:db -Path (Join-Path $TestDrive 'log.csv')
+        $item.PSProvider.Name | Should -Be 'FileSystem'
+        $item.Length | Should -BeGreaterThan 0
+    }
+}

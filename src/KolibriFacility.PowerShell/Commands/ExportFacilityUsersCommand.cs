@@ -11,6 +11,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// Writes a facility's users to a CSV file exactly as Kolibri's Facility > Data > Export users does, ready to edit
 /// and import back.
 /// </summary>
+[Alias("Export-FacilityUser")]
 [Cmdlet(VerbsData.Export, "FacilityUsers", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportFacilityUsersCommand : FacilityCmdlet

@@ -15,7 +15,7 @@ public sealed class GetFacilityLogCommand : LogCmdlet
     protected override void Process()
     {
         var facility = CurrentFacility;
-        var query = BuildQuery(facility, Class, User);
+        var query = BuildQuery(facility, Class, Username);
         if (query is null)
         {
             return;

@@ -10,6 +10,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// Kolibri's importer it finds every error before writing, previews every change with -WhatIf, asks before each
 /// deletion, backs the database up, and writes everything in one transaction.
 /// </summary>
+[Alias("Import-FacilityUser")]
 [Cmdlet(VerbsData.Import, "FacilityUsers", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ImportResult))]
 public sealed class ImportFacilityUsersCommand : ImportCmdlet
@@ -32,10 +33,11 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
     [ValidateNotNullOrEmpty]
     public string? RejectedRowsPath { get; set; }
 
-    /// <summary>Seconds to wait for Kolibri to release the database before giving up.</summary>
+    /// <summary>Seconds to wait for Kolibri to release the database before giving up (-BusyTimeoutSeconds is an alias).</summary>
     [Parameter]
+    [Alias("BusyTimeoutSeconds")]
     [ValidateRange(1, 3600)]
-    public int BusyTimeoutSeconds { get; set; } = 30;
+    public int TimeoutSec { get; set; } = 30;
 
     /// <summary>Return the applied result: summary, backup path, duration.</summary>
     [Parameter]
@@ -245,7 +247,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         {
             DatabasePath = databasePath,
             Backup = !NoBackup,
-            BusyTimeout = TimeSpan.FromSeconds(BusyTimeoutSeconds),
+            BusyTimeout = TimeSpan.FromSeconds(TimeoutSec),
             ExcludedChanges = excluded,
             Progress = work.Progress,
         };

@@ -52,7 +52,7 @@ public sealed class NewFacilityLogCommand : LogCmdlet
         // Piped users (Get-FacilityUser | New-FacilityLog) arrive one per record; the file is written once, at the end.
         facilities.Add(Facility ?? "");
         classes.AddRange(Class ?? []);
-        users.AddRange(User ?? []);
+        users.AddRange(Username ?? []);
     }
 
     protected override void End()

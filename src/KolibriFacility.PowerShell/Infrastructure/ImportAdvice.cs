@@ -18,7 +18,7 @@ internal static class ImportAdvice
 
     public const string MakeNewPlan = "Make a new plan with Get-FacilityImportPlan (or import the CSV again with -Path) and review it.";
 
-    public const string WaitForKolibri = "Try again when Kolibri is idle, stop Kolibri, or wait longer with -BusyTimeoutSeconds.";
+    public const string WaitForKolibri = "Try again when Kolibri is idle, stop Kolibri, or wait longer with -TimeoutSec.";
 
     public static string For(ImportRefusal refusal)
     {

@@ -42,13 +42,13 @@ public abstract class LogCmdlet : FacilityCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Class { get; set; }
 
-    /// <summary>Only logs of these users (usernames or ids; wildcards allowed). Binds Username from Get-FacilityUser.</summary>
+    /// <summary>Only logs of these users (usernames or ids; wildcards allowed). Binds Username from Get-FacilityUser; -User is an alias.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Username")]
+    [Alias("User")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(UsernameCompleter))]
     [ValidateNotNullOrEmpty]
-    public string[]? User { get; set; }
+    public string[]? Username { get; set; }
 
     protected DateOnly? StartDay => StartDate is { } start ? DateOnly.FromDateTime(start) : null;
 

@@ -66,8 +66,12 @@ internal sealed class OutputFile
         }
     }
 
-    /// <summary>The written file, for -PassThru.</summary>
-    public void WriteItem() => cmdlet.WriteObject(new FileInfo(Path));
+    /// <summary>
+    /// The written file as the FileSystem provider returns it (Get-Item -LiteralPath): with PSPath, PSParentPath and
+    /// the rest, so the default view shows mode, size and "Directory:", and Remove-Item or Copy-Item down the
+    /// pipeline find it even when its name holds wildcard characters.
+    /// </summary>
+    public void WriteItem() => cmdlet.WriteObject(cmdlet.InvokeProvider.Item.Get([Path], force: true, literalPath: true), enumerateCollection: true);
 
     private bool Try(Action action)
     {
