@@ -100,3 +100,35 @@ Describe 'Written files come back as the provider''s items' {
         $item.Length | Should -BeGreaterThan 0
     }
 }
+
+Describe 'An interactive import says what it did' {
+    It 'shows what was applied and where the backup is, without -PassThru' {
+        $db = New-KolibriCopy
+        $csv = Join-Path $TestDrive 'one-more.csv'
+        Set-Content -LiteralPath $csv -Value "USERNAME,PASSWORD,FULL_NAME,USER_TYPE`r`nnewbie,pass123,New Learner,LEARNER" -NoNewline
+        $output = Import-FacilityUsers -Database $db -Path $csv -NoDelete -Confirm:$false -InformationVariable shown -ProgressAction SilentlyContinue
+        $output | Should -BeNullOrEmpty
+        $text = ($shown | ForEach-Object { "$($_.MessageData)" }) -join "`n"
+        $text | Should -Match "Imported '.*one-more\.csv' into facility 'Demo Facility'"
+        $text | Should -Match '1 changes applied|changes applied'
+        $text | Should -Match 'Backup of the database before the import: .*backups'
+        $backup = ($text -split "`n" | Where-Object { $_ -match '^Backup of the database' }) -replace '^Backup of the database before the import: ', ''
+        Test-Path -LiteralPath $backup.Trim() | Should -BeTrue
+    }
+
+    It 'names the facility and the work in its progress activity' {
+        $db = New-KolibriCopy
+        $csv = Join-Path $TestDrive 'progress.csv'
+        Set-Content -LiteralPath $csv -Value "USERNAME,PASSWORD,FULL_NAME,USER_TYPE`r`nnewbie2,pass123,New Learner,LEARNER" -NoNewline
+        $records = [System.Collections.Generic.List[object]]::new()
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument((Get-Module KolibriFacility).Path).AddStatement()
+            $null = $ps.AddCommand('Import-FacilityUsers').AddParameter('Database', $db).AddParameter('Path', $csv).AddParameter('NoDelete').AddParameter('Confirm', $false)
+            $null = $ps.Invoke()
+            $activities = $ps.Streams.Progress | ForEach-Object Activity | Select-Object -Unique
+        }
+        finally { $ps.Dispose() }
+        $activities | Should -Contain "Importing progress.csv into facility 'Demo Facility'"
+    }
+}

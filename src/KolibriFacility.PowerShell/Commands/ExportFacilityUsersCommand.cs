@@ -115,7 +115,7 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
         }
 
         var users = anyPiped ? piped : new UserReader(OpenedDatabase).Read(CurrentFacility);
-        var progress = new ProgressReporter(this, ProgressId, "Export-FacilityUsers");
+        var progress = new ProgressReporter(this, ProgressId, $"Exporting {source} to {System.IO.Path.GetFileName(file.Path)}");
         var counted = Counting(users, progress, anyPiped ? piped.Count : CurrentFacility.UserCount);
         var exporter = new UsersCsvExporter { IncludeAdmins = IncludeAdmins };
         bool written;

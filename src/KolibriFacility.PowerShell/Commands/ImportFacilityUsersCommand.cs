@@ -93,6 +93,10 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
             {
                 WriteObject(result);
             }
+            else
+            {
+                ShowOutcome(result);
+            }
         }
         finally
         {
@@ -242,7 +246,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
     private ImportResult Apply(ImportPlan plan, UsersCsvDocument document, string databasePath, HashSet<int> excluded)
     {
         var work = new BackgroundWork<ImportProgress>();
-        var progress = new ProgressReporter(this, ProgressId, Caption);
+        var progress = new ProgressReporter(this, ProgressId, $"Importing {System.IO.Path.GetFileName(plan.CsvPath)} into facility '{plan.FacilityName}'");
         var options = new ImportApplyOptions
         {
             DatabasePath = databasePath,
@@ -263,6 +267,22 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         }
     }
 
+    /// <summary>
+    /// What was applied, what was left out and where the backup is, shown to the admin (information stream, tagged
+    /// PSHOST) without -PassThru; -InformationAction Ignore silences it, -InformationVariable keeps it.
+    /// </summary>
+    private void ShowOutcome(ImportResult result)
+    {
+        var text = new System.Text.StringBuilder()
+            .Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"Imported '{result.Plan.CsvPath}' into facility '{result.Plan.FacilityName}' in {result.Duration.TotalSeconds:0.0} s: {result.ChangesApplied} changes applied")
+            .Append(result.ChangesSkipped > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $", {result.ChangesSkipped} declined and left as they were.") : ".")
+            .AppendLine()
+            .AppendLine(result.Summary.ToString())
+            .Append(result.BackupPath is { } backup ? $"Backup of the database before the import: {backup}" : "No backup was made (-NoBackup).");
+        WriteInformation(new HostInformationMessage { Message = text.ToString() }, ["PSHOST"]);
+    }
+
     private void WriteRejectedRows(UsersCsvDocument document)
     {
         if (RejectedRowsPath is null || document.Rejected.Count == 0)
@@ -272,7 +292,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
 
         // Part of the import the admin confirmed (or of its refusal): no question of its own.
         var file = OutputFile.Prepare(this, new OutputFileParameters(RejectedRowsPath, null, NoClobber: false, Force: false, PermissionsOf: DatabaseFile), () => "rejected-rows.csv", action: null);
-        if (file is not null && file.TryWrite(new ProgressReporter(this, ProgressId, Caption), stream => RejectedRowsCsvWriter.Write(stream, document), out var rows))
+        if (file is not null && file.TryWrite(new ProgressReporter(this, ProgressId, $"Writing the rejected rows to {System.IO.Path.GetFileName(file.Path)}"), stream => RejectedRowsCsvWriter.Write(stream, document), out var rows))
         {
             WriteVerbose($"Wrote {rows} rejected rows with their errors to {file.Path}");
         }

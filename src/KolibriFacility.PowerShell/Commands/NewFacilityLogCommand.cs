@@ -87,7 +87,7 @@ public sealed class NewFacilityLogCommand : LogCmdlet
         }
 
         var total = reader.Count(facility, query);
-        var progress = new ProgressReporter(this, ProgressId, "New-FacilityLog");
+        var progress = new ProgressReporter(this, ProgressId, $"Writing the {description} to {System.IO.Path.GetFileName(file.Path)}");
         bool written;
         long rows;
         try

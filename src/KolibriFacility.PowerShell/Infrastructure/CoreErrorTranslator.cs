@@ -52,7 +52,7 @@ internal static class CoreErrorTranslator
         var (id, category, advice) = ex.Problem switch
         {
             DatabaseProblem.NotFound => (ErrorIds.DatabaseNotFound, ErrorCategory.ObjectNotFound,
-                "Pass -Database <path to db.sqlite3>, or set KOLIBRI_HOME to the folder that holds db.sqlite3 (default ~/.kolibri)."),
+                "Pass -Database <path to db.sqlite3>, or set $env:KOLIBRI_HOME to the folder that holds it."),
             DatabaseProblem.NotADatabase => (ErrorIds.NotAKolibriDatabase, ErrorCategory.InvalidData, null),
             DatabaseProblem.UnsupportedSchema => (ErrorIds.UnsupportedKolibriSchema, ErrorCategory.InvalidData, null),
             DatabaseProblem.Busy => (ErrorIds.DatabaseBusy, ErrorCategory.ResourceBusy, ImportAdvice.WaitForKolibri),

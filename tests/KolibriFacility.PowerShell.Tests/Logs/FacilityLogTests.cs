@@ -35,7 +35,7 @@ public sealed class FacilityLogTests : IDisposable
         Assert.Equal($"Demo Facility_9c9a_content_session_logs_from_2026-10-30_to_{Today}.csv", file.Name);
         Assert.Equal(home.Path, file.DirectoryName);
         Assert.Equal(File.ReadAllBytes(TestPaths.Fixture("logs-session.csv")), File.ReadAllBytes(file.FullName));
-        Assert.Contains(result.Progress, p => p.Activity == "New-FacilityLog" && p.RecordType == ProgressRecordType.Completed);
+        Assert.Contains(result.Progress, p => p.Activity == $"Writing the session logs of facility 'Demo Facility' to {file.Name}" && p.RecordType == ProgressRecordType.Completed);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class FacilityLogTests : IDisposable
         var started = session.Host.Progress.Count;
         var (result, stopped) = session.RunAndStop(
             "New-FacilityLog -Database \"$Dir/big/db.sqlite3\" -Path \"$Dir/out/logs.csv\"", Vars,
-            () => session.Host.Progress.Skip(started).Any(p => p.Activity == "New-FacilityLog"), TimeSpan.FromSeconds(60));
+            () => session.Host.Progress.Skip(started).Any(p => p.Activity.StartsWith("Writing the session logs of facility", StringComparison.Ordinal)), TimeSpan.FromSeconds(60));
         Assert.True(stopped);
         Assert.Empty(result.Output);
         Assert.False(File.Exists(home.File("out/logs.csv")));

@@ -159,7 +159,7 @@ public sealed class ExportFacilityUsersTests : ReadSideSession
     public void Export_reports_progress_and_completes_it()
     {
         var result = Ok("Export-FacilityUsers -Database $Db -Path \"$Dir/progress.csv\"");
-        var records = result.Progress.Where(p => p.Activity == "Export-FacilityUsers").ToList();
+        var records = result.Progress.Where(p => p.Activity == "Exporting the users of facility 'Demo Facility' to progress.csv").ToList();
         Assert.NotEmpty(records);
         Assert.Contains(records, p => p.RecordType == System.Management.Automation.ProgressRecordType.Processing && p.StatusDescription.Contains(" of 51 users", StringComparison.Ordinal));
         Assert.Equal(System.Management.Automation.ProgressRecordType.Completed, records[^1].RecordType);
