@@ -25,7 +25,7 @@
         'New-FacilityDatabase'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @('Export-FacilityUser', 'Import-FacilityUser')
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{

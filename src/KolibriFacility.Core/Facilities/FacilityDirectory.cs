@@ -47,14 +47,14 @@ public sealed class FacilityDirectory(KolibriDatabase database)
         if (facilities.Count == 0)
         {
             throw new FacilitySelectionException(FacilitySelectionProblem.NoFacility, nameOrId,
-                $"The database '{database.Path}' has no facility yet. Set up Kolibri (or use New-FacilityDatabase for a sandbox) first.");
+                $"The database '{database.Path}' has no facility yet. Set up Kolibri (or create a sandbox database) first.");
         }
 
         if (string.IsNullOrWhiteSpace(nameOrId))
         {
             var chosen = facilities.FirstOrDefault(f => f.IsDefault) ?? (facilities.Count == 1 ? facilities[0] : null);
             return chosen ?? throw new FacilitySelectionException(FacilitySelectionProblem.NoDefault, null,
-                $"The device has no default facility and the database holds {facilities.Count}; choose one with -Facility: {Describe(facilities)}.");
+                $"The device has no default facility and the database holds {facilities.Count}; choose one of them: {Describe(facilities)}.");
         }
 
         var byId = facilities.FirstOrDefault(f => string.Equals(f.Id, nameOrId.Trim(), StringComparison.OrdinalIgnoreCase));

@@ -29,23 +29,25 @@ public sealed class ImportApplier
 
         if (plan.RefusalReason is { } reason)
         {
-            throw new ImportRefusedException(reason);
+            throw new ImportRefusedException(plan.Refusal, reason);
         }
 
         if (!string.Equals(document.Sha256, plan.CsvSha256, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ImportRefusedException(
+            throw new ImportRefusedException(ImportRefusal.CsvChanged,
                 $"The CSV is not the file the plan was made from (SHA-256 {document.Sha256} instead of {plan.CsvSha256}). Plan the import again with this file.");
         }
 
         var changes = SelectChanges(plan, options.ExcludedChanges);
+        var backupFolder = options.Backup ? options.BackupFolder ?? ImportPreflight.DefaultBackupFolder(options.DatabasePath) : null;
+        ImportPreflight.Check(options.DatabasePath, backupFolder);
         var rows = document.Rows.ToDictionary(r => r.Row);
         var hashes = HashPasswords(changes, rows, options, cancellation);
         cancellation.ThrowIfCancellationRequested();
 
         using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout);
         using var transaction = BeginImmediate(database, options.BusyTimeout);
-        string? backupPath = null;
+        BackupFile? backup = null;
         try
         {
             var facility = new Facility { Id = plan.FacilityId, Name = plan.FacilityName, DatasetId = plan.DatasetId, Database = database.Path };
@@ -56,10 +58,9 @@ public sealed class ImportApplier
             }
 
             cancellation.ThrowIfCancellationRequested();
-            if (options.Backup)
+            if (backupFolder is not null)
             {
-                var folder = options.BackupFolder ?? Path.Combine(database.Home, "backups");
-                backupPath = DatabaseBackup.Create(database.Path, folder, plan.FacilityName, DateTimeOffset.UtcNow);
+                backup = DatabaseBackup.Create(database.Path, backupFolder, plan.FacilityName, DateTimeOffset.UtcNow);
             }
 
             using var writer = new ImportWriter(database, transaction, plan, DateTimeOffset.UtcNow);
@@ -87,22 +88,27 @@ public sealed class ImportApplier
             cancellation.ThrowIfCancellationRequested();
             transaction.Commit();
         }
-        catch (SqliteException ex) when (SqlParameters.IsBusy(ex))
+        catch (SqliteException ex) when (WriteFault(database.Path, options.BusyTimeout, ex) is { } fault)
         {
-            RollBack(transaction, backupPath);
-            throw Busy(database.Path, options.BusyTimeout, ex);
+            RollBack(transaction, backup);
+            throw fault;
         }
         catch
         {
-            RollBack(transaction, backupPath);
+            RollBack(transaction, backup);
             throw;
+        }
+
+        if (backup is not null)
+        {
+            DatabaseBackup.Prune(backup, options.BackupsToKeep);
         }
 
         var excludedUserDeletes = plan.Changes.Count(c => options.ExcludedChanges.Contains(c.Id) && c.Kind == ImportTarget.User && c.Action == ImportAction.Delete);
         return new ImportResult
         {
             Summary = ImportSummary.Count(changes, plan.Summary.UsersUnchanged + excludedUserDeletes, plan.Errors.Count, plan.Warnings.Count),
-            BackupPath = backupPath,
+            BackupPath = backup?.Path,
             Duration = clock.Elapsed,
             Plan = plan,
             ChangesApplied = changes.Count,
@@ -112,12 +118,12 @@ public sealed class ImportApplier
 
     private static bool IsUserDelete(ImportChange change) => change is { Kind: ImportTarget.User, Action: ImportAction.Delete };
 
-    private static void RollBack(SqliteTransaction transaction, string? backupPath)
+    private static void RollBack(SqliteTransaction transaction, BackupFile? backup)
     {
-        if (backupPath is not null)
+        if (backup is not null)
         {
             // The database stays as it was: a backup of it would only mislead.
-            File.Delete(backupPath);
+            DatabaseBackup.Discard(backup);
         }
 
         try
@@ -196,10 +202,22 @@ public sealed class ImportApplier
         }
     }
 
+    /// <summary>The SQLite failures of a write that are the system's, not a bug: each named with its file and cause.</summary>
+    private static KolibriDatabaseException? WriteFault(string path, TimeSpan busyTimeout, SqliteException ex) => SqlParameters.IsBusy(ex)
+        ? Busy(path, busyTimeout, ex)
+        : ex.SqliteErrorCode switch
+    {
+        8 /* SQLITE_READONLY */ => new(DatabaseProblem.ReadOnly, path, $"The database '{path}' became read-only during the import (SQLite: {ex.Message}). Nothing was changed.", ex),
+        13 /* SQLITE_FULL */ => new(DatabaseProblem.DiskFull, path, $"The disk holding the database '{path}' is full. Nothing was changed.", ex),
+        14 /* SQLITE_CANTOPEN */ => new(DatabaseProblem.FolderReadOnly, path,
+            $"SQLite could not create its journal beside the database '{path}' (SQLite: {ex.Message}). Nothing was changed.", ex),
+        _ => null,
+    };
+
     private static KolibriDatabaseException Busy(string path, TimeSpan busyTimeout, SqliteException ex) =>
         new(DatabaseProblem.Busy, path,
             string.Create(CultureInfo.InvariantCulture,
-                $"The database '{path}' is busy: another program (probably Kolibri) kept it locked for more than {busyTimeout.TotalSeconds:0.#} s. Nothing was changed. Try again when Kolibri is idle, stop Kolibri, or wait longer (Import-FacilityUsers -BusyTimeoutSeconds)."),
+                $"The database '{path}' is busy: another program (probably Kolibri) kept it locked for more than {busyTimeout.TotalSeconds:0.#} s. Nothing was changed."),
             ex);
 
     /// <summary>Reports at most every 100 ms (and the last item), from any thread.</summary>

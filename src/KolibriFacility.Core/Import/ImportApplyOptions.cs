@@ -11,6 +11,11 @@ public sealed class ImportApplyOptions
     /// <summary>Where the backup goes; default KOLIBRI_HOME/backups (the database's folder + /backups).</summary>
     public string? BackupFolder { get; init; }
 
+    /// <summary>How many backups the folder keeps: after a successful import the oldest beyond this are deleted (never the one just made).</summary>
+    public int BackupsToKeep { get; init; } = DefaultBackupsToKeep;
+
+    public const int DefaultBackupsToKeep = 10;
+
     /// <summary>How long to wait for Kolibri to release its write lock before failing with DatabaseProblem.Busy.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

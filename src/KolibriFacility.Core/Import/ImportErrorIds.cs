@@ -4,7 +4,6 @@ namespace KolibriFacility.Core.Import;
 public static class ImportErrorIds
 {
     // File level
-    public const string FileUnreadable = "FileUnreadable";
     public const string EncodingInvalid = "EncodingInvalid";
     public const string FileEmpty = "FileEmpty";
     public const string MalformedCsv = "MalformedCsv";

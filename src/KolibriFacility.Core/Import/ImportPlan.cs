@@ -66,41 +66,49 @@ public sealed class ImportPlan
         ? Summary.UsersDeleted > max
         : Summary.UsersDeleted > 10 && Summary.UsersDeleted * 5 > NonAdminUserCount;
 
-    [JsonIgnore] public bool IsRefused => RefusalReason is not null;
+    [JsonIgnore] public bool IsRefused => Refusal != ImportRefusal.None;
 
-    /// <summary>Why applying this plan is refused, or null.</summary>
+    /// <summary>Why applying this plan is refused (the rules), or None.</summary>
+    [JsonIgnore]
+    public ImportRefusal Refusal =>
+        (HasFileErrors ? ImportRefusal.FileErrors : HasErrors && !Options.SkipInvalidRows ? ImportRefusal.RowErrors : ImportRefusal.None)
+        | (IsRefusedAsTruncated ? ImportRefusal.LooksTruncated : ImportRefusal.None)
+        | (DeletionsExceedThreshold && !(Options.Force && Options.MaxDeletions is null) ? ImportRefusal.TooManyDeletions : ImportRefusal.None)
+        | (ClassesWithLessonsOrQuizzes.Count > 0 && !Options.Force ? ImportRefusal.ClassesWithLessons : ImportRefusal.None);
+
+    /// <summary>Why applying this plan is refused, in words (what to do about it is the caller's to say), or null.</summary>
     [JsonIgnore]
     public string? RefusalReason
     {
         get
         {
+            var refusal = Refusal;
             var reasons = new List<string>();
-            if (HasFileErrors)
+            if (refusal.HasFlag(ImportRefusal.FileErrors))
             {
                 reasons.Add("The CSV file cannot be used: " + string.Join(" ", Errors.Where(e => e.Row is null).Take(3).Select(e => e.Message)));
             }
-            else if (HasErrors && !Options.SkipInvalidRows)
+            else if (refusal.HasFlag(ImportRefusal.RowErrors))
             {
-                reasons.Add(Inv($"The plan has {Errors.Count} error(s) (first: {Errors[0]}). Fix the CSV, or use -SkipInvalidRows to import the valid rows and leave the users of invalid rows untouched."));
+                reasons.Add(Inv($"The plan has {Errors.Count} error(s) (first: {Errors[0]}), and invalid rows are not skipped."));
             }
 
-            if (IsRefusedAsTruncated)
+            if (refusal.HasFlag(ImportRefusal.LooksTruncated))
             {
-                reasons.Add($"The CSV looks cut short: {SuspectedTruncation} Check that the file is complete; if it is, confirm it with -FileIsComplete (-Force does not), or use -NoDelete to delete nobody.");
+                reasons.Add($"The CSV looks cut short: {SuspectedTruncation}");
             }
 
-            if (DeletionsExceedThreshold && !(Options.Force && Options.MaxDeletions is null))
+            if (refusal.HasFlag(ImportRefusal.TooManyDeletions))
             {
                 reasons.Add(Options.MaxDeletions is { } max
-                    ? Inv($"The import would delete {Summary.UsersDeleted} users, more than -MaxDeletions {max}.")
-                    : Inv($"The import would delete {Summary.UsersDeleted} users, more than 10 and more than 20% of the facility's {NonAdminUserCount} non-admin users. Check the CSV; use -Force or -MaxDeletions {Summary.UsersDeleted} to allow it, or -NoDelete to delete nobody."));
+                    ? Inv($"The import would delete {Summary.UsersDeleted} users, more than the limit of {max} deletions.")
+                    : Inv($"The import would delete {Summary.UsersDeleted} users, more than 10 and more than 20% of the facility's {NonAdminUserCount} non-admin users."));
             }
 
-            if (ClassesWithLessonsOrQuizzes.Count > 0 && !Options.Force)
+            if (refusal.HasFlag(ImportRefusal.ClassesWithLessons))
             {
                 reasons.Add("These classes would be deleted but still have lessons or quizzes: "
-                    + string.Join(", ", ClassesWithLessonsOrQuizzes.Select(n => "'" + n + "'"))
-                    + ". Use -Force to delete them with their lessons and quizzes, or leave out -RemoveUnreferencedClasses to only clear them.");
+                    + string.Join(", ", ClassesWithLessonsOrQuizzes.Select(n => "'" + n + "'")) + ".");
             }
 
             return reasons.Count == 0 ? null : string.Join(" ", reasons);

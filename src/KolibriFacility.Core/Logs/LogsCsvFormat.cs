@@ -1,3 +1,5 @@
+using KolibriFacility.Core.IO;
+
 namespace KolibriFacility.Core.Logs;
 
 /// <summary>The columns of Kolibri 0.17's log exports, with their English labels, in Kolibri's order (INTEROP.md 2.2).</summary>
@@ -17,8 +19,8 @@ public static class LogsCsvFormat
 
     public static string[] Header(LogType type) => type == LogType.Summary ? SummaryHeader : SessionHeader;
 
-    /// <summary>Kolibri's default file name: <c>{facility}_{id[:4]}_content_{session|summary}_logs_from_{start}_to_{end}.csv</c>.</summary>
+    /// <summary>Kolibri's default file name: <c>{facility}_{id[:4]}_content_{session|summary}_logs_from_{start}_to_{end}.csv</c>, made safe for any file system.</summary>
     public static string DefaultFileName(string facilityName, string facilityId, LogType type, DateOnly start, DateOnly end) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{facilityName}_{facilityId[..Math.Min(4, facilityId.Length)]}_content_{(type == LogType.Summary ? "summary" : "session")}_logs_from_{start:yyyy-MM-dd}_to_{end:yyyy-MM-dd}.csv");
+        FileNames.Safe(facilityName, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"_{facilityId[..Math.Min(4, facilityId.Length)]}_content_{(type == LogType.Summary ? "summary" : "session")}_logs_from_{start:yyyy-MM-dd}_to_{end:yyyy-MM-dd}.csv"));
 }

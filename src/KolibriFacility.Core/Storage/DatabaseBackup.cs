@@ -3,18 +3,133 @@ using Microsoft.Data.Sqlite;
 
 namespace KolibriFacility.Core.Storage;
 
+/// <summary>A backup made before an import; <see cref="CreatedFolder"/> says whether making it created the folder.</summary>
+internal sealed record BackupFile(string Path, string Folder, bool CreatedFolder);
+
 /// <summary>
 /// An online SQLite backup (the backup API, consistent while Kolibri runs) into a new file. It reads through a
 /// second, read-only connection: SQLite refuses to back up from a connection inside a write transaction, and the
 /// caller's BEGIN IMMEDIATE lock keeps every other writer out, so what is copied is exactly the state it just checked.
+/// Backups hold the facility's private key and every password hash: the files and their folder are the owner's only.
+/// A backup is written under a hidden ".partial" name and gets its final name only when complete, so a killed run
+/// leaves no file that looks like a good backup; the next backup removes such leftovers.
 /// </summary>
 internal static class DatabaseBackup
 {
-    /// <summary>Copies the database to "db-{facility}-{UTC time}.sqlite3" in <paramref name="folder"/>; returns the path.</summary>
-    public static string Create(string databasePath, string folder, string label, DateTimeOffset now)
+    public const string FilePattern = "db-*.sqlite3";
+    private const string PartialPattern = ".db-*.sqlite3.partial*"; // with SQLite's -journal beside it
+    private const int MaxLabelLength = 60;
+
+    /// <summary>Refuses early (before any lock or hashing) a backup folder that cannot be used.</summary>
+    public static void Check(string folder)
     {
-        Directory.CreateDirectory(folder);
+        var full = Path.GetFullPath(folder);
+        if (File.Exists(full))
+        {
+            throw new BackupException(BackupProblem.FolderIsFile, full,
+                $"The backup folder '{full}' is a file, so no backup can be made there. Nothing was changed.");
+        }
+
+        // The folder, or the nearest folder above it that exists (where it will be created).
+        var existing = full;
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+        {
+            existing = parent;
+        }
+
+        if (IO.UnixFiles.CanWrite(existing, isFolder: true) == false)
+        {
+            throw NotWritable(full, null);
+        }
+    }
+
+    /// <summary>Copies the database to "db-{facility}-{UTC time}.sqlite3" in <paramref name="folder"/>.</summary>
+    public static BackupFile Create(string databasePath, string folder, string label, DateTimeOffset now)
+    {
+        folder = Path.GetFullPath(folder);
+        Check(folder);
+        var createdFolder = !Directory.Exists(folder);
+        try
+        {
+            IO.FilePermissions.EnsureOwnerOnlyFolder(folder);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw NotWritable(folder, ex);
+        }
+
+        RemoveLeftovers(folder);
+        var path = FreeName(folder, label, now);
+        var partial = Path.Combine(folder, "." + Path.GetFileName(path) + ".partial");
+        try
+        {
+            // An empty file is a valid empty database: creating it here gives it the owner-only mode (SQLite would use 0644).
+            IO.FilePermissions.CreateNew(partial, IO.FilePermissions.OwnerOnlyFile).Dispose();
+            using (var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
+            using (var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = partial, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString()))
+            {
+                source.Open();
+                target.Open();
+                source.BackupDatabase(target);
+            }
+
+            File.Move(partial, path);
+            return new BackupFile(path, folder, createdFolder);
+        }
+        catch (Exception ex)
+        {
+            TryDelete(partial);
+            TryDelete(partial + "-journal");
+            if (createdFolder)
+            {
+                RemoveIfEmpty(folder);
+            }
+
+            throw ex switch
+            {
+                SqliteException { SqliteErrorCode: 13 /* SQLITE_FULL */ } or IOException { HResult: 28 /* ENOSPC */ } or IOException { HResult: 0x70 /* ERROR_DISK_FULL */ } =>
+                    new BackupException(BackupProblem.DiskFull, folder, $"The disk holding the backup folder '{folder}' is full, so the backup could not be made. Nothing was changed.", ex),
+                UnauthorizedAccessException or SqliteException { SqliteErrorCode: 14 /* SQLITE_CANTOPEN */ or 8 /* SQLITE_READONLY */ } => NotWritable(folder, ex),
+                _ => ex,
+            };
+        }
+    }
+
+    /// <summary>Removes a backup of an import that did not happen (it would only mislead), and the folder if this run made it.</summary>
+    public static void Discard(BackupFile backup)
+    {
+        TryDelete(backup.Path);
+        if (backup.CreatedFolder)
+        {
+            RemoveIfEmpty(backup.Folder);
+        }
+    }
+
+    /// <summary>
+    /// Keeps the <paramref name="keep"/> newest backups of the folder (never fewer than one, never the one just
+    /// made) and deletes the older ones. Returns the deleted paths.
+    /// </summary>
+    public static IReadOnlyList<string> Prune(BackupFile newest, int keep)
+    {
+        var old = new DirectoryInfo(newest.Folder).EnumerateFiles(FilePattern)
+            .Where(f => !string.Equals(f.FullName, newest.Path, StringComparison.Ordinal))
+            .OrderByDescending(f => f.LastWriteTimeUtc)
+            .ThenByDescending(f => f.Name, StringComparer.Ordinal)
+            .Skip(Math.Max(1, keep) - 1)
+            .Select(f => f.FullName)
+            .ToList();
+        old.ForEach(TryDelete);
+        return old;
+    }
+
+    private static string FreeName(string folder, string label, DateTimeOffset now)
+    {
         var safe = new string(label.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray()).Trim('_');
+        if (safe.Length > MaxLabelLength)
+        {
+            safe = safe[..(char.IsHighSurrogate(safe[MaxLabelLength - 1]) ? MaxLabelLength - 1 : MaxLabelLength)];
+        }
+
         var stem = "db-" + (safe.Length == 0 ? "facility" : safe) + "-" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var path = Path.Combine(folder, stem + ".sqlite3");
         for (var n = 2; File.Exists(path); n++)
@@ -22,20 +137,50 @@ internal static class DatabaseBackup
             path = Path.Combine(folder, stem + "-" + n.ToString(CultureInfo.InvariantCulture) + ".sqlite3");
         }
 
+        return path;
+    }
+
+    /// <summary>Partial backups of runs that were killed: the caller holds the write lock, so no other run is making one.</summary>
+    private static void RemoveLeftovers(string folder)
+    {
+        foreach (var partial in Directory.EnumerateFiles(folder, PartialPattern))
+        {
+            TryDelete(partial);
+        }
+    }
+
+    private static BackupException NotWritable(string folder, Exception? inner) =>
+        new(BackupProblem.FolderNotWritable, folder,
+            $"This user cannot write the backup folder '{folder}' (its permissions, a read-only disk, or an immutable folder). Nothing was changed.", inner);
+
+    private static void RemoveIfEmpty(string folder)
+    {
         try
         {
-            using var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            source.Open();
-            using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
-            target.Open();
-            source.BackupDatabase(target);
+            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
         }
-        catch
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
         {
             File.Delete(path);
-            throw;
         }
-
-        return path;
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }

@@ -57,7 +57,7 @@ public sealed class KolibriDatabase : IDisposable
             throw new KolibriDatabaseException(
                 DatabaseProblem.NotFound,
                 full,
-                $"No Kolibri database at '{full}'. Pass -Database <path to db.sqlite3>, or set KOLIBRI_HOME to the folder that holds db.sqlite3 (default ~/.kolibri).");
+                $"No Kolibri database at '{full}' (KOLIBRI_HOME is the folder that holds db.sqlite3; default ~/.kolibri).");
         }
 
         var connection = new SqliteConnection(ConnectionString(full, mode, busyTimeout));

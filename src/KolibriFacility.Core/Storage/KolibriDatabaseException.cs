@@ -8,6 +8,12 @@ public enum DatabaseProblem
     UnsupportedSchema,
     Busy,
     ReadOnly,
+
+    /// <summary>The database file is writable but its folder is not, so SQLite cannot create its journal.</summary>
+    FolderReadOnly,
+
+    /// <summary>The disk holding the database is full.</summary>
+    DiskFull,
 }
 
 /// <summary>A Kolibri database could not be opened or used; the message says which and where.</summary>

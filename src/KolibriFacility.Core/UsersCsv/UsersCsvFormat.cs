@@ -1,8 +1,14 @@
+using KolibriFacility.Core.IO;
+
 namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>The columns of Kolibri's users CSV (bulkexportusers / bulkimportusers), in Kolibri's order.</summary>
 public static class UsersCsvFormat
 {
+    /// <summary>Kolibri's default file name of the users export: <c>{facility}_{id[:4]}_users.csv</c>, made safe for any file system.</summary>
+    public static string DefaultFileName(string facilityName, string facilityId) =>
+        FileNames.Safe(facilityName, $"_{facilityId[..Math.Min(4, facilityId.Length)]}_users.csv");
+
     public const string Uuid = "UUID";
     public const string Username = "USERNAME";
     public const string Password = "PASSWORD";

@@ -12,6 +12,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// Writes a facility's users to a CSV file exactly as Kolibri's Facility > Data > Export users does, ready to edit
 /// and import back.
 /// </summary>
+[Alias("Export-FacilityUser")]
 [Cmdlet(VerbsData.Export, "FacilityUsers", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.ExportFacilityUsers)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportFacilityUsersCommand : FacilityCmdlet
@@ -92,23 +93,18 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
         Facility ??= pipedFacility;
         // The database is opened only when needed: for the whole facility, or for Kolibri's default file name.
         // Piped users (or none) written to a named file need no database at all.
-        var target = ResolveOutputPath(Path, LiteralPath, () => $"{OutputPathResolver.SafeFileName(CurrentFacility.Name)}_{CurrentFacility.Id[..4]}_users.csv");
         var source = anyPiped ? "the " + piped.Count + " piped users" : $"the users of facility '{CurrentFacility.Name}'";
-        if (!ShouldProcess(target, $"Export {source} to a Kolibri users CSV"))
+        var file = OutputFile.Prepare(this, new OutputFileParameters(Path, LiteralPath, NoClobber, Force, DatabaseFile),
+            () => UsersCsvFormat.DefaultFileName(CurrentFacility.Name, CurrentFacility.Id), $"Export {source} to a Kolibri users CSV");
+        if (file is null)
         {
-            return;
-        }
-
-        var guard = OutputFileGuard.Check(target, NoClobber, Force);
-        if (guard is not null)
-        {
-            WriteError(guard);
+            CloseDatabase();
             return;
         }
 
         if (anyPiped && piped.Count == 0)
         {
-            WriteWarning($"No users came down the pipeline; '{target}' has the header row only.");
+            WriteWarning($"No users came down the pipeline; '{file.Path}' has the header row only.");
         }
 
         if (anyPiped && !IncludeAdmins)
@@ -119,31 +115,30 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
             }
         }
 
-        var users = anyPiped ? piped : new UserReader(Db).Read(CurrentFacility);
-        var progress = new ProgressReporter(this, ProgressId, "Export-FacilityUsers");
+        var users = anyPiped ? piped : new UserReader(OpenedDatabase).Read(CurrentFacility);
+        var progress = new ProgressReporter(this, ProgressId, $"Exporting {source} to {System.IO.Path.GetFileName(file.Path)}");
         var counted = Counting(users, progress, anyPiped ? piped.Count : CurrentFacility.UserCount);
         var exporter = new UsersCsvExporter { IncludeAdmins = IncludeAdmins };
-        int written;
+        bool written;
+        int count;
         try
         {
-            if (!TryWriteOutputFile(target, NoClobber, stream => exporter.Write(stream, Encoding, counted, Cancellation), out written))
-            {
-                return;
-            }
+            written = file.TryWrite(progress, stream => exporter.Write(stream, Encoding, counted, Cancellation), out count);
         }
         finally
         {
-            progress.Complete();
             CloseDatabase();
         }
 
-        WriteVerbose($"Wrote {written} users to {target}");
-        if (PassThru)
+        if (written)
         {
-            WriteObject(new FileInfo(target));
+            WriteVerbose($"Wrote {count} users to {file.Path}");
+            if (PassThru)
+            {
+                file.WriteItem();
+            }
         }
     }
-
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

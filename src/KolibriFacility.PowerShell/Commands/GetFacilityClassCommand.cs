@@ -23,7 +23,7 @@ public sealed class GetFacilityClassCommand : FacilityCmdlet
     {
         var filter = new NameFilter(Name);
         var facility = CurrentFacility;
-        foreach (var facilityClass in new FacilityDirectory(Db).GetClasses(facility))
+        foreach (var facilityClass in new FacilityDirectory(OpenedDatabase).GetClasses(facility))
         {
             if (filter.IsMatch(facilityClass.Name, facilityClass.Id))
             {

@@ -9,7 +9,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// <summary>Lists the facilities of a Kolibri database with their user and class counts.</summary>
 [Cmdlet(VerbsCommon.Get, "Facility", HelpUri = HelpLinks.GetFacility)]
 [OutputType(typeof(Facility))]
-public sealed class GetFacilityCommand : KolibriCmdlet
+public sealed class GetFacilityCommand : DatabaseCmdlet
 {
     /// <summary>Facility names or ids; wildcards allowed.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

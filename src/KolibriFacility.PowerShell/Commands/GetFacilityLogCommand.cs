@@ -15,14 +15,14 @@ public sealed class GetFacilityLogCommand : LogCmdlet
     protected override void Process()
     {
         var facility = CurrentFacility;
-        var query = BuildQuery(facility, Class, User);
+        var query = BuildQuery(facility, Class, Username);
         if (query is null)
         {
             return;
         }
 
         WriteVerbose("Reading " + Describe(facility, query));
-        foreach (var log in new LogReader(Db).Read(facility, query, Cancellation))
+        foreach (var log in new LogReader(OpenedDatabase).Read(facility, query, Cancellation))
         {
             WriteObject(log);
         }

@@ -56,7 +56,7 @@ public sealed class GetFacilityUserCommand : FacilityCmdlet
         }
 
         var types = UserType is null ? null : new HashSet<UserType>(UserType);
-        foreach (var user in new UserReader(Db).Read(facility, query))
+        foreach (var user in new UserReader(OpenedDatabase).Read(facility, query))
         {
             Cancellation.ThrowIfCancellationRequested();
             if (names.IsMatch(user.Username) && (types is null || types.Contains(user.UserType)) && emitted.Add(user.Database + "|" + user.Id))
@@ -74,7 +74,7 @@ public sealed class GetFacilityUserCommand : FacilityCmdlet
     private List<string> ResolveClassIds(Facility facility)
     {
         var filter = new NameFilter(Class);
-        var ids = new FacilityDirectory(Db).GetClasses(facility)
+        var ids = new FacilityDirectory(OpenedDatabase).GetClasses(facility)
             .Where(c => filter.IsMatch(c.Name, c.Id))
             .Select(c => c.Id)
             .ToList();

@@ -23,13 +23,12 @@ public sealed class GetPortalSyncStatusCommand : FacilityCmdlet
         PortalSyncStatus status;
         try
         {
-            status = new PortalSyncStatusReader(Db).Read(facility, SessionCount);
+            status = new PortalSyncStatusReader(OpenedDatabase).Read(facility, SessionCount);
         }
         catch (ArgumentException ex)
         {
             // options.ini or $env:KOLIBRI_DATA_PORTAL_SYNCING_BASE_URL holds something that is not a server URL.
-            Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidData, Db.Home);
-            throw; // unreachable: Terminate throws
+            throw Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidData, OpenedDatabase.Home);
         }
 
         WriteObject(status);

@@ -11,6 +11,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// Kolibri's importer it finds every error before writing, previews every change with -WhatIf, asks before each
 /// deletion, backs the database up, and writes everything in one transaction.
 /// </summary>
+[Alias("Import-FacilityUser")]
 [Cmdlet(VerbsData.Import, "FacilityUsers", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.ImportFacilityUsers)]
 [OutputType(typeof(ImportResult))]
 public sealed class ImportFacilityUsersCommand : ImportCmdlet
@@ -33,10 +34,11 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
     [ValidateNotNullOrEmpty]
     public string? RejectedRowsPath { get; set; }
 
-    /// <summary>Seconds to wait for Kolibri to release the database before giving up.</summary>
+    /// <summary>Seconds to wait for Kolibri to release the database before giving up (-BusyTimeoutSeconds is an alias).</summary>
     [Parameter]
+    [Alias("BusyTimeoutSeconds")]
     [ValidateRange(1, 3600)]
-    public int BusyTimeoutSeconds { get; set; } = 30;
+    public int TimeoutSec { get; set; } = 30;
 
     /// <summary>Return the applied result: summary, backup path, duration.</summary>
     [Parameter]
@@ -52,6 +54,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         try
         {
             var (plan, document) = Plan is null ? PlanFromCsv() : Reload(Plan);
+            ErrorContext = plan.CsvPath;
             WriteImportWarnings(plan);
             if (IsWhatIf)
             {
@@ -78,7 +81,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
                 return;
             }
 
-            var databasePath = Db.Path;
+            var databasePath = OpenedDatabase.Path;
             CloseDatabase();
             var result = Apply(plan, document, databasePath, excluded);
             if (result.BackupPath is not null)
@@ -90,6 +93,10 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
             if (PassThru)
             {
                 WriteObject(result);
+            }
+            else
+            {
+                ShowOutcome(result);
             }
         }
         finally
@@ -111,29 +118,29 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         {
             Database = saved.DatabasePath;
         }
-        else if (!string.Equals(System.IO.Path.GetFullPath(DatabasePath), System.IO.Path.GetFullPath(saved.DatabasePath), StringComparison.Ordinal))
+        else if (!string.Equals(System.IO.Path.GetFullPath(DatabaseFile), System.IO.Path.GetFullPath(saved.DatabasePath), StringComparison.Ordinal))
         {
-            Terminate(new InvalidOperationException($"The plan was made for the database '{saved.DatabasePath}', not '{DatabasePath}'. Make a new plan with Get-FacilityImportPlan -Database '{DatabasePath}'."),
+            throw Terminate(new InvalidOperationException($"The plan was made for the database '{saved.DatabasePath}', not '{DatabaseFile}'. Make a new plan with Get-FacilityImportPlan -Database '{DatabaseFile}'."),
                 ErrorIds.ImportPlanMismatch, ErrorCategory.InvalidArgument, saved);
         }
 
         Facility ??= saved.FacilityId;
         if (CurrentFacility.Id != saved.FacilityId)
         {
-            Terminate(new InvalidOperationException($"The plan was made for facility '{saved.FacilityName}' ({saved.FacilityId}), not '{CurrentFacility.Name}' ({CurrentFacility.Id})."),
+            throw Terminate(new InvalidOperationException($"The plan was made for facility '{saved.FacilityName}' ({saved.FacilityId}), not '{CurrentFacility.Name}' ({CurrentFacility.Id})."),
                 ErrorIds.ImportPlanMismatch, ErrorCategory.InvalidArgument, saved);
         }
 
         if (saved.CsvPath is null || !File.Exists(saved.CsvPath))
         {
-            Terminate(new FileNotFoundException($"The plan's users CSV '{saved.CsvPath}' is gone. Applying a plan reads the CSV again (plans never hold passwords); restore the file or make a new plan."),
+            throw Terminate(new FileNotFoundException($"The plan's users CSV '{saved.CsvPath}' is gone. Applying a plan reads the CSV again (plans never hold passwords); restore the file or make a new plan."),
                 ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, saved.CsvPath);
         }
 
         var document = ReadCsv(saved.CsvPath!, saved.Options.IgnoreUnknownColumns);
         if (!string.Equals(document.Sha256, saved.CsvSha256, StringComparison.OrdinalIgnoreCase))
         {
-            Terminate(new InvalidOperationException($"The users CSV '{saved.CsvPath}' changed since the plan was made (SHA-256 was {saved.CsvSha256}, is {document.Sha256}). Nothing was imported; make a new plan with Get-FacilityImportPlan."),
+            throw Terminate(new InvalidOperationException($"The users CSV '{saved.CsvPath}' changed since the plan was made (SHA-256 was {saved.CsvSha256}, is {document.Sha256}). Nothing was imported; make a new plan with Get-FacilityImportPlan."),
                 ErrorIds.ImportPlanStale, ErrorCategory.InvalidData, saved);
         }
 
@@ -142,7 +149,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         var conflict = saved.FindConflict(PlanImport(document, saved.Options));
         if (conflict is not null)
         {
-            Terminate(new InvalidOperationException($"Facility '{saved.FacilityName}' changed since the plan was made at {saved.CreatedAt:u}, so the plan no longer shows what an import would do. Nothing was imported; make a new plan. What changed: {conflict}"),
+            throw Terminate(new InvalidOperationException($"Facility '{saved.FacilityName}' changed since the plan was made at {saved.CreatedAt:u}, so the plan no longer shows what an import would do. Nothing was imported; make a new plan. What changed: {conflict}"),
                 ErrorIds.ImportPlanStale, ErrorCategory.InvalidData, saved);
         }
 
@@ -168,13 +175,13 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
             WriteImportErrors(plan.Errors);
             if (!plan.Options.SkipInvalidRows)
             {
-                WriteWarning($"The CSV has {plan.Errors.Count} errors, so the import would write nothing. Fix the rows, or use -SkipInvalidRows to import the valid rows and leave the users of invalid rows untouched.");
+                WriteWarning($"The CSV has {plan.Errors.Count} errors, so the import would write nothing. {ImportAdvice.FixOrSkipRows}");
             }
         }
 
         if (plan.IsRefused && plan.RefusalReason is { } reason && !(plan.HasErrors && !plan.Options.SkipInvalidRows))
         {
-            WriteWarning(reason);
+            WriteWarning(reason + " " + ImportAdvice.For(plan.Refusal));
         }
     }
 
@@ -193,34 +200,16 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         }
 
         WriteImportErrors(plan.Errors);
-        var advice = document.HasFileErrors
-            ? "Fix the file and try again."
-            : "Fix the rows and try again, or use -SkipInvalidRows to import the valid rows and leave the users of invalid rows untouched.";
-        Terminate(new InvalidDataException($"Nothing was imported: the CSV '{plan.CsvPath}' has {plan.Errors.Count} errors (written above; also in the plan's Errors). {advice}"),
-            ErrorIds.ImportHasErrors, ErrorCategory.InvalidData, plan.CsvPath);
+        throw Terminate(new InvalidDataException($"Nothing was imported: the CSV '{plan.CsvPath}' has {plan.Errors.Count} errors (written above; also in the plan's Errors)."),
+            ErrorIds.ImportHasErrors, ErrorCategory.InvalidData, plan.CsvPath, document.HasFileErrors ? ImportAdvice.FixFile : ImportAdvice.FixOrSkipRows);
     }
 
-    private void StopOnRefusal(ImportPlan plan)
+    private static void StopOnRefusal(ImportPlan plan)
     {
-        if (!plan.IsRefused)
+        if (plan.IsRefused)
         {
-            return;
+            throw new ImportRefusedException(plan.Refusal, plan.RefusalReason!);
         }
-
-        var reason = plan.RefusalReason ?? "The import was refused.";
-        if (plan.IsRefusedAsTruncated)
-        {
-            Terminate(new InvalidOperationException($"Nothing was imported: {reason}"), ErrorIds.ImportFileLooksTruncated, ErrorCategory.InvalidData, plan.CsvPath,
-                "Compare the file with its source; if it is complete, run the import again with -FileIsComplete.");
-        }
-
-        if (plan.DeletionsExceedThreshold)
-        {
-            Terminate(new InvalidOperationException($"Nothing was imported: {reason}"), ErrorIds.DeletionThresholdExceeded, ErrorCategory.LimitsExceeded, plan.CsvPath,
-                "Check the deletions with -WhatIf or Get-FacilityImportPlan; then use -NoDelete to keep those users, -MaxDeletions N, or -Force.");
-        }
-
-        Terminate(new InvalidOperationException($"Nothing was imported: {reason}"), ErrorIds.ImportRefused, ErrorCategory.InvalidOperation, plan.CsvPath);
     }
 
     /// <summary>
@@ -259,12 +248,12 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
     private ImportResult Apply(ImportPlan plan, UsersCsvDocument document, string databasePath, HashSet<int> excluded)
     {
         var work = new BackgroundWork<ImportProgress>();
-        var progress = new ProgressReporter(this, ProgressId, Caption);
+        var progress = new ProgressReporter(this, ProgressId, $"Importing {System.IO.Path.GetFileName(plan.CsvPath)} into facility '{plan.FacilityName}'");
         var options = new ImportApplyOptions
         {
             DatabasePath = databasePath,
             Backup = !NoBackup,
-            BusyTimeout = TimeSpan.FromSeconds(BusyTimeoutSeconds),
+            BusyTimeout = TimeSpan.FromSeconds(TimeoutSec),
             ExcludedChanges = excluded,
             Progress = work.Progress,
         };
@@ -274,20 +263,26 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
                 () => new ImportApplier().Apply(plan, document, options, Cancellation),
                 p => progress.Report(p.Done, p.Total, $"{p.Stage}: {p.Done} of {p.Total}"));
         }
-        catch (ImportConflictException ex)
-        {
-            Terminate(ex, ErrorIds.ImportPlanStale, ErrorCategory.InvalidData, plan.CsvPath);
-        }
-        catch (ImportRefusedException ex)
-        {
-            Terminate(ex, ErrorIds.ImportRefused, ErrorCategory.InvalidOperation, plan.CsvPath);
-        }
         finally
         {
             progress.Complete();
         }
+    }
 
-        throw new InvalidOperationException("unreachable: Terminate throws");
+    /// <summary>
+    /// What was applied, what was left out and where the backup is, shown to the admin (information stream, tagged
+    /// PSHOST) without -PassThru; -InformationAction Ignore silences it, -InformationVariable keeps it.
+    /// </summary>
+    private void ShowOutcome(ImportResult result)
+    {
+        var text = new System.Text.StringBuilder()
+            .Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"Imported '{result.Plan.CsvPath}' into facility '{result.Plan.FacilityName}' in {result.Duration.TotalSeconds:0.0} s: {result.ChangesApplied} changes applied")
+            .Append(result.ChangesSkipped > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $", {result.ChangesSkipped} declined and left as they were.") : ".")
+            .AppendLine()
+            .AppendLine(result.Summary.ToString())
+            .Append(result.BackupPath is { } backup ? $"Backup of the database before the import: {backup}" : "No backup was made (-NoBackup).");
+        WriteInformation(new HostInformationMessage { Message = text.ToString() }, ["PSHOST"]);
     }
 
     private void WriteRejectedRows(ImportPlan plan, UsersCsvDocument document)
@@ -297,10 +292,11 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
             return;
         }
 
-        var target = ResolveOutputPath(RejectedRowsPath, literalPath: null, () => "rejected-rows.csv");
-        if (TryWriteOutputFile(target, noClobber: false, stream => RejectedRowsCsvWriter.Write(stream, document, plan), out var rows))
+        // Part of the import the admin confirmed (or of its refusal): no question of its own.
+        var file = OutputFile.Prepare(this, new OutputFileParameters(RejectedRowsPath, null, NoClobber: false, Force: false, PermissionsOf: DatabaseFile), () => "rejected-rows.csv", action: null);
+        if (file is not null && file.TryWrite(new ProgressReporter(this, ProgressId, $"Writing the rejected rows to {System.IO.Path.GetFileName(file.Path)}"), stream => RejectedRowsCsvWriter.Write(stream, document, plan), out var rows))
         {
-            WriteVerbose($"Wrote {rows} rejected rows with their errors to {target}");
+            WriteVerbose($"Wrote {rows} rejected rows with their errors to {file.Path}");
         }
     }
 }

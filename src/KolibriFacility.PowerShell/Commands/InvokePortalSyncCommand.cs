@@ -76,18 +76,19 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
     {
         if (NoPush && NoPull)
         {
-            Terminate(new ArgumentException("-NoPush and -NoPull together leave nothing to sync; use at most one of them."), ErrorIds.NothingToSync, ErrorCategory.InvalidArgument, null);
+            throw Terminate(new ArgumentException("-NoPush and -NoPull together leave nothing to sync; use at most one of them."), ErrorIds.NothingToSync, ErrorCategory.InvalidArgument, null);
         }
 
         var facility = CurrentFacility;
-        var databasePath = Db.Path;
+        ErrorContext = facility.Name;
+        var databasePath = OpenedDatabase.Path;
         if (!KolibriSyncRunner.IsKolibriHomeDatabase(databasePath))
         {
-            Terminate(new InvalidOperationException($"Kolibri always syncs KOLIBRI_HOME/db.sqlite3, but this database is '{databasePath}'. Run Invoke-PortalSync on the db.sqlite3 of the Kolibri home you want to sync."),
+            throw Terminate(new InvalidOperationException($"Kolibri always syncs KOLIBRI_HOME/db.sqlite3, but this database is '{databasePath}'. Run Invoke-PortalSync on the db.sqlite3 of the Kolibri home you want to sync."),
                 ErrorIds.KolibriHomeMismatch, ErrorCategory.InvalidArgument, databasePath);
         }
 
-        var server = IsPortal ? ResolvePortalUrl(Db.Home) : ResolvePeerUrl(Server!);
+        var server = IsPortal ? ResolvePortalUrl(OpenedDatabase.Home) : ResolvePeerUrl(Server!);
         var host = new CmdletPortalSyncHost(this, ProgressId);
         var (program, notFound) = FindKolibri(host.PreviewOnly);
         CloseDatabase(); // Kolibri writes to it during the sync
@@ -106,22 +107,8 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
             Password = string.IsNullOrEmpty(password) ? null : password,
             PortalTimeout = TimeSpan.FromSeconds(TimeoutSec),
         };
-        SyncResult? result;
-        try
-        {
-            result = new PortalSyncService(host).Run(options, Cancellation);
-        }
-        catch (PortalException ex)
-        {
-            TerminatePortal(ex, facility);
-            throw; // unreachable: Terminate throws
-        }
-        catch (KolibriCommandNotFoundException ex)
-        {
-            Terminate(ex, ErrorIds.KolibriCommandNotFound, ErrorCategory.ObjectNotFound, program?.ToString() ?? KolibriCommand ?? KolibriCommandLocator.DefaultName);
-            throw; // unreachable
-        }
-
+        // Portal and Kolibri-command failures become error records in KolibriCmdlet's guard, about the facility (ErrorContext).
+        var result = new PortalSyncService(host).Run(options, Cancellation);
         if (result is null)
         {
             return;
@@ -158,8 +145,7 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
         }
         catch (ArgumentException ex)
         {
-            Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidArgument, PortalUrl);
-            throw; // unreachable
+            throw Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidArgument, PortalUrl);
         }
     }
 
@@ -178,8 +164,7 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
         }
         catch (ArgumentException ex)
         {
-            Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidArgument, server);
-            throw; // unreachable
+            throw Terminate(ex, ErrorIds.InvalidServerUrl, ErrorCategory.InvalidArgument, server);
         }
     }
 
@@ -195,12 +180,6 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
         catch (KolibriCommandNotFoundException ex) when (previewOnly)
         {
             return (null, ex);
-        }
-        catch (KolibriCommandNotFoundException ex)
-        {
-            Terminate(ex, ErrorIds.KolibriCommandNotFound, ErrorCategory.ObjectNotFound, KolibriCommand ?? KolibriCommandLocator.DefaultName,
-                "Install Kolibri or pass -KolibriCommand with the path of its 'kolibri' command (see Get-Help Invoke-PortalSync -Full).");
-            throw; // unreachable
         }
     }
 
@@ -219,18 +198,4 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
         }
     }
 
-    private void TerminatePortal(PortalException ex, Facility facility)
-    {
-        var (id, category, advice) = ex.Problem switch
-        {
-            PortalProblem.InvalidToken => (ErrorIds.PortalTokenInvalid, ErrorCategory.InvalidArgument, "Copy the project token again from the project's page on the Kolibri Data Portal and pass it to -Token."),
-            PortalProblem.AlreadyRegistered => (ErrorIds.PortalAlreadyRegistered, ErrorCategory.ResourceExists, "The facility is already registered with a project on the portal: run Invoke-PortalSync without -Token to sync it."),
-            PortalProblem.FacilityDoesNotExist => (ErrorIds.PortalFacilityUnknown, ErrorCategory.ObjectNotFound, "Sync the facility with Invoke-PortalSync (without -Token), then register again."),
-            PortalProblem.Offline => (ErrorIds.PortalUnreachable, ErrorCategory.ConnectionError, "Check the internet connection and the portal address (-PortalUrl, options.ini), then try again."),
-            PortalProblem.NoOwnedCertificate => (ErrorIds.FacilityCertificateNotOwned, ErrorCategory.PermissionDenied, "Register the facility from the device where it was created."),
-            PortalProblem.BrokenCertificateChain => (ErrorIds.FacilityCertificateInvalid, ErrorCategory.InvalidData, "The facility's certificates in morango_certificate are damaged; restore the database from a backup."),
-            _ => (ErrorIds.PortalError, ErrorCategory.ProtocolError, "Try again later; if it persists, check the portal address."),
-        };
-        Terminate(ex, id, category, facility.Name, advice);
-    }
 }

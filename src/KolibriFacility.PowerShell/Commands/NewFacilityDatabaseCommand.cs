@@ -13,7 +13,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "FacilityDatabase", SupportsShouldProcess = true, HelpUri = HelpLinks.NewFacilityDatabase)]
 [OutputType(typeof(Facility))]
-public sealed class NewFacilityDatabaseCommand : KolibriCommandBase
+public sealed class NewFacilityDatabaseCommand : KolibriCmdlet
 {
     private const int ProgressId = 0x4B47;
 
@@ -55,7 +55,7 @@ public sealed class NewFacilityDatabaseCommand : KolibriCommandBase
     {
         if (SampleLogs > 0 && SampleUsers == 0)
         {
-            Terminate(new ArgumentException($"-SampleLogs {SampleLogs} needs sample users to own the logs: add -SampleUsers (for example -SampleUsers 200)."),
+            throw Terminate(new ArgumentException($"-SampleLogs {SampleLogs} needs sample users to own the logs: add -SampleUsers (for example -SampleUsers 200)."),
                 ErrorIds.SampleLogsNeedUsers, ErrorCategory.InvalidArgument, SampleLogs);
         }
 
@@ -107,8 +107,7 @@ public sealed class NewFacilityDatabaseCommand : KolibriCommandBase
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Terminate(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target);
-            return;
+            throw Terminate(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target);
         }
         finally
         {

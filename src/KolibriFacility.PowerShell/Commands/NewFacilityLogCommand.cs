@@ -52,14 +52,14 @@ public sealed class NewFacilityLogCommand : LogCmdlet
         // Piped users (Get-FacilityUser | New-FacilityLog) arrive one per record; the file is written once, at the end.
         facilities.Add(Facility ?? "");
         classes.AddRange(Class ?? []);
-        users.AddRange(User ?? []);
+        users.AddRange(Username ?? []);
     }
 
     protected override void End()
     {
         if (facilities.Count > 1)
         {
-            Terminate(new ArgumentException($"The piped users belong to {facilities.Count} facilities ({string.Join(", ", facilities.Select(f => $"'{f}'"))}); a log file covers one facility. Pipe the users of one facility, or run once per facility."),
+            throw Terminate(new ArgumentException($"The piped users belong to {facilities.Count} facilities ({string.Join(", ", facilities.Select(f => $"'{f}'"))}); a log file covers one facility. Pipe the users of one facility, or run once per facility."),
                 ErrorIds.UsersOfSeveralFacilities, ErrorCategory.InvalidArgument, string.Join(", ", facilities));
         }
 
@@ -71,50 +71,39 @@ public sealed class NewFacilityLogCommand : LogCmdlet
             return;
         }
 
-        var reader = new LogReader(Db);
-        var target = ResolveOutputPath(Path, LiteralPath, () =>
+        var reader = new LogReader(OpenedDatabase);
+        var description = Describe(facility, query);
+        var file = OutputFile.Prepare(this, new OutputFileParameters(Path, LiteralPath, NoClobber, Force, OpenedDatabase.Path), () =>
         {
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
             var start = query.StartDate ?? reader.FirstLogDate(facility) ?? today;
             var end = query.EndDate ?? today;
-            return OutputPathResolver.SafeFileName(LogsCsvFormat.DefaultFileName(facility.Name, facility.Id, query.Type, start, end));
-        });
-        var description = Describe(facility, query);
-        if (!ShouldProcess(target, "Write the " + description + " to a Kolibri log CSV"))
+            return LogsCsvFormat.DefaultFileName(facility.Name, facility.Id, query.Type, start, end);
+        }, "Write the " + description + " to a Kolibri log CSV");
+        if (file is null)
         {
             CloseDatabase();
-            return;
-        }
-
-        var guard = OutputFileGuard.Check(target, NoClobber, Force);
-        if (guard is not null)
-        {
-            CloseDatabase();
-            WriteError(guard);
             return;
         }
 
         var total = reader.Count(facility, query);
-        var progress = new ProgressReporter(this, ProgressId, "New-FacilityLog");
+        var progress = new ProgressReporter(this, ProgressId, $"Writing the {description} to {System.IO.Path.GetFileName(file.Path)}");
+        bool written;
         long rows;
         try
         {
-            var written = TryWriteOutputFile(target, NoClobber, stream => LogsCsvExporter.Write(
+            written = file.TryWrite(progress, stream => LogsCsvExporter.Write(
                 stream, Encoding, query.Type, reader.ReadRecords(facility, query, Cancellation, csvColumnsOnly: true),
                 done => progress.Report(done, total, $"{done:N0} of about {total:N0} rows"), Cancellation), out rows);
-            if (!written)
-            {
-                return;
-            }
         }
         finally
         {
-            progress.Complete();
             CloseDatabase();
         }
 
-        WriteVerbose($"Wrote {rows:N0} rows of the {description} to {target}");
-        WriteObject(new FileInfo(target));
-    }
-
-}
+        if (written)
+        {
+            WriteVerbose($"Wrote {rows:N0} rows of the {description} to {file.Path}");
+            file.WriteItem();
+        }
+    }}

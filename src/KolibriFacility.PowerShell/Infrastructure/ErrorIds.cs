@@ -8,6 +8,10 @@ public static class ErrorIds
     public const string UnsupportedKolibriSchema = "UnsupportedKolibriSchema";
     public const string DatabaseBusy = "DatabaseBusy";
     public const string DatabaseReadOnly = "DatabaseReadOnly";
+    public const string DatabaseFolderReadOnly = "DatabaseFolderReadOnly";
+    public const string DiskFull = "DiskFull";
+    public const string BackupFolderIsFile = "BackupFolderIsFile";
+    public const string BackupFolderNotWritable = "BackupFolderNotWritable";
     public const string FacilityNotFound = "FacilityNotFound";
     public const string FacilityAmbiguous = "FacilityAmbiguous";
     public const string NoDefaultFacility = "NoDefaultFacility";
@@ -19,8 +23,6 @@ public static class ErrorIds
     public const string FileWriteFailed = "FileWriteFailed";
     public const string FileReadFailed = "FileReadFailed";
     public const string InvalidPath = "InvalidPath";
-    public const string Stopped = "OperationStopped";
-    public const string AdminSkipped = "AdminSkipped";
     public const string PortalTokenInvalid = "PortalTokenInvalid";
     public const string PortalAlreadyRegistered = "PortalAlreadyRegistered";
     public const string PortalFacilityUnknown = "PortalFacilityUnknown";

@@ -10,11 +10,11 @@ namespace KolibriFacility.PowerShell.Infrastructure;
 /// A cmdlet that works on one facility: -Facility (name or id; default: the device's default facility), with the
 /// database opened once per command and facilities looked up once per name.
 /// </summary>
-public abstract class FacilityCmdlet : KolibriCmdlet
+public abstract class FacilityCmdlet : DatabaseCmdlet
 {
     private readonly Dictionary<(string Database, string Facility), Facility> resolved = new();
-    private KolibriDatabase? database;
-    private string? databaseRequested;
+    private KolibriDatabase? openedDatabase;
+    private string? openedDatabaseFile;
 
     /// <summary>
     /// Facility name or id. Default: the device's default facility. Binds by property name: Facility (users, classes)
@@ -30,23 +30,23 @@ public abstract class FacilityCmdlet : KolibriCmdlet
     /// The database, opened read-only on first use and closed when the command ends; reopened when a piped object
     /// names another database (-Database binds by property name).
     /// </summary>
-    protected KolibriDatabase Db
+    protected KolibriDatabase OpenedDatabase
     {
         get
         {
-            var path = DatabasePath;
-            if (database is not null && !string.Equals(databaseRequested, path, StringComparison.Ordinal))
+            var path = DatabaseFile;
+            if (openedDatabase is not null && !string.Equals(openedDatabaseFile, path, StringComparison.Ordinal))
             {
                 CloseDatabase();
             }
 
-            if (database is null)
+            if (openedDatabase is null)
             {
-                database = KolibriDatabase.OpenRead(path);
-                databaseRequested = path;
+                openedDatabase = KolibriDatabase.OpenRead(path);
+                openedDatabaseFile = path;
             }
 
-            return database;
+            return openedDatabase;
         }
     }
 
@@ -54,12 +54,12 @@ public abstract class FacilityCmdlet : KolibriCmdlet
     {
         get
         {
-            var key = (Db.Path, (Facility ?? "").ToUpperInvariant());
+            var key = (OpenedDatabase.Path, (Facility ?? "").ToUpperInvariant());
             if (!resolved.TryGetValue(key, out var facility))
             {
-                facility = new FacilityDirectory(Db).Resolve(Facility);
+                facility = new FacilityDirectory(OpenedDatabase).Resolve(Facility);
                 resolved[key] = facility;
-                WriteVerbose($"Facility '{facility.Name}' ({facility.Id}) in {Db.Path}");
+                WriteVerbose($"Facility '{facility.Name}' ({facility.Id}) in {OpenedDatabase.Path}");
             }
 
             return facility;
@@ -70,8 +70,8 @@ public abstract class FacilityCmdlet : KolibriCmdlet
     {
         if (disposing)
         {
-            database?.Dispose();
-            database = null;
+            openedDatabase?.Dispose();
+            openedDatabase = null;
         }
 
         base.Dispose(disposing);
@@ -81,7 +81,7 @@ public abstract class FacilityCmdlet : KolibriCmdlet
 
     protected void CloseDatabase()
     {
-        database?.Dispose();
-        database = null;
+        openedDatabase?.Dispose();
+        openedDatabase = null;
     }
 }

@@ -81,14 +81,12 @@ public abstract class ImportCmdlet : FacilityCmdlet
         }
         catch (ItemNotFoundException ex)
         {
-            Terminate(ex, ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, given);
+            throw Terminate(ex, ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, given);
         }
         catch (Exception ex) when (ex is ArgumentException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
         {
-            Terminate(ex, ErrorIds.InvalidPath, ErrorCategory.InvalidArgument, given);
+            throw Terminate(ex, ErrorIds.InvalidPath, ErrorCategory.InvalidArgument, given);
         }
-
-        throw new InvalidOperationException("unreachable: Terminate throws");
     }
 
     protected UsersCsvDocument ReadCsv(string path, bool ignoreUnknownColumns)
@@ -105,19 +103,17 @@ public abstract class ImportCmdlet : FacilityCmdlet
         }
         catch (FileNotFoundException ex)
         {
-            Terminate(ex, ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path);
+            throw Terminate(ex, ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Terminate(ex, ErrorIds.FileReadFailed, ErrorCategory.ReadError, path);
+            throw Terminate(ex, ErrorIds.FileReadFailed, ErrorCategory.ReadError, path);
         }
-
-        throw new InvalidOperationException("unreachable: Terminate throws");
     }
 
     protected ImportPlan PlanImport(UsersCsvDocument document, ImportOptions options)
     {
-        var plan = new ImportPlanner(Db).Plan(CurrentFacility, document, options);
+        var plan = new ImportPlanner(OpenedDatabase).Plan(CurrentFacility, document, options);
         WriteVerbose($"Planned {plan.Changes.Count} changes for facility '{plan.FacilityName}' with {plan.Errors.Count} errors and {plan.Warnings.Count} warnings");
         return plan;
     }

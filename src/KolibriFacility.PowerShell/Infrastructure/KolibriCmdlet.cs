@@ -1,36 +1,12 @@
 using System.Management.Automation;
-using KolibriFacility.Core.Facilities;
-using KolibriFacility.Core.IO;
-using KolibriFacility.Core.Storage;
 
 namespace KolibriFacility.PowerShell.Infrastructure;
 
 /// <summary>
-/// Base of every KolibriFacility cmdlet that works on an existing database: the -Database parameter.
+/// Base of every KolibriFacility cmdlet: Ctrl+C as a cancellation token, and Core's exceptions turned into
+/// terminating errors with stable ids by <see cref="CoreErrorTranslator"/>.
 /// </summary>
-public abstract class KolibriCmdlet : KolibriCommandBase
-{
-    /// <summary>
-    /// Path of Kolibri's db.sqlite3 (or the folder holding it). Default: $env:KOLIBRI_HOME/db.sqlite3, else
-    /// ~/.kolibri/db.sqlite3. Binds by property name, so objects of this module piped on keep their database.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("DatabasePath")]
-    [ValidateNotNullOrEmpty]
-    public string? Database { get; set; }
-
-    /// <summary>The database file this command works on, resolved through PowerShell's current location.</summary>
-    protected string DatabasePath =>
-        KolibriDatabaseLocator.Resolve(Database is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Database));
-
-    protected KolibriDatabase OpenRead() => KolibriDatabase.OpenRead(DatabasePath);
-}
-
-/// <summary>
-/// Base of every KolibriFacility cmdlet: Ctrl+C as a cancellation token, and the translation of Core's
-/// exceptions into terminating errors with stable ids.
-/// </summary>
-public abstract class KolibriCommandBase : PSCmdlet, IDisposable
+public abstract class KolibriCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource stopping = new();
 
@@ -70,69 +46,17 @@ public abstract class KolibriCommandBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>The file an -Path / -LiteralPath names (a folder gets the default name); a bad path stops with InvalidPath.</summary>
-    protected string ResolveOutputPath(string? path, string? literalPath, Func<string> defaultFileName)
-    {
-        try
-        {
-            return OutputPathResolver.Resolve(this, literalPath ?? path, literal: literalPath is not null, defaultFileName);
-        }
-        catch (Exception ex) when (ex is ArgumentException or ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
-        {
-            Terminate(ex, ErrorIds.InvalidPath, ErrorCategory.InvalidArgument, literalPath ?? path);
-            throw; // unreachable: Terminate throws
-        }
-    }
-
-    /// <summary>
-    /// Writes <paramref name="target"/> through a temporary file moved into place when complete; a failure is a
-    /// FileExists or FileWriteFailed error and leaves no partial file. Returns false after such an error.
-    /// </summary>
-    protected bool TryWriteOutputFile<T>(string target, bool noClobber, Func<Stream, T> write, out T result)
-    {
-        try
-        {
-            result = SafeFileWriter.Write(target, OutputFileGuard.Mode(noClobber), write);
-            return true;
-        }
-        catch (IOException ex) when (noClobber && File.Exists(target))
-        {
-            WriteError(new ErrorRecord(ex, ErrorIds.FileExists, ErrorCategory.ResourceExists, target));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(new ErrorRecord(ex, ErrorIds.FileWriteFailed, ErrorCategory.WriteError, target));
-        }
-
-        result = default!;
-        return false;
-    }
-
     protected void WriteNotFound(string errorId, string message, object target) =>
         WriteError(new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, target));
 
-    protected void Terminate(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction = null)
+    /// <summary>What errors of Core are about when they do not name it themselves (the CSV being imported, the facility being synced).</summary>
+    protected object? ErrorContext { get; set; }
+
+    /// <summary>Stops the command with a terminating error. Never returns: write <c>throw Terminate(...)</c> so the compiler knows.</summary>
+    protected Exception Terminate(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction = null)
     {
-        var record = new ErrorRecord(exception, errorId, category, target);
-        if (recommendedAction is not null)
-        {
-            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction };
-        }
-
-        ThrowTerminatingError(record);
-    }
-
-    private static DllNotFoundException? NativeLoadFailure(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is DllNotFoundException missing)
-            {
-                return missing;
-            }
-        }
-
-        return null;
+        ThrowTerminatingError(CoreErrorTranslator.Record(exception, errorId, category, target, recommendedAction));
+        return new System.Diagnostics.UnreachableException();
     }
 
     private void Guard(Action action)
@@ -145,33 +69,9 @@ public abstract class KolibriCommandBase : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
-        catch (KolibriDatabaseException ex)
+        catch (Exception ex) when (CoreErrorTranslator.Translate(ex, ErrorContext) is { } record)
         {
-            var (id, category) = ex.Problem switch
-            {
-                DatabaseProblem.NotFound => (ErrorIds.DatabaseNotFound, ErrorCategory.ObjectNotFound),
-                DatabaseProblem.NotADatabase => (ErrorIds.NotAKolibriDatabase, ErrorCategory.InvalidData),
-                DatabaseProblem.UnsupportedSchema => (ErrorIds.UnsupportedKolibriSchema, ErrorCategory.InvalidData),
-                DatabaseProblem.Busy => (ErrorIds.DatabaseBusy, ErrorCategory.ResourceBusy),
-                _ => (ErrorIds.DatabaseReadOnly, ErrorCategory.PermissionDenied),
-            };
-            Terminate(ex, id, category, ex.Path);
-        }
-        catch (Exception ex) when (NativeLoadFailure(ex) is { } missing)
-        {
-            // Surfaces as a TypeInitializationException of Microsoft.Data.Sqlite; the admin needs the probe list inside it.
-            Terminate(missing, ErrorIds.NativeSqliteNotLoaded, ErrorCategory.ResourceUnavailable, null);
-        }
-        catch (FacilitySelectionException ex)
-        {
-            var (id, category) = ex.Problem switch
-            {
-                FacilitySelectionProblem.NotFound => (ErrorIds.FacilityNotFound, ErrorCategory.ObjectNotFound),
-                FacilitySelectionProblem.Ambiguous => (ErrorIds.FacilityAmbiguous, ErrorCategory.InvalidArgument),
-                FacilitySelectionProblem.NoDefault => (ErrorIds.NoDefaultFacility, ErrorCategory.InvalidArgument),
-                _ => (ErrorIds.NoFacility, ErrorCategory.ObjectNotFound),
-            };
-            Terminate(ex, id, category, ex.Requested);
+            ThrowTerminatingError(record);
         }
     }
 }

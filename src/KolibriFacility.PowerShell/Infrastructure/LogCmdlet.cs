@@ -43,13 +43,13 @@ public abstract class LogCmdlet : FacilityCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Class { get; set; }
 
-    /// <summary>Only logs of these users (usernames or ids; wildcards allowed). Binds Username from Get-FacilityUser.</summary>
+    /// <summary>Only logs of these users (usernames or ids; wildcards allowed). Binds Username from Get-FacilityUser; -User is an alias.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Username")]
+    [Alias("User")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(UsernameCompleter))]
     [ValidateNotNullOrEmpty]
-    public string[]? User { get; set; }
+    public string[]? Username { get; set; }
 
     protected DateOnly? StartDay => StartDate is { } start ? DateOnly.FromDateTime(start) : null;
 
@@ -59,7 +59,7 @@ public abstract class LogCmdlet : FacilityCmdlet
     {
         if (StartDay is { } start && EndDay is { } end && end < start)
         {
-            Terminate(new ArgumentException($"-EndDate {end:yyyy-MM-dd} is before -StartDate {start:yyyy-MM-dd}; the range would hold no logs."),
+            throw Terminate(new ArgumentException($"-EndDate {end:yyyy-MM-dd} is before -StartDate {start:yyyy-MM-dd}; the range would hold no logs."),
                 ErrorIds.InvalidDateRange, ErrorCategory.InvalidArgument, EndDate);
         }
     }
@@ -73,7 +73,7 @@ public abstract class LogCmdlet : FacilityCmdlet
         var query = new LogQuery { Type = LogType, StartDate = StartDay, EndDate = EndDay };
         if (classes is { Count: > 0 })
         {
-            var ids = MatchingIds(classes, new FacilityDirectory(Db).GetClasses(facility).Select(c => (c.Id, c.Name)), ErrorIds.ClassNotFound, "class", facility);
+            var ids = MatchingIds(classes, new FacilityDirectory(OpenedDatabase).GetClasses(facility).Select(c => (c.Id, c.Name)), ErrorIds.ClassNotFound, "class", facility);
             if (ids.Count == 0)
             {
                 return null;
@@ -84,7 +84,7 @@ public abstract class LogCmdlet : FacilityCmdlet
 
         if (users is { Count: > 0 })
         {
-            var ids = MatchingIds(users, new UserNameReader(Db).Read(facility).Select(u => (u.Id, Name: u.Username)), ErrorIds.UserNotFound, "user", facility);
+            var ids = MatchingIds(users, new UserNameReader(OpenedDatabase).Read(facility).Select(u => (u.Id, Name: u.Username)), ErrorIds.UserNotFound, "user", facility);
             if (ids.Count == 0)
             {
                 return null;

@@ -22,11 +22,4 @@ internal static class OutputPathResolver
         var isFolder = Directory.Exists(resolved) || path.EndsWith('/') || path.EndsWith('\\');
         return isFolder ? Path.Combine(resolved, defaultFileName()) : resolved;
     }
-
-    /// <summary>Kolibri's file names use the facility name as is; only characters no file system accepts are replaced.</summary>
-    public static string SafeFileName(string name)
-    {
-        var invalid = Path.GetInvalidFileNameChars().Concat(['/', '\\', ':', '*', '?', '"', '<', '>', '|']).ToHashSet();
-        return new string(name.Select(c => invalid.Contains(c) ? '_' : c).ToArray());
-    }
 }

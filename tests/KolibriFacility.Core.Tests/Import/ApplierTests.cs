@@ -312,7 +312,7 @@ public sealed class ApplierTests : IDisposable
         var document = Document(rows, [Rejected(70, learner.Uuid, "learner04")]);
         var before = State();
         var ex = Assert.Throws<ImportRefusedException>(() => Apply(Plan(document), document));
-        Assert.Contains("-SkipInvalidRows", ex.Reason);
+        Assert.Equal(ImportRefusal.RowErrors, ex.Refusal);
         Assert.Equal(before, State());
 
         Apply(Plan(document, new ImportOptions { SkipInvalidRows = true }), document);

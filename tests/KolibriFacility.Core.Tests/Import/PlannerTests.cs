@@ -153,7 +153,8 @@ public sealed class PlannerTests : IDisposable
         Assert.Equal(21, plan.Summary.UsersDeleted);
         Assert.True(plan.DeletionsExceedThreshold);
         Assert.True(plan.IsRefused);
-        Assert.Contains("-MaxDeletions 21", plan.RefusalReason);
+        Assert.Contains("more than 10 and more than 20%", plan.RefusalReason);
+        Assert.Equal(ImportRefusal.TooManyDeletions, plan.Refusal);
 
         // The first 30 users in export order: also what a cut-short export looks like, so the admin must say it is complete.
         Assert.Contains("after its last row", plan.SuspectedTruncation, StringComparison.Ordinal);
@@ -162,7 +163,7 @@ public sealed class PlannerTests : IDisposable
         Assert.False(Plan(rows, new ImportOptions { MaxDeletions = 21, FileIsComplete = true }).IsRefused);
         var tooFew = Plan(rows, new ImportOptions { MaxDeletions = 20, Force = true });
         Assert.True(tooFew.IsRefused);
-        Assert.Contains("more than -MaxDeletions 20", tooFew.RefusalReason);
+        Assert.Contains("more than the limit of 20 deletions", tooFew.RefusalReason);
 
         var ten = Plan(current.Take(41)); // 10 deletions: never over the default threshold
         Assert.Equal(10, ten.Summary.UsersDeleted);
@@ -188,7 +189,8 @@ public sealed class PlannerTests : IDisposable
         Assert.Equal(2, plan.Warnings.Count(w => w.WarningId == ImportWarningIds.InvalidRowUserProtected));
         Assert.True(plan.HasErrors);
         Assert.True(plan.IsRefused);
-        Assert.Contains("-SkipInvalidRows", plan.RefusalReason);
+        Assert.Equal(ImportRefusal.RowErrors, plan.Refusal);
+        Assert.DoesNotContain("-SkipInvalidRows", plan.RefusalReason);
 
         var skipping = Plan(Without("learner04", "learner05"), new ImportOptions { SkipInvalidRows = true }, [Rejected(60, learner.Uuid, null), Rejected(61, null, "LEARNER05")]);
         Assert.False(skipping.IsRefused);

@@ -124,6 +124,24 @@ public sealed class ImportCmdletTests : IDisposable
     }
 
     [Fact]
+    public void A_file_named_backups_stops_the_import_with_its_own_error_naming_the_file_and_the_way_out()
+    {
+        var csv = WriteCsv("USERNAME,PASSWORD,FULL_NAME,USER_TYPE", "newbie,pass123,New Learner,LEARNER");
+        var backups = home.File("backups");
+        File.WriteAllText(backups, "not a folder");
+        var before = DbFiles.Sha256(db);
+
+        var result = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false", Vars);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("BackupFolderIsFile," + Command, error.FullyQualifiedErrorId);
+        Assert.Equal(backups, error.TargetObject);
+        Assert.Contains("-NoBackup", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Progress, p => p.StatusDescription.Contains("Hashing", StringComparison.Ordinal));
+        Assert.Equal(before, DbFiles.Sha256(db));
+    }
+
+    [Fact]
     public void Mass_deletions_are_refused_unless_allowed_and_NoDelete_deletes_nobody()
     {
         var csv = WriteCsv("USERNAME,PASSWORD,FULL_NAME,USER_TYPE", "okuser,pass123,OK User,LEARNER");
@@ -135,6 +153,12 @@ public sealed class ImportCmdletTests : IDisposable
         var forced = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Force -Confirm:$false", Vars);
         Assert.Equal(["ImportFileLooksTruncated," + Command], forced.ErrorIds);
         Assert.Equal(before, DbFiles.Sha256(db));
+        // Core says why; the PowerShell layer says what to do, in this module's parameters.
+        var error = Assert.Single(refused.Errors);
+        Assert.StartsWith("Nothing was imported: The import would delete", error.ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("-MaxDeletions", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-MaxDeletions N, or -Force", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.Equal(csv, error.TargetObject);
 
         var count = Usernames().Count;
         var kept = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false -PassThru", Vars);

@@ -26,6 +26,23 @@ public sealed class FacilityLogTests : IDisposable
 
     private static string Today => DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
+    [Theory]
+    [InlineData("longest")]
+    [InlineData("dotted")]
+    public void A_facility_name_Kolibri_accepts_gives_a_default_file_name_that_can_be_written_and_is_visible(string kind)
+    {
+        // Kolibri accepts facility names of up to 100 characters, with a leading dot, a tab or a newline.
+        var name = kind == "longest" ? new string('é', 100) : ".x\tcamp\nnorth";
+        DbFiles.Execute(db, "UPDATE kolibriauth_collection SET name = $name WHERE kind = 'facility'", ("$name", name));
+        var result = session.Run("[void]$ExecutionContext.SessionState.Path.SetLocation($Dir); New-FacilityLog -Database $Db -Type Summary", Vars);
+        Assert.Empty(result.ErrorIds);
+        var file = Assert.IsType<FileInfo>(Assert.Single(result.Output).BaseObject);
+        Assert.True(file.Exists);
+        Assert.False(file.Name.StartsWith('.'), file.Name);
+        Assert.DoesNotContain(file.Name, char.IsControl);
+        Assert.EndsWith($"_content_summary_logs_from_2026-10-30_to_{Today}.csv", file.Name, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Session_log_gets_Kolibris_default_name_in_the_current_folder_and_equals_Kolibris_file()
     {
@@ -35,7 +52,7 @@ public sealed class FacilityLogTests : IDisposable
         Assert.Equal($"Demo Facility_9c9a_content_session_logs_from_2026-10-30_to_{Today}.csv", file.Name);
         Assert.Equal(home.Path, file.DirectoryName);
         Assert.Equal(File.ReadAllBytes(TestPaths.Fixture("logs-session.csv")), File.ReadAllBytes(file.FullName));
-        Assert.Contains(result.Progress, p => p.Activity == "New-FacilityLog" && p.RecordType == ProgressRecordType.Completed);
+        Assert.Contains(result.Progress, p => p.Activity == $"Writing the session logs of facility 'Demo Facility' to {file.Name}" && p.RecordType == ProgressRecordType.Completed);
     }
 
     [Fact]
@@ -139,7 +156,7 @@ public sealed class FacilityLogTests : IDisposable
         var started = session.Host.Progress.Count;
         var (result, stopped) = session.RunAndStop(
             "New-FacilityLog -Database \"$Dir/big/db.sqlite3\" -Path \"$Dir/out/logs.csv\"", Vars,
-            () => session.Host.Progress.Skip(started).Any(p => p.Activity == "New-FacilityLog"), TimeSpan.FromSeconds(60));
+            () => session.Host.Progress.Skip(started).Any(p => p.Activity.StartsWith("Writing the session logs of facility", StringComparison.Ordinal)), TimeSpan.FromSeconds(60));
         Assert.True(stopped);
         Assert.Empty(result.Output);
         Assert.False(File.Exists(home.File("out/logs.csv")));

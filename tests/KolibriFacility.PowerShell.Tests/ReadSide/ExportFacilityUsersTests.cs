@@ -72,6 +72,26 @@ public sealed class ExportFacilityUsersTests : ReadSideSession
         Assert.Empty(Directory.GetFiles(Home.Path, "*.tmp"));
     }
 
+    [Fact]
+    public void Force_over_an_owner_only_file_keeps_it_owner_only_and_a_symbolic_link_is_written_through()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var target = Home.File("private.csv");
+        File.WriteAllText(target, "old");
+        File.SetUnixFileMode(target, ownerOnly);
+        Ok("Export-FacilityUsers -Database $Db -Path \"$Dir/private.csv\" -Force");
+        Assert.Equal(Kolibri, File.ReadAllBytes(target));
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(target));
+
+        var link = Home.File("link.csv");
+        File.WriteAllText(target, "old");
+        File.CreateSymbolicLink(link, target);
+        Ok("Export-FacilityUsers -Database $Db -LiteralPath \"$Dir/link.csv\"");
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        Assert.Equal(Kolibri, File.ReadAllBytes(target));
+    }
+
     [Theory]
     [InlineData("utf8NoBOM", 3, null)]
     [InlineData("utf8", 3, null)]
@@ -139,7 +159,7 @@ public sealed class ExportFacilityUsersTests : ReadSideSession
     public void Export_reports_progress_and_completes_it()
     {
         var result = Ok("Export-FacilityUsers -Database $Db -Path \"$Dir/progress.csv\"");
-        var records = result.Progress.Where(p => p.Activity == "Export-FacilityUsers").ToList();
+        var records = result.Progress.Where(p => p.Activity == "Exporting the users of facility 'Demo Facility' to progress.csv").ToList();
         Assert.NotEmpty(records);
         Assert.Contains(records, p => p.RecordType == System.Management.Automation.ProgressRecordType.Processing && p.StatusDescription.Contains(" of 51 users", StringComparison.Ordinal));
         Assert.Equal(System.Management.Automation.ProgressRecordType.Completed, records[^1].RecordType);
