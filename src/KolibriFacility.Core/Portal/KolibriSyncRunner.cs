@@ -89,13 +89,15 @@ public sealed class KolibriSyncRunner
                     completed |= state == SyncState.Completed;
                 }
 
+                // The highest count, not the last: after each of its "Receiving/Sending data (n/total)" log lines Kolibri's
+                // click progress bar prints the previous chunk's message again, so the last such line lags behind.
                 if (line.State == SyncState.Pulling)
                 {
-                    received = line.RecordsDone;
+                    received = Max(received, line.RecordsDone);
                 }
                 else if (line.State == SyncState.Pushing)
                 {
-                    sent = line.RecordsDone;
+                    sent = Max(sent, line.RecordsDone);
                 }
 
                 if (!cancellation.IsCancellationRequested)
@@ -131,6 +133,8 @@ public sealed class KolibriSyncRunner
         int? exitCode = HasExited(process) ? process.ExitCode : null;
         return new KolibriRunOutcome(exitCode, interrupted, killed, stage, completed, errors.Message, received, sent, started, finished);
     }
+
+    private static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 
     private static ProcessStartInfo StartInfo(KolibriSyncRequest request)
     {
