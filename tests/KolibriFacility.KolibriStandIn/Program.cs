@@ -4,8 +4,9 @@
 // else "success". Scenarios:
 //   success   a full sync (pull then push, as --no-push/--no-pull allow), exit 0
 //   progress  like success with many "Receiving/Sending data (n/total, size)" lines, exit 0
-//   kolibri-0.17.5  what real Kolibri 0.17.5 prints with --noninteractive into a pipe: every "Receiving/Sending data"
-//             log line is followed by its click progress bar repeating the previous chunk's message (bare, no level)
+//   kolibri-0.17.5  what real Kolibri 0.17.5 prints with --noninteractive into a pipe: its command line ("Invoking
+//             command sync ..."), then every "Receiving/Sending data" log line followed by its click progress bar
+//             repeating the previous chunk's message (bare, no level)
 //   failure   Kolibri's CommandError on standard error, exit 1
 //   hang      starts a sync, then waits (at most 60 s) for SIGINT; on SIGINT prints KeyboardInterrupt, exit 130
 // Each run appends JSON lines to $KOLIBRI_HOME/kolibri-standin-record.jsonl: the start (arguments, KOLIBRI_HOME,
@@ -130,6 +131,7 @@ switch (scenario)
 
     case "kolibri-0.17.5":
     {
+        Log("Invoking command " + string.Join(' ', args.Skip(1))); // kolibri/utils/cli.py logs its arguments, password and all
         // Observed (kolibri manage sync of 285 records in chunks of 200): log line, then the bar's stale label.
         var previous = "";
         foreach (var (verb, done, total) in new[] { ("Receiving", 0, 40), ("Receiving", 40, 40), ("Sending", 0, 285), ("Sending", 200, 285), ("Sending", 285, 285) })

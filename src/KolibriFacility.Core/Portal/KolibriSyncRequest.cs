@@ -63,11 +63,22 @@ public sealed class KolibriSyncRequest
     public string DisplayCommandLine() =>
         Command + " " + string.Join(' ', MaskPassword(Arguments()).Select(a => a.Contains(' ', StringComparison.Ordinal) ? "\"" + a + "\"" : a));
 
+    /// <summary>
+    /// A line Kolibri printed, with the peer password masked: Kolibri logs its own command line
+    /// ("Invoking command sync ... --password p"), and that line must not carry the password into verbose output.
+    /// </summary>
+    public string HidePasswordIn(string kolibriOutput) =>
+        string.IsNullOrEmpty(Password)
+            ? kolibriOutput
+            : kolibriOutput.Replace("--password " + Password, "--password " + PasswordMask, StringComparison.Ordinal);
+
+    private const string PasswordMask = "********";
+
     private static IEnumerable<string> MaskPassword(IReadOnlyList<string> arguments)
     {
         for (var i = 0; i < arguments.Count; i++)
         {
-            yield return i > 0 && arguments[i - 1] == "--password" ? "********" : arguments[i];
+            yield return i > 0 && arguments[i - 1] == "--password" ? PasswordMask : arguments[i];
         }
     }
 }

@@ -81,7 +81,7 @@ public sealed class KolibriSyncRunner
                     continue;
                 }
 
-                var line = KolibriSyncOutput.Parse(item.Text, item.Error);
+                var line = KolibriSyncOutput.Parse(request.HidePasswordIn(item.Text), item.Error);
                 errors.Add(line);
                 if (line.State is { } state)
                 {

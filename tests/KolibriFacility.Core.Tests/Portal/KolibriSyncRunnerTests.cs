@@ -11,7 +11,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
 
     public void Dispose() => home.Dispose();
 
-    private KolibriSyncRequest Request(string scenario, SyncDirection direction = SyncDirection.PullAndPush, bool portal = true)
+    private KolibriSyncRequest Request(string scenario, SyncDirection direction = SyncDirection.PullAndPush, bool portal = true, string? peerPassword = null)
     {
         KolibriStandIn.SetScenario(home.Path, scenario);
         return new KolibriSyncRequest
@@ -22,6 +22,8 @@ public sealed class KolibriSyncRunnerTests : IDisposable
             BaseUrl = "http://127.0.0.1:9",
             IsPortal = portal,
             Direction = direction,
+            Username = peerPassword is null ? null : "admin",
+            Password = peerPassword,
             StopGracePeriod = TimeSpan.FromSeconds(10),
         };
     }
@@ -58,6 +60,17 @@ public sealed class KolibriSyncRunnerTests : IDisposable
         Assert.Equal("Sending data (200/285, 34.00KB)", lines.Last(l => l.State == SyncState.Pushing).Message);
         Assert.Equal(40, outcome.RecordsReceived);
         Assert.Equal(285, outcome.RecordsSent);
+    }
+
+    [Fact]
+    public void The_peer_password_kolibri_logs_with_its_command_line_is_masked_in_every_line_handed_on()
+    {
+        var lines = new List<KolibriOutputLine>();
+        var outcome = new KolibriSyncRunner().Run(Request("kolibri-0.17.5", portal: false, peerPassword: "s3cret pass"), lines.Add, CancellationToken.None);
+
+        Assert.True(outcome.Succeeded);
+        Assert.Contains(lines, l => l.Message.StartsWith("Invoking command sync ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Text.Contains("s3cret", StringComparison.Ordinal));
     }
 
     [Fact]
