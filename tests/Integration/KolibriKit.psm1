@@ -239,5 +239,59 @@ function Get-KolibriLogProblem {
 }
 
 Export-ModuleMember -Function Initialize-KolibriKit, Invoke-Kolibri, Initialize-KolibriHome, Invoke-KolibriShell,
-    Get-FreeTcpPort, Start-KolibriServer, Stop-KolibriServer, New-KolibriCommandScript, Get-KolibriUnsyncedRecordCount,
-    Invoke-KolibriLogin, Get-KolibriLogProblem
+    Get-FreeTcpPort, Start-KolibriServer, Stop-KolibriServer, New-KolibriCommandScript
+
+function Invoke-KolibriPython {
+    <# Runs a Python file in Kolibri's Django shell with a global ARGS (the -Arguments object, passed as JSON) and
+       returns what it prints on RESULT lines (see Invoke-KolibriShell). One Kolibri start-up for a whole script. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string] $KolibriHome,
+        [Parameter(Mandatory)][string] $Path,
+        [object] $Arguments = @{}
+    )
+    $json = ConvertTo-Json -InputObject $Arguments -Depth 20 -Compress
+    $base64 = [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($json))
+    $fullPath = (Resolve-Path -LiteralPath $Path).Path
+    $python = "import base64`nARGS = json.loads(base64.b64decode('$base64').decode('utf-8'))`n" +
+        "exec(compile(open(r'''$fullPath''', encoding='utf-8').read(), r'''$fullPath''', 'exec'))"
+    Invoke-KolibriShell -KolibriHome $KolibriHome -Python $python
+}
+
+function Compare-KolibriCsv {
+    <# Compares a CSV file with the one Kolibri wrote, byte for byte: the same bytes, or with -AnyRowOrder (for
+       Kolibri's queries without ORDER BY) the same first line (byte order mark and header) and the same multiset
+       of CRLF-terminated lines. Returns one string per difference; nothing when the files are equal. #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)][string] $Expected,
+        [Parameter(Mandatory)][string] $Actual,
+        [switch] $AnyRowOrder
+    )
+    $expectedBytes = [System.IO.File]::ReadAllBytes($Expected)
+    $actualBytes = [System.IO.File]::ReadAllBytes($Actual)
+    if ([System.Linq.Enumerable]::SequenceEqual($expectedBytes, $actualBytes)) { return }
+    if (-not $AnyRowOrder) {
+        $at = 0
+        while ($at -lt [Math]::Min($expectedBytes.Length, $actualBytes.Length) -and $expectedBytes[$at] -eq $actualBytes[$at]) { $at++ }
+        "the files differ from byte $at on ($($expectedBytes.Length) bytes expected, $($actualBytes.Length) actual)"
+    }
+    $utf8 = [System.Text.UTF8Encoding]::new($false, $true)
+    $expectedLines = $utf8.GetString($expectedBytes) -split "`r`n"
+    $actualLines = $utf8.GetString($actualBytes) -split "`r`n"
+    if ($expectedLines[0] -cne $actualLines[0]) { "first line: expected <$($expectedLines[0])>, actual <$($actualLines[0])>" }
+    if ($expectedLines[-1] -cne $actualLines[-1]) { "end of file: expected <$($expectedLines[-1])> after the last CRLF, actual <$($actualLines[-1])>" }
+    if (-not $AnyRowOrder) { return }
+    $counts = [System.Collections.Generic.Dictionary[string, int]]::new([StringComparer]::Ordinal)
+    foreach ($line in $expectedLines) { $n = 0; $null = $counts.TryGetValue($line, [ref] $n); $counts[$line] = $n + 1 }
+    foreach ($line in $actualLines) { $n = 0; $null = $counts.TryGetValue($line, [ref] $n); $counts[$line] = $n - 1 }
+    $differences = @($counts.GetEnumerator() | Where-Object Value -ne 0 | Sort-Object Key)
+    foreach ($d in $differences | Select-Object -First 20) {
+        if ($d.Value -gt 0) { "only in Kolibri's file ($($d.Value)x): $($d.Key)" } else { "only in ours ($(-$d.Value)x): $($d.Key)" }
+    }
+    if ($differences.Count -gt 20) { "... and $($differences.Count - 20) more differing lines" }
+}
+
+Export-ModuleMember -Function Invoke-KolibriPython, Compare-KolibriCsv, Get-KolibriUnsyncedRecordCount, Invoke-KolibriLogin,
+    Get-KolibriLogProblem

@@ -4,13 +4,15 @@
 // else "success". Scenarios:
 //   success   a full sync (pull then push, as --no-push/--no-pull allow), exit 0
 //   progress  like success with many "Receiving/Sending data (n/total, size)" lines, exit 0
-//   kolibri-0.17.5  what real Kolibri 0.17.5 prints with --noninteractive into a pipe: its command line ("Invoking
-//             command sync ..."), then every "Receiving/Sending data" log line followed by its click progress bar
-//             repeating the previous chunk's message (bare, no level)
+//   kolibri-0.17.5  what real Kolibri 0.17.5 prints with --noninteractive into a pipe: every "Receiving/Sending data"
+//             log line is followed by its click progress bar repeating the previous chunk's message (bare, no level)
 //   failure   Kolibri's CommandError on standard error, exit 1
 //   hang      starts a sync, then waits (at most 60 s) for SIGINT; on SIGINT prints KeyboardInterrupt, exit 130
-// Each run appends JSON lines to $KOLIBRI_HOME/kolibri-standin-record.jsonl: the start (arguments, KOLIBRI_HOME,
-// the portal URL variable, PYTHONUNBUFFERED, working folder, pid), "interrupted" and the exit.
+// "manage shell -c <code>" reads the sync arguments as a JSON array from the first line of standard input, as
+// Kolibri's shell runs the module's code (KolibriSyncRequest.ShellCode); the code must be exactly that.
+// Each run appends JSON lines to $KOLIBRI_HOME/kolibri-standin-record.jsonl: the start (arguments, the sync
+// arguments read from standard input, KOLIBRI_HOME, the portal URL variable, PYTHONUNBUFFERED, working folder,
+// pid), "interrupted" and the exit.
 // With "contact" on the scenario file's second line, it first fetches {baseurl}/api/morango/v1/morangoinfo/1/ as
 // Kolibri does, but only from 127.0.0.1.
 //
@@ -18,10 +20,11 @@
 // and rolls back when its standard input closes or after 60 s. It must be a separate process: two copies of SQLite
 // in one process do not see each other's POSIX locks.
 //
-// "portal --state <folder> --token <t> [--project <name>] [--require-sync] [--registered <facility id>]" runs the
-// Kolibri Data Portal stand-in on 127.0.0.1 instead: it writes its URL to <folder>/portal-url.txt, keeps
-// <folder>/portal-state.json up to date (requests, registrations, rejections) and stops when <folder>/portal-stop
-// exists, or after 300 s.
+// "portal --state <folder> --token <t> [--project <name>] [--path /kdp/] [--require-sync] [--registered <facility id>]"
+// runs the Kolibri Data Portal stand-in on 127.0.0.1 instead (under a path with --path): it writes its portal URL
+// to <folder>/portal-url.txt, keeps <folder>/portal-state.json up to date (every request as received: method, path,
+// query, content type, raw body, form fields in order; registrations, rejections) and stops when
+// <folder>/portal-stop exists, or after 300 s.
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using KolibriFacility.Tests;
@@ -53,11 +56,20 @@ void Record(object entry)
     }
 }
 
+string[]? stdinArgs = null;
+if (args.Length == 4 && args[0] == "manage" && args[1] == "shell" && args[2] == "-c" && args[3] == KolibriFacility.Core.Portal.KolibriSyncRequest.ShellCode)
+{
+    stdinArgs = JsonSerializer.Deserialize<string[]>(Console.In.ReadLine() ?? "[]");
+}
+
+var argv = args;
+args = stdinArgs is null ? args : ["manage", .. stdinArgs];
 Record(new
 {
     @event = "start",
     pid = Environment.ProcessId,
-    args,
+    args = argv,
+    syncArgs = args,
     scenario,
     kolibriHome = Environment.GetEnvironmentVariable("KOLIBRI_HOME"),
     portalUrl = Environment.GetEnvironmentVariable("KOLIBRI_DATA_PORTAL_SYNCING_BASE_URL"),
@@ -68,7 +80,7 @@ Record(new
 string Option(string name)
 {
     var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : "";
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : args.FirstOrDefault(a => a.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..] ?? "";
 }
 
 var pull = !args.Contains("--no-pull");
@@ -131,7 +143,6 @@ switch (scenario)
 
     case "kolibri-0.17.5":
     {
-        Log("Invoking command " + string.Join(' ', args.Skip(1))); // kolibri/utils/cli.py logs its arguments, password and all
         // Observed (kolibri manage sync of 285 records in chunks of 200): log line, then the bar's stale label.
         var previous = "";
         foreach (var (verb, done, total) in new[] { ("Receiving", 0, 40), ("Receiving", 40, 40), ("Sending", 0, 285), ("Sending", 200, 285), ("Sending", 285, 285) })
@@ -186,10 +197,8 @@ static int RunPortal(string[] args)
     }
 
     var state = Value("--state", Directory.GetCurrentDirectory());
-    using var portal = new PortalStandIn(Value("--project", "Stand-in Project"), Value("--token", ""))
-    {
-        RequireSyncBeforeRegistration = args.Contains("--require-sync"),
-    };
+    using var portal = PortalStandIn.UnderPath(Value("--path", "/"), Value("--project", "Stand-in Project"), Value("--token", ""));
+    portal.RequireSyncBeforeRegistration = args.Contains("--require-sync");
     var registered = Value("--registered", "");
     if (registered.Length > 0)
     {
@@ -202,8 +211,9 @@ static int RunPortal(string[] args)
         {
             var json = JsonSerializer.Serialize(new
             {
-                url = portal.BaseUrl,
+                url = portal.PortalUrl,
                 paths = portal.Paths,
+                requests = portal.Requests.ToList().Select(r => new { method = r.Method, path = r.Path, query = r.Query, contentType = r.ContentType, body = r.Body, formKeys = r.Form.Keys.ToList(), form = r.Form }).ToList(),
                 registrations = portal.Registrations.ToList(),
                 rejections = portal.Rejections.ToList(),
             });
@@ -217,7 +227,7 @@ static int RunPortal(string[] args)
     }
 
     Save();
-    File.WriteAllText(Path.Combine(state, "portal-url.txt"), portal.BaseUrl);
+    File.WriteAllText(Path.Combine(state, "portal-url.txt"), portal.PortalUrl);
     var until = DateTime.UtcNow.AddSeconds(300);
     while (!File.Exists(Path.Combine(state, "portal-stop")) && DateTime.UtcNow < until)
     {

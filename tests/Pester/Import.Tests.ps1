@@ -1,17 +1,14 @@
 #Requires -Version 7.4
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # Import-FacilityUsers and Get-FacilityImportPlan: the admin stories of the import issue. Run with ./build.ps1 -Task Test.
 
 BeforeAll {
-    $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    $fixtures = Join-Path $repo '../shared/kolibri/fixtures/kolibri-0.17.5'
-    Import-Module (Join-Path $repo 'out/KolibriFacility/KolibriFacility.psd1') -Force
+    . (Join-Path $PSScriptRoot '..' 'common.ps1')
 
     function New-FixtureCopy {
         $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         New-Item -ItemType Directory -Path $folder | Out-Null
         $db = Join-Path $folder 'db.sqlite3'
-        Copy-Item (Join-Path $fixtures 'kolibri-small.sqlite3') $db
+        Copy-Item (Join-Path $FixtureFolder 'kolibri-small.sqlite3') $db
         $db
     }
 }
@@ -19,7 +16,7 @@ BeforeAll {
 Describe 'Import-FacilityUsers' {
     It 're-imports Kolibri''s own export as a plan with no changes' {
         $db = New-FixtureCopy
-        $plan = Get-FacilityImportPlan -Database $db -Path (Join-Path $fixtures 'users-export.csv')
+        $plan = Get-FacilityImportPlan -Database $db -Path (Join-Path $FixtureFolder 'users-export.csv')
         $plan.HasErrors | Should -BeFalse
         $plan.Changes | Should -HaveCount 0
         $plan.IsEmpty | Should -BeTrue

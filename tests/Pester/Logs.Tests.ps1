@@ -1,16 +1,13 @@
 #Requires -Version 7.4
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # New-FacilityLog and Get-FacilityLog: the Data tab's usage logs from PowerShell. Run with ./build.ps1 -Task Test.
 # Every test works on a copy of the Kolibri 0.17.5 fixture database (or a sandbox) in TestDrive.
 
 BeforeAll {
-    $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    Import-Module (Join-Path $repo 'out/KolibriFacility/KolibriFacility.psd1') -Force
-    $fixtures = Join-Path $repo '../shared/kolibri/fixtures/kolibri-0.17.5'
-    $script:Fixture = Join-Path $fixtures 'kolibri-small.sqlite3'
-    $script:SessionCsv = Join-Path $fixtures 'logs-session.csv'
-    $script:SummaryCsv = Join-Path $fixtures 'logs-summary.csv'
-    $script:RangeCsv = Join-Path $fixtures 'logs-session-2026-11-10_2026-11-15.csv'
+    . (Join-Path $PSScriptRoot '..' 'common.ps1')
+    $script:Fixture = Join-Path $FixtureFolder 'kolibri-small.sqlite3'
+    $script:SessionCsv = Join-Path $FixtureFolder 'logs-session.csv'
+    $script:SummaryCsv = Join-Path $FixtureFolder 'logs-summary.csv'
+    $script:RangeCsv = Join-Path $FixtureFolder 'logs-session-2026-11-10_2026-11-15.csv'
     $script:Today = [datetime]::UtcNow.ToString('yyyy-MM-dd')
 
     function New-KolibriCopy {
@@ -159,7 +156,7 @@ Describe 'Sandbox logs' {
         New-FacilityDatabase -Path $db -SampleUsers 50 -SampleLogs 300000 -Seed 1 | Out-Null
         $out = Join-Path $TestDrive 'stopped'
         $ps = [powershell]::Create()
-        $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Join-Path $repo 'out/KolibriFacility/KolibriFacility.psd1')).AddStatement()
+        $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Join-Path $RepoRoot 'out/KolibriFacility/KolibriFacility.psd1')).AddStatement()
         $null = $ps.AddCommand('New-FacilityLog').AddParameter('Database', $db).AddParameter('Path', (Join-Path $out 'logs.csv'))
         $handle = $ps.BeginInvoke()
         $deadline = (Get-Date).AddSeconds(30)

@@ -1,5 +1,4 @@
 #Requires -Version 7.4
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 <#
     Admin stories for Invoke-PortalSync and Get-PortalSyncStatus, against the built module (out/KolibriFacility).
     No real portal or Kolibri is used. Two stand-ins from tests/KolibriFacility.KolibriStandIn (build with
@@ -12,12 +11,9 @@
 #>
 
 BeforeAll {
-    $RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..' '..')).Path
-    Import-Module (Join-Path $RepoRoot 'out' 'KolibriFacility' 'KolibriFacility.psd1') -Force -ErrorAction Stop
-    $StandInFolder = Join-Path $RepoRoot 'tests' 'KolibriFacility.KolibriStandIn' 'bin' 'Debug' 'net10.0'
-    $script:StandIn = Join-Path $StandInFolder ($IsWindows ? 'KolibriFacility.KolibriStandIn.exe' : 'KolibriFacility.KolibriStandIn')
-    if (-not (Test-Path $script:StandIn)) { throw "Build the stand-ins first: dotnet build (missing $script:StandIn)" }
-    $script:Fixture = Join-Path $RepoRoot '..' 'shared' 'kolibri' 'fixtures' 'kolibri-0.17.5' 'kolibri-small.sqlite3'
+    . (Join-Path $PSScriptRoot '..' 'common.ps1')
+    $script:StandIn = Get-TestProgram 'KolibriFacility.KolibriStandIn'
+    $script:Fixture = $FixtureDatabase
     $script:FacilityId = '9c9a861ccfe31c98f97cb3d38f9dc039'
     $script:TypedToken = 'kx7qp-m2vd9'
 
@@ -28,7 +24,12 @@ BeforeAll {
         $arguments = @('portal', '--state', $state, '--token', 'kx7qpm2vd9', '--project', 'Nairobi Learning Centres')
         if ($RequireSync) { $arguments += '--require-sync' }
         if ($AlreadyRegistered) { $arguments += @('--registered', $AlreadyRegistered) }
-        $process = Start-Process -FilePath $script:StandIn -ArgumentList $arguments -PassThru -NoNewWindow
+        # ProcessStartInfo.ArgumentList passes each argument whole ('Nairobi Learning Centres' stays one argument;
+        # Start-Process -ArgumentList joins them with spaces).
+        $start = [System.Diagnostics.ProcessStartInfo]::new($script:StandIn)
+        foreach ($argument in $arguments) { $start.ArgumentList.Add($argument) }
+        $start.UseShellExecute = $false
+        $process = [System.Diagnostics.Process]::Start($start)
         $deadline = (Get-Date).AddSeconds(20)
         while (-not (Test-Path (Join-Path $state 'portal-url.txt')) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
         [pscustomobject]@{
@@ -182,8 +183,9 @@ Describe 'Syncing with a peer Kolibri server' {
 
         $all | Should -Not -Match 'peerpass9'
         $run = Get-StandInRuns $kolibriHome
-        $run[0].args | Should -Contain 'http://10.0.0.5:8080'
-        $run[0].args[-4..-1] | Should -Be @('--username', 'admin', '--password', 'peerpass9')
+        $run[0].args | Should -Not -Contain 'peerpass9'
+        $run[0].syncArgs | Should -Contain 'http://10.0.0.5:8080'
+        $run[0].syncArgs[-2..-1] | Should -Be @('--username=admin', '--password=peerpass9')
         $run[0].portalUrl | Should -BeNullOrEmpty
     }
 }

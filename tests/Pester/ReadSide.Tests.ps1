@@ -1,20 +1,17 @@
 #Requires -Version 7.4
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # The read side as an admin uses it: facilities, classes, users and Kolibri's users CSV, on a copy of a real
 # Kolibri 0.17.5 database. Run with ./build.ps1 -Task Test (needs pwsh 7.4+; the xunit suites cover the same
 # ground in a hosted engine where pwsh is not available).
 
 BeforeAll {
-    $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    $fixtures = Join-Path $repo '../shared/kolibri/fixtures/kolibri-0.17.5'
-    Import-Module (Join-Path $repo 'out/KolibriFacility/KolibriFacility.psd1') -Force
+    . (Join-Path $PSScriptRoot '..' 'common.ps1')
 }
 
 Describe 'Finding the database and the facility' {
     BeforeEach {
         $kolibriHome = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         New-Item -ItemType Directory -Path $kolibriHome | Out-Null
-        Copy-Item (Join-Path $fixtures 'kolibri-small.sqlite3') (Join-Path $kolibriHome 'db.sqlite3')
+        Copy-Item (Join-Path $FixtureFolder 'kolibri-small.sqlite3') (Join-Path $kolibriHome 'db.sqlite3')
         $db = Join-Path $kolibriHome 'db.sqlite3'
         $savedHome = $env:KOLIBRI_HOME
     }
@@ -67,7 +64,7 @@ Describe 'Finding the database and the facility' {
 Describe 'Looking up users and classes' {
     BeforeAll {
         $db = Join-Path $TestDrive 'lookup.sqlite3'
-        Copy-Item (Join-Path $fixtures 'kolibri-small.sqlite3') $db
+        Copy-Item (Join-Path $FixtureFolder 'kolibri-small.sqlite3') $db
     }
 
     It 'lists every user with the type Kolibri gives them' {
@@ -118,8 +115,8 @@ Describe 'Looking up users and classes' {
 Describe 'Exporting users for a spreadsheet' {
     BeforeAll {
         $db = Join-Path $TestDrive 'export.sqlite3'
-        Copy-Item (Join-Path $fixtures 'kolibri-small.sqlite3') $db
-        $kolibriExport = [System.IO.File]::ReadAllBytes((Join-Path $fixtures 'users-export.csv'))
+        Copy-Item (Join-Path $FixtureFolder 'kolibri-small.sqlite3') $db
+        $kolibriExport = [System.IO.File]::ReadAllBytes((Join-Path $FixtureFolder 'users-export.csv'))
     }
 
     It 'writes exactly the file Kolibri writes' {

@@ -1,10 +1,8 @@
 #Requires -Version 7.4
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # New-FacilityDatabase: the sandbox an admin uses to try the module. Run with ./build.ps1 -Task Test.
 
 BeforeAll {
-    $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    Import-Module (Join-Path $repo 'out/KolibriFacility/KolibriFacility.psd1') -Force
+    . (Join-Path $PSScriptRoot '..' 'common.ps1')
 }
 
 Describe 'New-FacilityDatabase' {

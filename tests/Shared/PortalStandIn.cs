@@ -7,8 +7,8 @@ using System.Web;
 
 namespace KolibriFacility.Tests;
 
-/// <summary>One request the portal stand-in received.</summary>
-public sealed record PortalRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Form, string ContentType);
+/// <summary>One request the portal stand-in received: the path as sent (prefix included), the raw body and the form fields in order.</summary>
+public sealed record PortalRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Form, string ContentType, string Body);
 
 /// <summary>A registration the stand-in accepted, with the facts it verified.</summary>
 public sealed record PortalRegistration(string FacilityId, string ClientCertificateId, string DatasetId, string Token, int ChainLength);
@@ -33,6 +33,11 @@ public sealed class PortalStandIn : IDisposable
     private readonly object gate = new();
 
     public PortalStandIn(string projectName = "Stand-in Project", params string[] validTokens)
+        : this("/", projectName, validTokens)
+    {
+    }
+
+    private PortalStandIn(string pathPrefix, string projectName, string[] validTokens)
     {
         ProjectName = projectName;
         foreach (var token in validTokens)
@@ -40,14 +45,23 @@ public sealed class PortalStandIn : IDisposable
             ValidTokens.Add(token);
         }
 
+        PathPrefix = "/" + pathPrefix.Trim('/') + (pathPrefix.Trim('/').Length > 0 ? "/" : "");
         var port = FreeLoopbackPort();
         BaseUrl = $"http://127.0.0.1:{port}";
-        listener.Prefixes.Add(BaseUrl + "/");
+        listener.Prefixes.Add(BaseUrl + "/"); // everything, so requests that miss the prefix are recorded (and answered 404)
         listener.Start();
         loop = Task.Run(ServeAsync);
     }
 
+    /// <summary>A portal served under a path, e.g. "/kdp/": its endpoints are BaseUrl + prefix + the usual paths.</summary>
+    public static PortalStandIn UnderPath(string pathPrefix, string projectName, params string[] validTokens) => new(pathPrefix, projectName, validTokens);
+
+    /// <summary>The server's root, http://127.0.0.1:port (without the path prefix).</summary>
     public string BaseUrl { get; }
+    /// <summary>"/" or "/kdp/": where the portal's endpoints start.</summary>
+    public string PathPrefix { get; }
+    /// <summary>The portal URL a client is given: BaseUrl + PathPrefix.</summary>
+    public string PortalUrl => PathPrefix == "/" ? BaseUrl : BaseUrl + PathPrefix;
     public string ProjectName { get; set; }
     public HashSet<string> ValidTokens { get; } = [];
     /// <summary>Facilities already registered with a project (a new registration answers ALREADY_REGISTERED_FOR_COMMUNITY).</summary>
@@ -125,8 +139,16 @@ public sealed class PortalStandIn : IDisposable
         var form = contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) ? Parse(body) : new Dictionary<string, string>();
         lock (gate)
         {
-            Requests.Add(new PortalRequest(request.HttpMethod, path, request.Url.Query, form, contentType));
+            Requests.Add(new PortalRequest(request.HttpMethod, path, request.Url.Query, form, contentType, body));
         }
+
+        if (!path.StartsWith(PathPrefix, StringComparison.Ordinal))
+        {
+            Answer(context, 404, "{\"detail\": \"Not found.\"}");
+            return;
+        }
+
+        path = path[(PathPrefix.Length - 1)..];
 
         if (FailAllWithStatus is int status)
         {
@@ -319,6 +341,7 @@ public sealed class PortalStandIn : IDisposable
         return rsa.VerifyData(Encoding.UTF8.GetBytes(message), Convert.FromBase64String(signature), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
     }
 
+    /// <summary>The form's fields in the order they were sent.</summary>
     private static Dictionary<string, string> Parse(string body)
     {
         var parsed = HttpUtility.ParseQueryString(body);

@@ -1,19 +1,41 @@
+using System.Globalization;
+using System.Text.Json;
+
 namespace KolibriFacility.Core.Portal;
 
-/// <summary>One `kolibri manage sync` run: what to sync, with whom and how.</summary>
+/// <summary>
+/// One run of Kolibri's sync command: what to sync, with whom and how, and the exact process it takes.
+/// Without a password the process is `kolibri manage sync ...`, the call Kolibri's SYNC button makes. With a
+/// password (peer syncs) the same sync arguments travel on standard input to Kolibri's own management shell,
+/// which runs Kolibri's sync command with them in-process: a password on the command line would be readable by
+/// every local user (the process list, /proc) and would be written to Kolibri's log ("Invoking command ...").
+/// </summary>
 public sealed class KolibriSyncRequest
 {
     public const int KolibriUiChunkSize = 200;
+    public const string PasswordMask = "********";
 
-    public required KolibriCommand Command { get; init; }
+    /// <summary>
+    /// Django's `shell -c` code: runs Kolibri's sync command with the JSON argument list read from the first line of
+    /// standard input (argparse parses it exactly as it parses a command line). Contains no secret.
+    /// </summary>
+    public const string ShellCode = "import json, sys; from django.core.management import call_command; call_command(*json.loads(sys.stdin.readline()))";
+
+    public required KolibriProgram Program { get; init; }
     /// <summary>The db.sqlite3 Kolibri must use; its folder becomes KOLIBRI_HOME.</summary>
     public required string DatabasePath { get; init; }
     public required string FacilityId { get; init; }
+    /// <summary>The facility's name, for the result and messages.</summary>
+    public required string FacilityName { get; init; }
     /// <summary>The server's base URL (the portal URL, exactly as Kolibri's setting, or a peer Kolibri).</summary>
     public required string BaseUrl { get; init; }
     /// <summary>True for the Kolibri Data Portal: the child gets KOLIBRI_DATA_PORTAL_SYNCING_BASE_URL = BaseUrl so Kolibri recognises it as the portal.</summary>
     public bool IsPortal { get; init; }
     public SyncDirection Direction { get; init; } = SyncDirection.PullAndPush;
+    /// <summary>The facility's registration flag as the result reports it (registration happens before the sync).</summary>
+    public bool Registered { get; init; }
+    /// <summary>The portal project the facility was registered with by this command, when it was.</summary>
+    public string? Project { get; init; }
     /// <summary>A superuser/admin of the peer server (peer syncs only).</summary>
     public string? Username { get; init; }
     public string? Password { get; init; }
@@ -26,15 +48,38 @@ public sealed class KolibriSyncRequest
     /// <summary>Kolibri's log file for this home (KOLIBRI_HOME/logs/kolibri.txt).</summary>
     public string LogPath => Path.Combine(KolibriHome, "logs", "kolibri.txt");
 
-    /// <summary>The arguments after the command's own prefix.</summary>
-    public IReadOnlyList<string> Arguments()
+    /// <summary>True when the sync arguments go on standard input (a password is involved), not on the command line.</summary>
+    public bool ArgumentsOnStandardInput => Password is not null;
+
+    /// <summary>
+    /// The sync command's own arguments, starting with "sync". Values that may begin with '-' use the
+    /// --option=value form, which argparse never mistakes for another option.
+    /// </summary>
+    public IReadOnlyList<string> SyncArguments() => BuildSyncArguments(Password);
+
+    /// <summary>The process arguments after the program's own prefix. Never contains the password.</summary>
+    public IReadOnlyList<string> ProcessArguments() =>
+        ArgumentsOnStandardInput ? ["manage", "shell", "-c", ShellCode] : ["manage", .. SyncArguments()];
+
+    /// <summary>The line written to the process's standard input (the sync arguments as a JSON array), or null.</summary>
+    public string? StandardInputLine() =>
+        ArgumentsOnStandardInput ? JsonSerializer.Serialize(SyncArguments()) : null;
+
+    /// <summary>The command for display: the sync Kolibri runs, the password masked.</summary>
+    public string DisplayCommandLine()
+    {
+        var sync = Program + " manage " + string.Join(' ', BuildSyncArguments(Password is null ? null : PasswordMask).Select(Quote));
+        return ArgumentsOnStandardInput ? sync + " (through 'manage shell', arguments on standard input)" : sync;
+    }
+
+    private List<string> BuildSyncArguments(string? password)
     {
         var arguments = new List<string>
         {
-            "manage", "sync",
+            "sync",
             "--facility", FacilityId,
             "--baseurl", BaseUrl,
-            "--chunk-size", ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--chunk-size", ChunkSize.ToString(CultureInfo.InvariantCulture),
             "--noninteractive",
         };
         if (Direction == SyncDirection.PullOnly)
@@ -48,37 +93,16 @@ public sealed class KolibriSyncRequest
 
         if (Username is not null)
         {
-            arguments.AddRange(["--username", Username]);
+            arguments.Add("--username=" + Username);
         }
 
-        if (Password is not null)
+        if (password is not null)
         {
-            arguments.AddRange(["--password", Password]);
+            arguments.Add("--password=" + password);
         }
 
         return arguments;
     }
 
-    /// <summary>The command line for display: the password masked.</summary>
-    public string DisplayCommandLine() =>
-        Command + " " + string.Join(' ', MaskPassword(Arguments()).Select(a => a.Contains(' ', StringComparison.Ordinal) ? "\"" + a + "\"" : a));
-
-    /// <summary>
-    /// A line Kolibri printed, with the peer password masked: Kolibri logs its own command line
-    /// ("Invoking command sync ... --password p"), and that line must not carry the password into verbose output.
-    /// </summary>
-    public string HidePasswordIn(string kolibriOutput) =>
-        string.IsNullOrEmpty(Password)
-            ? kolibriOutput
-            : kolibriOutput.Replace("--password " + Password, "--password " + PasswordMask, StringComparison.Ordinal);
-
-    private const string PasswordMask = "********";
-
-    private static IEnumerable<string> MaskPassword(IReadOnlyList<string> arguments)
-    {
-        for (var i = 0; i < arguments.Count; i++)
-        {
-            yield return i > 0 && arguments[i - 1] == "--password" ? PasswordMask : arguments[i];
-        }
-    }
+    private static string Quote(string argument) => argument.Contains(' ', StringComparison.Ordinal) ? "\"" + argument + "\"" : argument;
 }

@@ -6,22 +6,6 @@ using System.Text;
 
 namespace KolibriFacility.Core.Portal;
 
-/// <summary>What happened to one `kolibri manage sync` process.</summary>
-public sealed record KolibriRunOutcome(
-    int? ExitCode,
-    bool Cancelled,
-    bool Killed,
-    SyncState LastStage,
-    bool ReportedCompleted,
-    string? ErrorMessage,
-    long? RecordsReceived,
-    long? RecordsSent,
-    DateTimeOffset Started,
-    DateTimeOffset Finished)
-{
-    public bool Succeeded => !Cancelled && ExitCode == 0;
-}
-
 /// <summary>
 /// Runs Kolibri's own sync command (morango does the transfer; nothing here speaks the sync protocol) with
 /// KOLIBRI_HOME set to the database's folder, hands each output line to the caller on the caller's thread, and on
@@ -35,8 +19,12 @@ public sealed class KolibriSyncRunner
     public static bool IsKolibriHomeDatabase(string databasePath) =>
         string.Equals(Path.GetFileName(databasePath), "db.sqlite3", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Runs the sync and describes it: Completed (exit code 0), Failed (with Kolibri's own message) or Cancelled
+    /// (cancellation was requested; Kolibri was interrupted, and killed if it did not stop in time).
+    /// </summary>
     /// <param name="onLine">Called on this thread for each line, until cancellation is requested.</param>
-    public KolibriRunOutcome Run(KolibriSyncRequest request, Action<KolibriOutputLine>? onLine, CancellationToken cancellation)
+    public SyncResult Run(KolibriSyncRequest request, Action<KolibriOutputLine>? onLine, CancellationToken cancellation)
     {
         if (!IsKolibriHomeDatabase(request.DatabasePath))
         {
@@ -56,16 +44,15 @@ public sealed class KolibriSyncRunner
         }
         catch (Win32Exception ex)
         {
-            throw new KolibriCommandNotFoundException($"Could not start Kolibri's command '{request.Command}': {ex.Message}. {KolibriCommandLocator.HowToPoint}");
+            throw new KolibriCommandNotFoundException($"Could not start Kolibri's command '{request.Program}': {ex.Message}. {KolibriCommandLocator.HowToPoint}");
         }
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        process.StandardInput.Close(); // --noninteractive, and never a prompt waiting for a keyboard
+        WriteStandardInput(process, request.StandardInputLine());
 
         var errors = new KolibriErrorCollector();
         var stage = SyncState.Pending;
-        var completed = false;
         long? received = null, sent = null;
         var streamsOpen = 2;
         var interrupted = false;
@@ -81,12 +68,11 @@ public sealed class KolibriSyncRunner
                     continue;
                 }
 
-                var line = KolibriSyncOutput.Parse(request.HidePasswordIn(item.Text), item.Error);
+                var line = KolibriSyncOutput.Parse(item.Text, item.Error);
                 errors.Add(line);
                 if (line.State is { } state)
                 {
                     stage = state is SyncState.Completed or SyncState.Cancelled ? stage : state;
-                    completed |= state == SyncState.Completed;
                 }
 
                 // The highest count, not the last: after each of its "Receiving/Sending data (n/total)" log lines Kolibri's
@@ -131,14 +117,53 @@ public sealed class KolibriSyncRunner
         process.WaitForExit(killed ? 10_000 : Timeout.Infinite);
         var finished = DateTimeOffset.Now;
         int? exitCode = HasExited(process) ? process.ExitCode : null;
-        return new KolibriRunOutcome(exitCode, interrupted, killed, stage, completed, errors.Message, received, sent, started, finished);
+        var status = interrupted ? SyncState.Cancelled : exitCode == 0 ? SyncState.Completed : SyncState.Failed;
+        return new SyncResult
+        {
+            Facility = request.FacilityName,
+            FacilityId = request.FacilityId,
+            Server = request.BaseUrl,
+            IsPortal = request.IsPortal,
+            Project = request.Project,
+            Registered = request.Registered,
+            Started = started,
+            Finished = finished,
+            Direction = request.Direction,
+            Status = status,
+            LastStage = stage,
+            ExitCode = exitCode,
+            RecordsReceived = received,
+            RecordsSent = sent,
+            Message = status == SyncState.Completed ? null : errors.Message,
+            KolibriLog = request.LogPath,
+            CommandLine = request.DisplayCommandLine(),
+            Database = request.DatabasePath,
+        };
+    }
+
+    /// <summary>Writes the arguments line, if any, then closes standard input: with --noninteractive no prompt ever waits for a keyboard.</summary>
+    private static void WriteStandardInput(Process process, string? line)
+    {
+        try
+        {
+            if (line is not null)
+            {
+                process.StandardInput.Write(line + "\n");
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // Kolibri exited before reading; its exit code and output tell why.
+        }
     }
 
     private static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 
     private static ProcessStartInfo StartInfo(KolibriSyncRequest request)
     {
-        var info = new ProcessStartInfo(request.Command.FileName)
+        var info = new ProcessStartInfo(request.Program.FileName)
         {
             UseShellExecute = false,
             CreateNoWindow = true,
@@ -147,9 +172,10 @@ public sealed class KolibriSyncRunner
             RedirectStandardError = true,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), // Python reads it as UTF-8 (PYTHONIOENCODING)
             WorkingDirectory = request.KolibriHome,
         };
-        foreach (var argument in request.Command.PrefixArguments.Concat(request.Arguments()))
+        foreach (var argument in request.Program.PrefixArguments.Concat(request.ProcessArguments()))
         {
             info.ArgumentList.Add(argument);
         }

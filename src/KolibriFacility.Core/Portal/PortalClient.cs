@@ -11,14 +11,14 @@ public sealed record PortalProject(string Name);
 public sealed record FacilityRegistrationForm(string FacilityId, string ServerNonce, string ClientCertificateId, string CertificateChain, string Signature);
 
 /// <summary>
-/// The Kolibri Data Portal's public registration endpoints, joined to the base URL as Kolibri's urljoin does
-/// (INTEROP 5.2). Every failure becomes a PortalException; the token never appears in a message.
+/// The Kolibri Data Portal's public registration endpoints, joined to the base URL as Kolibri's join_url does
+/// (INTEROP 5.2): relative paths resolved against the URL, so a portal under a path (http://host/kdp/) keeps it. Every failure becomes a PortalException; the token never appears in a message.
 /// </summary>
 public sealed class PortalClient(HttpClient http, string portalUrl)
 {
     public const string ValidateTokenPath = "portal/api/public/v1/registerfacility/validate_token";
     public const string RegisterPath = "portal/api/public/v1/registerfacility/";
-    public const string NoncePath = "/api/morango/v1/nonces/";
+    public const string NoncePath = "api/morango/v1/nonces/";
 
     public const string InvalidTokenId = "INVALID_KDP_REGISTRATION_TOKEN";
     public const string AlreadyRegisteredId = "ALREADY_REGISTERED_FOR_COMMUNITY";

@@ -2,7 +2,6 @@ using System.Management.Automation;
 using System.Security;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Portal;
-using KolibriFacility.Core.Security;
 using KolibriFacility.PowerShell.Infrastructure;
 
 namespace KolibriFacility.PowerShell.Commands;
@@ -59,6 +58,8 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
 
     private bool IsPortal => ParameterSetName == PortalSet;
 
+    private SyncDirection Direction => NoPush ? SyncDirection.PullOnly : NoPull ? SyncDirection.PushOnly : SyncDirection.PullAndPush;
+
     protected override void End()
     {
         try
@@ -87,50 +88,45 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
         }
 
         var server = IsPortal ? ResolvePortalUrl(Db.Home) : ResolvePeerUrl(Server!);
-        var command = FindKolibri();
-        var target = $"facility '{facility.Name}' ({facility.Id})";
-        var registered = facility.Registered;
-        string? project = null;
-        var request = SyncRequest(command, databasePath, facility, server);
-
-        if (IsPortal && Token is not null)
+        var host = new CmdletPortalSyncHost(this, ProgressId);
+        var (program, notFound) = FindKolibri(host.PreviewOnly);
+        CloseDatabase(); // Kolibri writes to it during the sync
+        var password = Credential?.GetNetworkCredential().Password;
+        var options = new PortalSyncOptions
         {
-            if (registered)
-            {
-                WriteWarning($"Facility '{facility.Name}' is already registered with the Kolibri Data Portal; -Token was not used.");
-            }
-            else
-            {
-                var chain = Guarded(() => new FacilityCertificates(Db).GetVerifiedOwnedChain(facility.DatasetId, facility.Name), facility);
-                CloseDatabase();
-                var token = Guarded(() => PortalToken.FromSecureString(Token), facility);
-                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(TimeoutSec) };
-                var client = new PortalClient(http, server);
-                project = Guarded(() => client.ValidateTokenAsync(token, Cancellation).GetAwaiter().GetResult(), facility).Name;
-                WriteVerbose($"The token belongs to Kolibri Data Portal project '{project}' ({server}).");
-                if (ShouldProcess(target, $"Register with Kolibri Data Portal project '{project}' at {server}"))
-                {
-                    if (!Register(new PortalRegistrar(client), facility, chain, token, request, project, target))
-                    {
-                        return;
-                    }
-
-                    registered = true;
-                }
-            }
+            Facility = facility,
+            DatabasePath = databasePath,
+            ServerUrl = server,
+            IsPortal = IsPortal,
+            Token = IsPortal ? Token : null,
+            Program = program,
+            ProgramNotFound = notFound,
+            Direction = Direction,
+            Username = Credential?.UserName,
+            Password = string.IsNullOrEmpty(password) ? null : password,
+            PortalTimeout = TimeSpan.FromSeconds(TimeoutSec),
+        };
+        SyncResult? result;
+        try
+        {
+            result = new PortalSyncService(host).Run(options, Cancellation);
         }
-        else if (IsPortal && !registered)
+        catch (PortalException ex)
         {
-            WriteWarning($"Facility '{facility.Name}' is not registered with a Kolibri Data Portal project, so the portal will not show its data in a project. Register it with -Token (Read-Host -AsSecureString 'Project token').");
+            TerminatePortal(ex, facility);
+            throw; // unreachable: Terminate throws
+        }
+        catch (KolibriCommandNotFoundException ex)
+        {
+            Terminate(ex, ErrorIds.KolibriCommandNotFound, ErrorCategory.ObjectNotFound, program?.ToString() ?? KolibriCommand ?? KolibriCommandLocator.DefaultName);
+            throw; // unreachable
         }
 
-        CloseDatabase();
-        if (!ShouldProcess(target, $"Sync facility data with {Describe(server)} ({Direction switch { SyncDirection.PullOnly => "pull only", SyncDirection.PushOnly => "push only", _ => "pull, then push" }}) by running: {request.DisplayCommandLine()}"))
+        if (result is null)
         {
             return;
         }
 
-        var result = Sync(request, facility, project, registered);
         if (result.Status == SyncState.Completed)
         {
             WriteObject(result);
@@ -139,94 +135,6 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
         {
             WriteSyncFailure(result);
         }
-    }
-
-    private SyncDirection Direction => NoPush ? SyncDirection.PullOnly : NoPull ? SyncDirection.PushOnly : SyncDirection.PullAndPush;
-
-    /// <summary>Registers; when the portal does not know the facility yet, syncs and retries once (as `kolibri manage registerfacility` does).</summary>
-    private bool Register(PortalRegistrar registrar, Facility facility, IReadOnlyList<MorangoCertificate> chain, PortalToken token, KolibriSyncRequest request, string project, string target)
-    {
-        try
-        {
-            registrar.RegisterAsync(facility, chain, token, Cancellation).GetAwaiter().GetResult();
-        }
-        catch (PortalException ex) when (ex.Problem == PortalProblem.FacilityDoesNotExist)
-        {
-            WriteVerbose($"The portal has no data for '{facility.Name}' yet; syncing first, then registering again (as Kolibri's registerfacility command does).");
-            if (!ShouldProcess(target, $"Sync with {Describe(request.BaseUrl)} so the portal knows the facility, then register again by running: {request.DisplayCommandLine()}"))
-            {
-                return false;
-            }
-
-            var first = Sync(request, facility, project, registered: false);
-            if (first.Status != SyncState.Completed)
-            {
-                WriteSyncFailure(first);
-                return false;
-            }
-
-            Guarded(() => registrar.RegisterAsync(facility, chain, token, Cancellation).GetAwaiter().GetResult(), facility);
-        }
-        catch (PortalException ex)
-        {
-            TerminatePortal(ex, facility);
-        }
-
-        FacilityRegistrationStore.MarkRegistered(request.DatabasePath, facility.DatasetId);
-        WriteVerbose($"Facility '{facility.Name}' is registered with project '{project}'; kolibriauth_facilitydataset.registered = 1 (it reaches the portal with this sync).");
-        return true;
-    }
-
-    private SyncResult Sync(KolibriSyncRequest request, Facility facility, string? project, bool registered)
-    {
-        WriteVerbose($"Running {request.DisplayCommandLine()} with KOLIBRI_HOME={request.KolibriHome}");
-        var progress = new SyncProgressWriter(this, ProgressId, $"Syncing '{facility.Name}' with {request.BaseUrl}");
-        progress.Start();
-        KolibriRunOutcome outcome;
-        try
-        {
-            outcome = new KolibriSyncRunner().Run(request, line =>
-            {
-                progress.Report(line);
-                if (line.Text.Length > 0)
-                {
-                    WriteVerbose("kolibri: " + line.Text);
-                }
-            }, Cancellation);
-        }
-        catch (KolibriCommandNotFoundException ex)
-        {
-            Terminate(ex, ErrorIds.KolibriCommandNotFound, ErrorCategory.ObjectNotFound, request.Command.ToString());
-            throw; // unreachable: Terminate throws
-        }
-
-        if (outcome.Cancelled)
-        {
-            throw new OperationCanceledException(Cancellation);
-        }
-
-        progress.Complete();
-        return new SyncResult
-        {
-            Facility = facility.Name,
-            FacilityId = facility.Id,
-            Server = request.BaseUrl,
-            IsPortal = request.IsPortal,
-            Project = project,
-            Registered = registered,
-            Started = outcome.Started,
-            Finished = outcome.Finished,
-            Direction = request.Direction,
-            Status = outcome.Succeeded ? SyncState.Completed : SyncState.Failed,
-            LastStage = outcome.LastStage,
-            ExitCode = outcome.ExitCode,
-            RecordsReceived = outcome.RecordsReceived,
-            RecordsSent = outcome.RecordsSent,
-            Message = outcome.Succeeded ? null : outcome.ErrorMessage,
-            KolibriLog = request.LogPath,
-            CommandLine = request.DisplayCommandLine(),
-            Database = request.DatabasePath,
-        };
     }
 
     private void WriteSyncFailure(SyncResult result)
@@ -238,22 +146,6 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
         {
             ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = $"See Kolibri's log {result.KolibriLog} and run Invoke-PortalSync again; morango resumes interrupted transfers." },
         });
-    }
-
-    private KolibriSyncRequest SyncRequest(KolibriCommand command, string databasePath, Facility facility, string server)
-    {
-        var password = Credential?.GetNetworkCredential().Password;
-        return new KolibriSyncRequest
-        {
-            Command = command,
-            DatabasePath = databasePath,
-            FacilityId = facility.Id,
-            BaseUrl = server,
-            IsPortal = IsPortal,
-            Direction = Direction,
-            Username = Credential?.UserName,
-            Password = string.IsNullOrEmpty(password) ? null : password,
-        };
     }
 
     private string ResolvePortalUrl(string home)
@@ -291,13 +183,18 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
         }
     }
 
-    private KolibriCommand FindKolibri()
+    /// <summary>Kolibri's command; when it is missing, a -WhatIf run goes on (it still checks the token) and anything else stops here, before any change.</summary>
+    private (KolibriProgram? Program, KolibriCommandNotFoundException? NotFound) FindKolibri(bool previewOnly)
     {
         try
         {
-            var command = KolibriCommandLocator.Find(KolibriCommand is null ? null : ExpandPath(KolibriCommand), Environment.GetEnvironmentVariable);
-            WriteVerbose($"Kolibri command: {command} (from {command.Source})");
-            return command;
+            var program = KolibriCommandLocator.Find(KolibriCommand is null ? null : ExpandPath(KolibriCommand), Environment.GetEnvironmentVariable);
+            WriteVerbose($"Kolibri command: {program} (from {program.Source})");
+            return (program, null);
+        }
+        catch (KolibriCommandNotFoundException ex) when (previewOnly)
+        {
+            return (null, ex);
         }
         catch (KolibriCommandNotFoundException ex)
         {
@@ -321,23 +218,6 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
             return value;
         }
     }
-
-    private string Describe(string server) => IsPortal ? $"the Kolibri Data Portal at {server}" : $"Kolibri server {server}";
-
-    private T Guarded<T>(Func<T> action, Facility facility)
-    {
-        try
-        {
-            return action();
-        }
-        catch (PortalException ex)
-        {
-            TerminatePortal(ex, facility);
-            throw; // unreachable
-        }
-    }
-
-    private void Guarded(Action action, Facility facility) => Guarded(() => { action(); return true; }, facility);
 
     private void TerminatePortal(PortalException ex, Facility facility)
     {

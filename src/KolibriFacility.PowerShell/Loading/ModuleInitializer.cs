@@ -7,7 +7,8 @@ namespace KolibriFacility.PowerShell.Loading;
 /// <summary>
 /// Runs when PowerShell imports the module: routes KolibriFacility.Core (and through it every third-party
 /// dependency) into the module's private load context. Only Core's own name is redirected; everything Core
-/// references then resolves inside that context.
+/// references then resolves inside that context. Core's public types are then registered by their full names
+/// (<see cref="CoreTypeAccelerators"/>) so scripts can name them.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
@@ -16,12 +17,17 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     private static ModuleLoadContext? loadContext;
     private static bool registered;
 
-    public void OnImport() => Register();
+    public void OnImport()
+    {
+        Register();
+        CoreTypeAccelerators.Register(AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(CoreAssemblyName)));
+    }
 
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
         // Core stays loaded once used (assemblies cannot be unloaded from a non-collectible context);
-        // keeping the handler lets a later Import-Module reuse the same context.
+        // keeping the handler lets a later Import-Module reuse the same context. Its type names go with the module.
+        CoreTypeAccelerators.Unregister();
     }
 
     internal static void Register()

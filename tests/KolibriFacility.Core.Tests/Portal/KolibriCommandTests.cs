@@ -88,21 +88,44 @@ public sealed class KolibriCommandTests : IDisposable
     }
 
     [Fact]
-    public void The_sync_arguments_are_kolibris_ui_sync_with_password_masked_for_display()
+    public void Without_a_password_the_process_is_kolibris_ui_sync_on_the_command_line()
     {
         var request = new KolibriSyncRequest
         {
-            Command = new KolibriCommand("/usr/bin/kolibri", [], "test"),
+            Program = new KolibriProgram("/usr/bin/kolibri", [], "test"),
             DatabasePath = "/home/pi/.kolibri/db.sqlite3",
             FacilityId = "d75cec9798e731cf071b5fa20c8ee4ed",
+            FacilityName = "Test School",
+            BaseUrl = "https://kolibridataportal.learningequality.org",
+            IsPortal = true,
+        };
+        Assert.Equal(["manage", "sync", "--facility", "d75cec9798e731cf071b5fa20c8ee4ed", "--baseurl", "https://kolibridataportal.learningequality.org", "--chunk-size", "200", "--noninteractive"], request.ProcessArguments());
+        Assert.Null(request.StandardInputLine());
+        Assert.Equal("/usr/bin/kolibri manage sync --facility d75cec9798e731cf071b5fa20c8ee4ed --baseurl https://kolibridataportal.learningequality.org --chunk-size 200 --noninteractive", request.DisplayCommandLine());
+        Assert.Equal(Path.Combine("/home/pi/.kolibri", "logs", "kolibri.txt"), request.LogPath);
+    }
+
+    [Fact]
+    public void A_password_never_reaches_the_command_line_and_a_leading_dash_cannot_be_taken_for_an_option()
+    {
+        var request = new KolibriSyncRequest
+        {
+            Program = new KolibriProgram("/usr/bin/kolibri", [], "test"),
+            DatabasePath = "/home/pi/.kolibri/db.sqlite3",
+            FacilityId = "d75cec9798e731cf071b5fa20c8ee4ed",
+            FacilityName = "Test School",
             BaseUrl = "http://10.0.0.5:8080",
             Direction = SyncDirection.PullOnly,
-            Username = "admin",
-            Password = "s3cret",
+            Username = "-admin",
+            Password = "-s3cret \"quoted\" é",
         };
-        Assert.Equal(["manage", "sync", "--facility", "d75cec9798e731cf071b5fa20c8ee4ed", "--baseurl", "http://10.0.0.5:8080", "--chunk-size", "200", "--noninteractive", "--no-push", "--username", "admin", "--password", "s3cret"], request.Arguments());
+        Assert.Equal(["manage", "shell", "-c", KolibriSyncRequest.ShellCode], request.ProcessArguments());
+        Assert.DoesNotContain(request.ProcessArguments(), a => a.Contains("s3cret", StringComparison.Ordinal));
+        Assert.Equal(
+            ["sync", "--facility", "d75cec9798e731cf071b5fa20c8ee4ed", "--baseurl", "http://10.0.0.5:8080", "--chunk-size", "200", "--noninteractive", "--no-push", "--username=-admin", "--password=-s3cret \"quoted\" é"],
+            System.Text.Json.JsonSerializer.Deserialize<string[]>(request.StandardInputLine()!)!);
+        Assert.DoesNotContain('\n', request.StandardInputLine()!);
         Assert.DoesNotContain("s3cret", request.DisplayCommandLine(), StringComparison.Ordinal);
-        Assert.EndsWith("--username admin --password ********", request.DisplayCommandLine(), StringComparison.Ordinal);
-        Assert.Equal(Path.Combine("/home/pi/.kolibri", "logs", "kolibri.txt"), request.LogPath);
+        Assert.Contains("--no-push --username=-admin --password=******** (through 'manage shell', arguments on standard input)", request.DisplayCommandLine(), StringComparison.Ordinal);
     }
 }

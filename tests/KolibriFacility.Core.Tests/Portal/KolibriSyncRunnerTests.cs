@@ -11,19 +11,18 @@ public sealed class KolibriSyncRunnerTests : IDisposable
 
     public void Dispose() => home.Dispose();
 
-    private KolibriSyncRequest Request(string scenario, SyncDirection direction = SyncDirection.PullAndPush, bool portal = true, string? peerPassword = null)
+    private KolibriSyncRequest Request(string scenario, SyncDirection direction = SyncDirection.PullAndPush, bool portal = true)
     {
         KolibriStandIn.SetScenario(home.Path, scenario);
         return new KolibriSyncRequest
         {
-            Command = new KolibriCommand(KolibriStandIn.Executable, [], "test"),
+            Program = new KolibriProgram(KolibriStandIn.Executable, [], "test"),
             DatabasePath = home.File("db.sqlite3"),
             FacilityId = "d75cec9798e731cf071b5fa20c8ee4ed",
+            FacilityName = "Test School",
             BaseUrl = "http://127.0.0.1:9",
             IsPortal = portal,
             Direction = direction,
-            Username = peerPassword is null ? null : "admin",
-            Password = peerPassword,
             StopGracePeriod = TimeSpan.FromSeconds(10),
         };
     }
@@ -34,9 +33,10 @@ public sealed class KolibriSyncRunnerTests : IDisposable
         var lines = new List<KolibriOutputLine>();
         var outcome = new KolibriSyncRunner().Run(Request("success"), lines.Add, CancellationToken.None);
 
-        Assert.True(outcome.Succeeded);
+        Assert.Equal(SyncState.Completed, outcome.Status);
         Assert.Equal(0, outcome.ExitCode);
-        Assert.True(outcome.ReportedCompleted);
+        Assert.Equal("Test School", outcome.Facility);
+        Assert.Null(outcome.Message);
         Assert.Equal(40, outcome.RecordsReceived);
         Assert.Equal(120, outcome.RecordsSent);
         Assert.Equal(
@@ -56,28 +56,17 @@ public sealed class KolibriSyncRunnerTests : IDisposable
         var lines = new List<KolibriOutputLine>();
         var outcome = new KolibriSyncRunner().Run(Request("kolibri-0.17.5"), lines.Add, CancellationToken.None);
 
-        Assert.True(outcome.Succeeded);
+        Assert.Equal(SyncState.Completed, outcome.Status);
         Assert.Equal("Sending data (200/285, 34.00KB)", lines.Last(l => l.State == SyncState.Pushing).Message);
         Assert.Equal(40, outcome.RecordsReceived);
         Assert.Equal(285, outcome.RecordsSent);
     }
 
     [Fact]
-    public void The_peer_password_kolibri_logs_with_its_command_line_is_masked_in_every_line_handed_on()
-    {
-        var lines = new List<KolibriOutputLine>();
-        var outcome = new KolibriSyncRunner().Run(Request("kolibri-0.17.5", portal: false, peerPassword: "s3cret pass"), lines.Add, CancellationToken.None);
-
-        Assert.True(outcome.Succeeded);
-        Assert.Contains(lines, l => l.Message.StartsWith("Invoking command sync ", StringComparison.Ordinal));
-        Assert.DoesNotContain(lines, l => l.Text.Contains("s3cret", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public void A_peer_sync_does_not_pretend_the_peer_is_the_portal_and_no_push_pulls_only()
     {
         var outcome = new KolibriSyncRunner().Run(Request("success", SyncDirection.PullOnly, portal: false), null, CancellationToken.None);
-        Assert.True(outcome.Succeeded);
+        Assert.Equal(SyncState.Completed, outcome.Status);
         Assert.Null(outcome.RecordsSent);
         var start = Assert.Single(KolibriStandIn.Starts(home.Path));
         Assert.Contains("--no-push", KolibriStandIn.Arguments(start));
@@ -88,9 +77,9 @@ public sealed class KolibriSyncRunnerTests : IDisposable
     public void A_failing_sync_returns_the_exit_code_and_kolibris_own_message()
     {
         var outcome = new KolibriSyncRunner().Run(Request("failure"), null, CancellationToken.None);
-        Assert.False(outcome.Succeeded);
+        Assert.Equal(SyncState.Failed, outcome.Status);
         Assert.Equal(1, outcome.ExitCode);
-        Assert.Equal("Device can not sync with itself. Please recheck base URL and try again.", outcome.ErrorMessage);
+        Assert.Equal("Device can not sync with itself. Please recheck base URL and try again.", outcome.Message);
         Assert.Equal(SyncState.SessionCreation, outcome.LastStage);
     }
 
@@ -113,9 +102,8 @@ public sealed class KolibriSyncRunnerTests : IDisposable
 
         cancel.Cancel();
         var outcome = await run.WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.True(outcome.Cancelled);
-        Assert.False(outcome.Killed);
-        Assert.Equal(130, outcome.ExitCode);
+        Assert.Equal(SyncState.Cancelled, outcome.Status);
+        Assert.Equal(130, outcome.ExitCode); // its own KeyboardInterrupt exit, not a kill
         Assert.Contains(KolibriStandIn.Records(home.Path), r => r.GetProperty("event").GetString() == "interrupted");
         var pid = Assert.Single(KolibriStandIn.Starts(home.Path)).GetProperty("pid").GetInt32();
         Assert.Throws<ArgumentException>(() => Process.GetProcessById(pid));
@@ -126,9 +114,10 @@ public sealed class KolibriSyncRunnerTests : IDisposable
     {
         var request = new KolibriSyncRequest
         {
-            Command = new KolibriCommand(KolibriStandIn.Executable, [], "test"),
+            Program = new KolibriProgram(KolibriStandIn.Executable, [], "test"),
             DatabasePath = home.File("copy.sqlite3"),
             FacilityId = "x",
+            FacilityName = "x",
             BaseUrl = "http://127.0.0.1:9",
         };
         Assert.Contains("db.sqlite3", Assert.Throws<ArgumentException>(() => new KolibriSyncRunner().Run(request, null, CancellationToken.None)).Message, StringComparison.Ordinal);
@@ -141,9 +130,10 @@ public sealed class KolibriSyncRunnerTests : IDisposable
         var request = Request("success") ;
         var broken = new KolibriSyncRequest
         {
-            Command = new KolibriCommand(home.File("not-a-program"), [], "test"),
+            Program = new KolibriProgram(home.File("not-a-program"), [], "test"),
             DatabasePath = request.DatabasePath,
             FacilityId = request.FacilityId,
+            FacilityName = request.FacilityName,
             BaseUrl = request.BaseUrl,
         };
         File.WriteAllText(home.File("not-a-program"), "plain text");

@@ -73,6 +73,22 @@ public sealed class PortalClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_portal_under_a_path_gets_every_request_under_that_path_as_kolibris_join_url_sends_them()
+    {
+        // Kolibri joins each endpoint to DATA_PORTAL_SYNCING_BASE_URL with urljoin after dropping its leading '/',
+        // so a portal at http://host/kdp/ gets /kdp/api/morango/v1/nonces/ too (issue 16.5b: the nonce went to the root).
+        using var underPath = PortalStandIn.UnderPath("/kdp/", "Nairobi Learning Centres", "kx7qpm2vd9");
+        var client = new PortalClient(http, underPath.PortalUrl);
+        var project = await client.ValidateTokenAsync(PortalToken.FromString(TypedToken), CancellationToken.None);
+        await new PortalRegistrar(client).RegisterAsync(facility, chain, PortalToken.FromString(TypedToken), CancellationToken.None);
+
+        Assert.Equal("Nairobi Learning Centres", project.Name);
+        Assert.Equal(["GET /kdp/portal/api/public/v1/registerfacility/validate_token", "POST /kdp/api/morango/v1/nonces/", "POST /kdp/portal/api/public/v1/registerfacility/"], underPath.Paths);
+        Assert.Empty(underPath.Rejections);
+        Assert.Single(underPath.Registrations);
+    }
+
+    [Fact]
     public async Task A_signature_by_another_key_is_refused_by_the_stand_in()
     {
         var impostor = MorangoCertificate.NewFacilityRoot();

@@ -243,6 +243,24 @@ public sealed class PortalSyncTests : IDisposable
     }
 
     [Fact]
+    public void WhatIf_without_kolibri_still_checks_the_token_and_warns_that_the_sync_step_cannot_run()
+    {
+        var before = DatabaseHash();
+        var result = session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand \"$Dir/nowhere/kolibri\" -WhatIf", Vars);
+
+        Assert.Empty(result.ErrorIds);
+        Assert.Empty(result.Output);
+        var whatIf = Assert.Single(result.WhatIf);
+        Assert.Contains("Register with Kolibri Data Portal project 'Nairobi Learning Centres'", whatIf, StringComparison.Ordinal);
+        var warning = Assert.Single(result.Warnings);
+        Assert.StartsWith("The sync step cannot run: The Kolibri command", warning, StringComparison.Ordinal);
+        Assert.Contains("-KolibriCommand", warning, StringComparison.Ordinal);
+        Assert.Equal(["GET /portal/api/public/v1/registerfacility/validate_token"], portal.Paths);
+        Assert.Equal(before, DatabaseHash());
+        AssertTokenNeverShown(result);
+    }
+
+    [Fact]
     public void KOLIBRI_COMMAND_from_the_environment_is_used_when_no_parameter_is_given()
     {
         Sql("UPDATE kolibriauth_facilitydataset SET registered = 1");
@@ -294,11 +312,11 @@ public sealed class PortalSyncTests : IDisposable
     }
 
     [Fact]
-    public void A_peer_sync_passes_the_credential_to_kolibri_and_never_shows_the_password()
+    public void A_peer_sync_passes_the_credential_to_kolibri_on_standard_input_and_never_shows_the_password()
     {
         var vars = Vars;
         var password = new SecureString();
-        foreach (var c in "peerpass9")
+        foreach (var c in "-peerpass9")
         {
             password.AppendChar(c);
         }
@@ -312,10 +330,18 @@ public sealed class PortalSyncTests : IDisposable
         Assert.Equal(false, sync.Properties["IsPortal"].Value);
         Assert.Equal("PushOnly", sync.Properties["Direction"].Value.ToString());
         var start = Assert.Single(KolibriStandIn.Starts(home.Path));
-        Assert.Equal(["manage", "sync", "--facility", FacilityId, "--baseurl", "http://127.0.0.1:8080", "--chunk-size", "200", "--noninteractive", "--no-pull", "--username", "admin", "--password", "peerpass9"], KolibriStandIn.Arguments(start));
+        // The password (with a leading '-', which argparse would take for an option after a bare --password) is
+        // only on standard input; the command line carries Kolibri's shell and the module's fixed code.
+        var argv = KolibriStandIn.Arguments(start);
+        Assert.Equal(["manage", "shell", "-c"], argv[..3]);
+        Assert.Equal(4, argv.Length); // the stand-in only reads standard input when the code is exactly the module's
+        Assert.DoesNotContain("peerpass9", argv[3], StringComparison.Ordinal);
+        Assert.Equal(
+            ["manage", "sync", "--facility", FacilityId, "--baseurl", "http://127.0.0.1:8080", "--chunk-size", "200", "--noninteractive", "--no-pull", "--username=admin", "--password=-peerpass9"],
+            start.GetProperty("syncArgs").EnumerateArray().Select(a => a.GetString()!));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, start.GetProperty("portalUrl").ValueKind);
         Assert.All(AllText(result), t => Assert.DoesNotContain("peerpass9", t, StringComparison.Ordinal));
-        Assert.Contains(result.Verbose, v => v.Contains("--password ********", StringComparison.Ordinal));
+        Assert.Contains(result.Verbose, v => v.Contains("--password=********", StringComparison.Ordinal));
         Assert.Equal("0:1", Registered());
     }
 

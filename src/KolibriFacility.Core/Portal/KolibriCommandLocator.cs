@@ -3,15 +3,6 @@ using System.Text;
 
 namespace KolibriFacility.Core.Portal;
 
-/// <summary>How Kolibri's command line is started: a program and the arguments that come before "manage".</summary>
-public sealed record KolibriCommand(string FileName, IReadOnlyList<string> PrefixArguments, string Source)
-{
-    public override string ToString() =>
-        string.Join(' ', new[] { FileName }.Concat(PrefixArguments).Select(a => a.Contains(' ', StringComparison.Ordinal) ? "\"" + a + "\"" : a));
-}
-
-public sealed class KolibriCommandNotFoundException(string message) : Exception(message);
-
 /// <summary>
 /// Finds Kolibri's command: -KolibriCommand, else $env:KOLIBRI_COMMAND, else "kolibri" on PATH. A value is either
 /// the path of an executable (spaces allowed) or a command line such as "python3 -m kolibri".
@@ -26,7 +17,7 @@ public static class KolibriCommandLocator
         "Linux .deb or Raspberry Pi (kolibri-server) '/usr/bin/kolibri'; pip install --user '~/.local/bin/kolibri' or 'python3 -m kolibri'; " +
         "Windows 'py -m kolibri' or the kolibri.exe in your Python's Scripts folder. See Get-Help Invoke-PortalSync -Full.";
 
-    public static KolibriCommand Find(string? explicitCommand, Func<string, string?> environment)
+    public static KolibriProgram Find(string? explicitCommand, Func<string, string?> environment)
     {
         if (!string.IsNullOrWhiteSpace(explicitCommand))
         {
@@ -41,17 +32,17 @@ public static class KolibriCommandLocator
 
         var onPath = SearchPath(DefaultName, environment);
         return onPath is not null
-            ? new KolibriCommand(onPath, [], "PATH")
+            ? new KolibriProgram(onPath, [], "PATH")
             : throw new KolibriCommandNotFoundException($"Kolibri's '{DefaultName}' command is not on PATH, and neither -KolibriCommand nor $env:{EnvironmentVariable} is set. {HowToPoint}");
     }
 
-    private static KolibriCommand Parse(string value, string origin, Func<string, string?> environment)
+    private static KolibriProgram Parse(string value, string origin, Func<string, string?> environment)
     {
         var trimmed = value.Trim();
         var expanded = ExpandHome(trimmed.Trim('"', '\''));
         if (File.Exists(expanded))
         {
-            return new KolibriCommand(Path.GetFullPath(expanded), [], origin);
+            return new KolibriProgram(Path.GetFullPath(expanded), [], origin);
         }
 
         var parts = SplitCommandLine(trimmed);
@@ -67,7 +58,7 @@ public static class KolibriCommandLocator
         }
 
         return resolved is not null
-            ? new KolibriCommand(resolved, parts.Skip(1).ToList(), origin)
+            ? new KolibriProgram(resolved, parts.Skip(1).ToList(), origin)
             : throw new KolibriCommandNotFoundException($"The Kolibri command '{value}' from {origin} was not found: '{program}' is not a file{(Path.IsPathRooted(program) ? "" : " and not on PATH")}. {HowToPoint}");
     }
 
