@@ -184,6 +184,60 @@ function New-KolibriCommandScript {
     $Path
 }
 
+function Get-KolibriUnsyncedRecordCount {
+    <# How many facility-data records Kolibri's sync will send from this KOLIBRI_HOME next time, as morango counts
+       them: rows changed since the last sync (dirty bit set) plus deletions waiting to be recorded
+       (morango_deletedmodels / morango_harddeletedmodels). Asked through Kolibri's own registry of syncable models. #>
+    [CmdletBinding()]
+    [OutputType([int])]
+    param([Parameter(Mandatory)][string] $KolibriHome)
+    $python = @'
+from morango.registry import syncable_models
+from morango.models.core import DeletedModels, HardDeletedModels
+models = {m._meta.concrete_model for m in syncable_models.get_models('facilitydata')}
+dirty = sum(m.objects.filter(_morango_dirty_bit=True).count() for m in models)
+deleted = set(DeletedModels.objects.values_list('id', flat=True)) | set(HardDeletedModels.objects.values_list('id', flat=True))
+print('RESULT', json.dumps(dirty + len(deleted)))
+'@
+    [int] (Invoke-KolibriShell -KolibriHome $KolibriHome -Python $python)
+}
+
+function Invoke-KolibriLogin {
+    <# Logs in through a running server's session API (POST /api/auth/session/, as Kolibri's sign-in page does) and
+       returns StatusCode and Body (the session as JSON on success, Kolibri's error list otherwise); never throws on
+       an HTTP error status. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Server,
+        [Parameter(Mandatory)][string] $Username,
+        [Parameter(Mandatory)][AllowEmptyString()][string] $Password,
+        [Parameter(Mandatory)][string] $FacilityId,
+        [int] $TimeoutSeconds = 60
+    )
+    $body = @{ username = $Username; password = $Password; facility = $FacilityId } | ConvertTo-Json -Compress
+    $response = Invoke-WebRequest -Uri "$($Server.BaseUrl)/api/auth/session/" -Method Post -Body $body `
+        -ContentType 'application/json' -SkipHttpErrorCheck -TimeoutSec $TimeoutSeconds
+    [pscustomobject]@{
+        StatusCode = [int] $response.StatusCode
+        Body       = [string] $response.Content
+    }
+}
+
+function Get-KolibriLogProblem {
+    <# Lines of a server's console log and of KOLIBRI_HOME/logs/*.txt that report database trouble or an unhandled
+       error: "database is locked", OperationalError, IntegrityError, DatabaseError, tracebacks, ERROR/CRITICAL
+       records. Returns "<file>: <line>" strings (none when all is well). #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)] $Server)
+    $files = @($Server.Log) + @(Get-ChildItem -LiteralPath (Join-Path $Server.Home 'logs') -Filter '*.txt' -File -ErrorAction SilentlyContinue |
+        ForEach-Object FullName)
+    $pattern = 'database is locked|OperationalError|IntegrityError|DatabaseError|Traceback \(most recent call last\)|^(ERROR|CRITICAL)\s'
+    foreach ($file in $files | Where-Object { $_ -and (Test-Path -LiteralPath $_) }) {
+        Select-String -LiteralPath $file -Pattern $pattern | ForEach-Object { "$(Split-Path -Leaf $file): $($_.Line)" }
+    }
+}
+
 Export-ModuleMember -Function Initialize-KolibriKit, Invoke-Kolibri, Initialize-KolibriHome, Invoke-KolibriShell,
     Get-FreeTcpPort, Start-KolibriServer, Stop-KolibriServer, New-KolibriCommandScript
 
@@ -239,4 +293,5 @@ function Compare-KolibriCsv {
     if ($differences.Count -gt 20) { "... and $($differences.Count - 20) more differing lines" }
 }
 
-Export-ModuleMember -Function Invoke-KolibriPython, Compare-KolibriCsv
+Export-ModuleMember -Function Invoke-KolibriPython, Compare-KolibriCsv, Get-KolibriUnsyncedRecordCount, Invoke-KolibriLogin,
+    Get-KolibriLogProblem

@@ -4,6 +4,8 @@
 // else "success". Scenarios:
 //   success   a full sync (pull then push, as --no-push/--no-pull allow), exit 0
 //   progress  like success with many "Receiving/Sending data (n/total, size)" lines, exit 0
+//   kolibri-0.17.5  what real Kolibri 0.17.5 prints with --noninteractive into a pipe: every "Receiving/Sending data"
+//             log line is followed by its click progress bar repeating the previous chunk's message (bare, no level)
 //   failure   Kolibri's CommandError on standard error, exit 1
 //   hang      starts a sync, then waits (at most 60 s) for SIGINT; on SIGINT prints KeyboardInterrupt, exit 130
 // "manage shell -c <code>" reads the sync arguments as a JSON array from the first line of standard input, as
@@ -137,6 +139,21 @@ switch (scenario)
         }
 
         return Exit(3);
+    }
+
+    case "kolibri-0.17.5":
+    {
+        // Observed (kolibri manage sync of 285 records in chunks of 200): log line, then the bar's stale label.
+        var previous = "";
+        foreach (var (verb, done, total) in new[] { ("Receiving", 0, 40), ("Receiving", 40, 40), ("Sending", 0, 285), ("Sending", 200, 285), ("Sending", 285, 285) })
+        {
+            var message = FormattableString.Invariant($"{verb} data ({done}/{total}, {done * 0.17:0.00}KB)");
+            Log(message);
+            Console.Out.WriteLine(previous.Length > 0 && previous.StartsWith(verb, StringComparison.Ordinal) ? previous : message);
+            previous = message;
+        }
+
+        return Exit(0);
     }
 
     default:

@@ -75,13 +75,15 @@ public sealed class KolibriSyncRunner
                     stage = state is SyncState.Completed or SyncState.Cancelled ? stage : state;
                 }
 
+                // The highest count, not the last: after each of its "Receiving/Sending data (n/total)" log lines Kolibri's
+                // click progress bar prints the previous chunk's message again, so the last such line lags behind.
                 if (line.State == SyncState.Pulling)
                 {
-                    received = line.RecordsDone;
+                    received = Max(received, line.RecordsDone);
                 }
                 else if (line.State == SyncState.Pushing)
                 {
-                    sent = line.RecordsDone;
+                    sent = Max(sent, line.RecordsDone);
                 }
 
                 if (!cancellation.IsCancellationRequested)
@@ -156,6 +158,8 @@ public sealed class KolibriSyncRunner
             // Kolibri exited before reading; its exit code and output tell why.
         }
     }
+
+    private static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 
     private static ProcessStartInfo StartInfo(KolibriSyncRequest request)
     {

@@ -51,6 +51,18 @@ public sealed class KolibriSyncRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Record_counts_are_the_highest_kolibri_reported_although_its_progress_bar_repeats_an_older_count_last()
+    {
+        var lines = new List<KolibriOutputLine>();
+        var outcome = new KolibriSyncRunner().Run(Request("kolibri-0.17.5"), lines.Add, CancellationToken.None);
+
+        Assert.Equal(SyncState.Completed, outcome.Status);
+        Assert.Equal("Sending data (200/285, 34.00KB)", lines.Last(l => l.State == SyncState.Pushing).Message);
+        Assert.Equal(40, outcome.RecordsReceived);
+        Assert.Equal(285, outcome.RecordsSent);
+    }
+
+    [Fact]
     public void A_peer_sync_does_not_pretend_the_peer_is_the_portal_and_no_push_pulls_only()
     {
         var outcome = new KolibriSyncRunner().Run(Request("success", SyncDirection.PullOnly, portal: false), null, CancellationToken.None);
