@@ -149,14 +149,15 @@ public sealed class ImportCmdletTests : IDisposable
         var refused = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Confirm:$false", Vars);
         // One row against a facility of 47 non-admins: over the threshold, and more than half left out, so it looks cut short.
         Assert.Equal(["ImportFileLooksTruncated," + Command], refused.ErrorIds);
-        Assert.Contains("-MaxDeletions", (refused.Terminating ?? refused.Errors.Single()).Exception.Message, StringComparison.Ordinal);
         var forced = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Force -Confirm:$false", Vars);
         Assert.Equal(["ImportFileLooksTruncated," + Command], forced.ErrorIds);
         Assert.Equal(before, DbFiles.Sha256(db));
-        // Core says why; the PowerShell layer says what to do, in this module's parameters.
+        // Core says why (both reasons); the PowerShell layer says what to do, in this module's parameters.
         var error = Assert.Single(refused.Errors);
-        Assert.StartsWith("Nothing was imported: The import would delete", error.ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Nothing was imported: The CSV looks cut short", error.ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.Contains("The import would delete", error.ErrorDetails.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("-MaxDeletions", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-FileIsComplete", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         Assert.Contains("-MaxDeletions N, or -Force", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         Assert.Equal(csv, error.TargetObject);
 
