@@ -120,6 +120,11 @@ public sealed class PasswordHasher
         var cancellation = options.Cancellation;
         var keys = new byte[passwords.Length * BclPbkdf2Engine.KeyLength];
         var batches = Pbkdf2Batch.Split(passwords.Length, engines);
+        if (batches.Count == 0)
+        {
+            return keys;
+        }
+
         var done = 0;
         try
         {

@@ -130,6 +130,12 @@ public sealed class PasswordHasherTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void No_passwords_give_no_hashes()
+    {
+        Assert.Empty(PasswordHasher.Default.HashAll([]));
+    }
+
+    [Fact]
     public void Cancelling_stops_hashing_with_operation_canceled()
     {
         using var cancel = new CancellationTokenSource();
