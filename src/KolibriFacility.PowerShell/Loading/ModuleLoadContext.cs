@@ -8,12 +8,14 @@ namespace KolibriFacility.PowerShell.Loading;
 /// The module's private AssemblyLoadContext. KolibriFacility.Core and everything it references
 /// (Microsoft.Data.Sqlite, SQLitePCLRaw, CsvHelper) load here from the module's dependencies/ folder, so another
 /// module's Microsoft.Data.Sqlite in the session can neither break nor be broken by ours. The native e_sqlite3 is
-/// resolved from dependencies/runtimes/&lt;rid&gt;/native for the current OS and architecture.
+/// resolved from dependencies/runtimes/&lt;rid&gt;/native for the current OS and architecture. Where the build made
+/// ReadyToRun images for this .NET and platform (dependencies/r2r/net&lt;major&gt;.0/&lt;rid&gt;) they are loaded instead of the IL.
 /// </summary>
 internal sealed class ModuleLoadContext : AssemblyLoadContext
 {
     private const string NativeSqlite = "e_sqlite3";
     private readonly string dependencyFolder;
+    private readonly string readyToRunFolder;
     private readonly object nativeLock = new();
     private IntPtr nativeSqliteHandle;
 
@@ -21,14 +23,24 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
         : base("KolibriFacility", isCollectible: false)
     {
         this.dependencyFolder = dependencyFolder;
+        readyToRunFolder = Path.Combine(dependencyFolder, "r2r", $"net{Environment.Version.Major}.0", NativeLibraryProbe.Rids()[0]);
     }
 
     public string DependencyFolder => dependencyFolder;
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {
-        var candidate = Path.Combine(dependencyFolder, assemblyName.Name + ".dll");
-        // Anything not shipped in dependencies/ (the framework, System.Management.Automation) comes from the default context.
+        // The precompiled image where the build made one for this .NET major version and platform (ReadyToRun.targets),
+        // else the IL. Anything not shipped in dependencies/ (the framework, System.Management.Automation) comes from
+        // the default context.
+        var fileName = assemblyName.Name + ".dll";
+        var image = Path.Combine(readyToRunFolder, fileName);
+        if (File.Exists(image))
+        {
+            return LoadFromAssemblyPath(image);
+        }
+
+        var candidate = Path.Combine(dependencyFolder, fileName);
         return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
     }
 
