@@ -15,7 +15,7 @@ namespace KolibriFacility.Core.Security;
 public sealed class PasswordHasher
 {
     private static readonly ConcurrentDictionary<Pbkdf2Path, Lazy<string?>> Verdicts = new();
-    private static readonly Lazy<PasswordHasher> Fastest = new(() => new PasswordHasher(Pbkdf2Engines.FastestFirst[0]));
+    private static readonly Lazy<PasswordHasher> Fastest = new(() => new PasswordHasher(SupportedPaths[0]));
     private readonly IPbkdf2Engine[] engines;
 
     /// <summary>
