@@ -15,7 +15,7 @@ namespace KolibriFacility.Core.Security;
 public sealed class PasswordHasher
 {
     private static readonly ConcurrentDictionary<Pbkdf2Path, Lazy<string?>> Verdicts = new();
-    private static readonly Lazy<PasswordHasher> Fastest = new(() => new PasswordHasher(SupportedPaths[0]));
+    private static readonly Lazy<PasswordHasher> Fastest = new(() => new PasswordHasher(Pbkdf2Engines.FastestFirst.First(Pbkdf2Engines.IsPreferred)));
     private readonly IPbkdf2Engine[] engines;
 
     /// <summary>
@@ -48,7 +48,7 @@ public sealed class PasswordHasher
         Rejections = rejected;
     }
 
-    /// <summary>The fastest verified path of this machine, shared by the whole process.</summary>
+    /// <summary>The fastest verified path of this machine (Vector128 only where the CPU lacks SHA-256 instructions), shared by the whole process.</summary>
     public static PasswordHasher Default => Fastest.Value;
 
     /// <summary>Every path this CPU and runtime can run, fastest first (the BCL always).</summary>

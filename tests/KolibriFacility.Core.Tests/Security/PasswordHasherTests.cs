@@ -59,7 +59,7 @@ public sealed class PasswordHasherTests(ITestOutputHelper output)
     public void The_default_hasher_uses_the_fastest_path_and_writes_hashes_in_kolibris_format_that_verify()
     {
         var hasher = PasswordHasher.Default;
-        Assert.Equal(PasswordHasher.SupportedPaths[0], hasher.Path);
+        Assert.Equal(PasswordHasher.SupportedPaths.First(Pbkdf2Engines.IsPreferred), hasher.Path);
         Assert.Empty(hasher.Rejections);
         output.WriteLine($"default path: {hasher.Path} ({hasher.Lanes} passwords per core at once)");
 
