@@ -15,7 +15,7 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
 {
     private const string NativeSqlite = "e_sqlite3";
     private readonly string dependencyFolder;
-    private readonly string readyToRunFolder;
+    private string? readyToRunFolder;
     private readonly object nativeLock = new();
     private IntPtr nativeSqliteHandle;
 
@@ -23,7 +23,6 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
         : base("KolibriFacility", isCollectible: false)
     {
         this.dependencyFolder = dependencyFolder;
-        readyToRunFolder = Path.Combine(dependencyFolder, "r2r", $"net{Environment.Version.Major}.0", NativeLibraryProbe.Rids()[0]);
     }
 
     public string DependencyFolder => dependencyFolder;
@@ -34,6 +33,8 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
         // else the IL. Anything not shipped in dependencies/ (the framework, System.Management.Automation) comes from
         // the default context.
         var fileName = assemblyName.Name + ".dll";
+        // Worked out at the first load, not at Import-Module (finding the RID may list /lib); racing threads get the same answer.
+        readyToRunFolder ??= Path.Combine(dependencyFolder, "r2r", $"net{Environment.Version.Major}.0", NativeLibraryProbe.Rids()[0]);
         var image = Path.Combine(readyToRunFolder, fileName);
         if (File.Exists(image))
         {
