@@ -163,25 +163,13 @@ public sealed class ImportApplier
             .Select(c => (c.Id, Password: (c.Row is { } r && rows.TryGetValue(r, out var row) ? row
                 : throw new InvalidDataException($"Change {c.Id} ({c.Description}) refers to CSV row {c.Row}, which the CSV does not have.")).Password))
             .ToArray();
-        var hashes = new string[jobs.Length];
         var progress = new ThrottledProgress(options.Progress, HashingStage, jobs.Length);
-        var done = 0;
-        Parallel.For(0, jobs.Length, new ParallelOptions
+        var hashes = PasswordHasher.Default.HashAll(jobs.Select(j => j.Password).ToArray(), new PasswordHashingOptions
         {
-            CancellationToken = cancellation,
-            MaxDegreeOfParallelism = Math.Max(1, options.HashParallelism ?? Environment.ProcessorCount),
-        }, (i, state) =>
-        {
-            if (cancellation.IsCancellationRequested)
-            {
-                state.Stop();
-                return;
-            }
-
-            hashes[i] = DjangoPassword.Hash(jobs[i].Password);
-            progress.Report(Interlocked.Increment(ref done));
+            Parallelism = options.HashParallelism,
+            Hashed = progress.Report,
+            Cancellation = cancellation,
         });
-        cancellation.ThrowIfCancellationRequested();
         return jobs.Select((j, i) => (j.Id, Hash: hashes[i])).ToDictionary(p => p.Id, p => p.Hash);
     }
 

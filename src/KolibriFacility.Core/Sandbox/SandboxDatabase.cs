@@ -68,8 +68,10 @@ public static class SandboxDatabase
         writer.InsertCollection(facility, options.FacilityName, CollectionKinds.Facility, dataset.Id, parentId: null);
         writer.InsertDeviceSettings(facility.Id);
 
+        // One batch for both: the admin's password and the one hash all sample users share.
+        var passwordHashes = PasswordHasher.Default.HashAll([options.AdminPassword, options.SamplePassword], new PasswordHashingOptions { Cancellation = cancellation });
         var admin = writer.InsertUser(dataset.Id, facility.Id, SourceId(random), options.AdminUsername, options.AdminUsername,
-            DjangoPassword.Hash(options.AdminPassword), Demographics.Deferred, Demographics.Deferred, "", DateTimeOffset.UtcNow);
+            passwordHashes[0], Demographics.Deferred, Demographics.Deferred, "", DateTimeOffset.UtcNow);
         writer.InsertRole(dataset.Id, admin, facility.Id, RoleKinds.Admin);
         writer.InsertDevicePermissions(admin, superuser: true);
 
@@ -87,7 +89,7 @@ public static class SandboxDatabase
             }
 
             classes = classIds.Count;
-            var sharedHash = DjangoPassword.Hash(options.SamplePassword);
+            var sharedHash = passwordHashes[1];
             var done = 0;
             foreach (var sample in generator.Users(options.SampleUsers, classIds.Count))
             {

@@ -16,16 +16,27 @@ public static class DjangoPassword
     public const string NotSpecified = "NOT_SPECIFIED";
     private const string SaltAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
+    /// <summary>One password by the BCL. To hash many, use <see cref="PasswordHasher.HashAll(IReadOnlyList{string}, PasswordHashingOptions?)"/>.</summary>
     public static string Hash(string password, string? salt = null, int iterations = Iterations)
     {
         salt ??= NewSalt();
+        CheckSalt(salt, 0);
+        var derived = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), Encoding.UTF8.GetBytes(salt), iterations, HashAlgorithmName.SHA256, 32);
+        return Format(salt, iterations, derived);
+    }
+
+    /// <summary>The stored form of a derived key: <c>pbkdf2_sha256$iterations$salt$base64</c>.</summary>
+    public static string Format(string salt, int iterations, ReadOnlySpan<byte> derived) =>
+        string.Create(CultureInfo.InvariantCulture, $"pbkdf2_sha256${iterations}${salt}${Convert.ToBase64String(derived)}");
+
+    /// <summary>Django splits the stored hash on '$', so a salt must not contain one.</summary>
+    public static void CheckSalt(string salt, int index)
+    {
+        ArgumentNullException.ThrowIfNull(salt);
         if (salt.Contains('$'))
         {
-            throw new ArgumentException("A salt must not contain '$'.", nameof(salt));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Salt {index} ('{salt}') contains '$', which Django's hash format uses as its separator."), nameof(salt));
         }
-
-        var derived = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), Encoding.UTF8.GetBytes(salt), iterations, HashAlgorithmName.SHA256, 32);
-        return string.Create(CultureInfo.InvariantCulture, $"pbkdf2_sha256${iterations}${salt}${Convert.ToBase64String(derived)}");
     }
 
     public static string NewSalt() => new(RandomNumberGenerator.GetItems<char>(SaltAlphabet, SaltLength));

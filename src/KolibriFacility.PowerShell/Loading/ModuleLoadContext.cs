@@ -8,12 +8,14 @@ namespace KolibriFacility.PowerShell.Loading;
 /// The module's private AssemblyLoadContext. KolibriFacility.Core and everything it references
 /// (Microsoft.Data.Sqlite, SQLitePCLRaw, CsvHelper) load here from the module's dependencies/ folder, so another
 /// module's Microsoft.Data.Sqlite in the session can neither break nor be broken by ours. The native e_sqlite3 is
-/// resolved from dependencies/runtimes/&lt;rid&gt;/native for the current OS and architecture.
+/// resolved from dependencies/runtimes/&lt;rid&gt;/native for the current OS and architecture. Where the build made
+/// ReadyToRun images for this .NET and platform (dependencies/r2r/net&lt;major&gt;.0/&lt;rid&gt;) they are loaded instead of the IL.
 /// </summary>
 internal sealed class ModuleLoadContext : AssemblyLoadContext
 {
     private const string NativeSqlite = "e_sqlite3";
     private readonly string dependencyFolder;
+    private string? readyToRunFolder;
     private readonly object nativeLock = new();
     private IntPtr nativeSqliteHandle;
 
@@ -27,8 +29,19 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {
-        var candidate = Path.Combine(dependencyFolder, assemblyName.Name + ".dll");
-        // Anything not shipped in dependencies/ (the framework, System.Management.Automation) comes from the default context.
+        // The precompiled image where the build made one for this .NET major version and platform (ReadyToRun.targets),
+        // else the IL. Anything not shipped in dependencies/ (the framework, System.Management.Automation) comes from
+        // the default context.
+        var fileName = assemblyName.Name + ".dll";
+        // Worked out at the first load, not at Import-Module (finding the RID may list /lib); racing threads get the same answer.
+        readyToRunFolder ??= Path.Combine(dependencyFolder, "r2r", $"net{Environment.Version.Major}.0", NativeLibraryProbe.Rids()[0]);
+        var image = Path.Combine(readyToRunFolder, fileName);
+        if (File.Exists(image))
+        {
+            return LoadFromAssemblyPath(image);
+        }
+
+        var candidate = Path.Combine(dependencyFolder, fileName);
         return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
     }
 

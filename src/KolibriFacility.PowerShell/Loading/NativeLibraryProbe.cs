@@ -7,6 +7,20 @@ internal static class NativeLibraryProbe
 {
     public static IEnumerable<string> Candidates(string dependencyFolder, string libraryName)
     {
+        var fileName = OperatingSystem.IsWindows() ? libraryName + ".dll"
+            : OperatingSystem.IsMacOS() ? "lib" + libraryName + ".dylib"
+            : "lib" + libraryName + ".so";
+        foreach (var rid in Rids())
+        {
+            yield return Path.Combine(dependencyFolder, "runtimes", rid, "native", fileName);
+        }
+
+        yield return Path.Combine(dependencyFolder, fileName);
+    }
+
+    /// <summary>The runtime identifiers (os-arch) this process can use, most specific first.</summary>
+    public static string[] Rids()
+    {
         var arch = RuntimeInformation.ProcessArchitecture switch
         {
             Architecture.X64 => "x64",
@@ -16,30 +30,17 @@ internal static class NativeLibraryProbe
             var other => other.ToString().ToLowerInvariant(),
         };
 
-        string[] rids;
-        string fileName;
         if (OperatingSystem.IsWindows())
         {
-            rids = [$"win-{arch}"];
-            fileName = libraryName + ".dll";
-        }
-        else if (OperatingSystem.IsMacOS())
-        {
-            rids = [$"osx-{arch}"];
-            fileName = "lib" + libraryName + ".dylib";
-        }
-        else
-        {
-            rids = IsMusl() ? [$"linux-musl-{arch}", $"linux-{arch}"] : [$"linux-{arch}", $"linux-musl-{arch}"];
-            fileName = "lib" + libraryName + ".so";
+            return [$"win-{arch}"];
         }
 
-        foreach (var rid in rids)
+        if (OperatingSystem.IsMacOS())
         {
-            yield return Path.Combine(dependencyFolder, "runtimes", rid, "native", fileName);
+            return [$"osx-{arch}"];
         }
 
-        yield return Path.Combine(dependencyFolder, fileName);
+        return IsMusl() ? [$"linux-musl-{arch}", $"linux-{arch}"] : [$"linux-{arch}", $"linux-musl-{arch}"];
     }
 
     // Alpine and other musl systems report RIDs like alpine.3.19-x64; the loader itself is the reliable sign.
