@@ -11,6 +11,7 @@ internal static class UnixFiles
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxType = 0x1;
     private const uint StatxUid = 0x8;
     private const uint StatxGid = 0x10;
     private const int WriteOk = 2;
@@ -39,6 +40,42 @@ internal static class UnixFiles
         }
 
         return (BitConverter.ToUInt32(buffer, 20), BitConverter.ToUInt32(buffer, 24));
+    }
+
+    /// <summary>
+    /// What <paramref name="path"/> is (following symlinks) when it is not a regular file or a folder: "a named pipe",
+    /// "a character device", "a block device" or "a socket"; null for a regular file, a folder, or where it cannot be
+    /// told (Windows, macOS, old C libraries, a missing path).
+    /// </summary>
+    public static string? SpecialFileKindOf(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        // stx_mode (16 bits) is at byte 28 of struct statx on every Linux architecture; S_IFMT is its top 4 bits.
+        var buffer = new byte[256];
+        try
+        {
+            if (statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+            {
+                return null;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
+
+        return (BitConverter.ToUInt16(buffer, 28) & 0xF000) switch
+        {
+            0x1000 => "a named pipe",
+            0x2000 => "a character device",
+            0x6000 => "a block device",
+            0xC000 => "a socket",
+            _ => null,
+        };
     }
 
     /// <summary>Gives <paramref name="path"/> to <paramref name="owner"/>; false when not allowed (only root may give files away).</summary>

@@ -6,6 +6,7 @@ public static class ImportErrorIds
     // File level
     public const string EncodingInvalid = "EncodingInvalid";
     public const string FileEmpty = "FileEmpty";
+    public const string NotARegularFile = "NotARegularFile";
     public const string MalformedCsv = "MalformedCsv";
     public const string FileTooLarge = "FileTooLarge";
     public const string TooManyRows = "TooManyRows";

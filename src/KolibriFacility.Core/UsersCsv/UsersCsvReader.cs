@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using CsvHelper;
 
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.IO;
 
 namespace KolibriFacility.Core.UsersCsv;
 
@@ -30,8 +31,20 @@ public static class UsersCsvReader
                     : $"The file '{full}' does not exist (its folder does not exist).", full);
         }
 
-        // A named pipe or a device (/dev/zero) reports no length, and opening or reading it can block or never end:
-        // such a path is never opened. A regular empty file is refused the same way.
+        // Opening a named pipe blocks until a writer comes, and reading a device (/dev/zero) may never end: such a
+        // path is never opened.
+        if (UnixFiles.SpecialFileKindOf(full) is { } kind)
+        {
+            return new Builder(Hex(SHA256.HashData(ReadOnlySpan<byte>.Empty)), full).Fail(new ImportError
+            {
+                ErrorId = ImportErrorIds.NotARegularFile,
+                Value = kind,
+                Message = $"'{full}' is {kind}, not a regular file, so it is not opened: a users CSV must be a file on disk (save the data to a file first).",
+            });
+        }
+
+        // Where the file type cannot be told (not Linux), a pipe or device reports no length: it is never opened
+        // either, and a regular empty file is refused the same way.
         if (file.Length == 0)
         {
             return new Builder(Hex(SHA256.HashData(ReadOnlySpan<byte>.Empty)), full).Fail(new ImportError

@@ -98,6 +98,45 @@ public sealed class HostileInputTests : IDisposable
     }
 
     [Fact]
+    public void A_named_pipe_is_NotARegularFile_and_is_never_opened()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // the file type is read with statx(2)
+        }
+
+        var fifo = folder.File("users.csv");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // Opening a FIFO with no writer blocks: reaching the assertions at all shows it was not opened.
+        var error = Assert.Single(UsersCsvReader.Read(fifo).Errors);
+        Assert.Equal(ImportErrorIds.NotARegularFile, error.ErrorId);
+        Assert.Equal("a named pipe", error.Value);
+        Assert.Contains($"'{fifo}' is a named pipe, not a regular file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_device_is_NotARegularFile_and_an_empty_regular_file_stays_FileEmpty()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var device = Assert.Single(UsersCsvReader.Read("/dev/zero").Errors);
+        Assert.Equal(ImportErrorIds.NotARegularFile, device.ErrorId);
+        Assert.Equal("a character device", device.Value);
+        Assert.Contains("'/dev/zero' is a character device", device.Message, StringComparison.Ordinal);
+
+        var empty = Assert.Single(UsersCsvReader.Read(WriteFile("empty.csv", "")).Errors);
+        Assert.Equal(ImportErrorIds.FileEmpty, empty.ErrorId);
+    }
+
+    [Fact]
     public void A_stream_over_the_size_limit_is_refused_after_reading_just_past_the_limit()
     {
         var doc = UsersCsvReader.Read(new EndlessZeros());
