@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace KolibriFacility.Core.Csv;
 
 /// <summary>
-/// Kolibri's guard against spreadsheet formula injection (kolibri/core/utils/csv.py, INTEROP.md 1.1): a value that
+/// Kolibri's guard against spreadsheet formula injection (kolibri/core/utils/csv.py, docs/Kolibri.md, CSV file format): a value that
 /// starts with one of <c>@ + - = | %</c> and is not a plain number gets its <c>|</c> escaped and a leading apostrophe.
 /// </summary>
 public static partial class CsvInjection

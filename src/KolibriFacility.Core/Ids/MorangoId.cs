@@ -7,7 +7,7 @@ namespace KolibriFacility.Core.Ids;
 public readonly record struct MorangoIdentity(string Id, string SourceId, string Partition);
 
 /// <summary>
-/// Morango's id algorithm as Kolibri 0.17 (morango 0.8.2) uses it (INTEROP.md 3.3):
+/// Morango's id algorithm as Kolibri 0.17 (morango 0.8.2) uses it (docs/Kolibri.md, Ids):
 /// id = sha2_uuid(partition template with "${id}" still in it, source id, model name).
 /// </summary>
 public static class MorangoId

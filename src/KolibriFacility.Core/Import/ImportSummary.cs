@@ -21,7 +21,7 @@ public sealed record ImportSummary
     public int Errors { get; init; }
     public int Warnings { get; init; }
 
-    /// <summary>The table Kolibri's import preview shows before CONTINUE (INTEROP 1.10), as plain lines.</summary>
+    /// <summary>The table Kolibri's import preview shows before CONTINUE (docs/Kolibri.md, Import report), as plain lines.</summary>
     public override string ToString()
     {
         var text = new StringBuilder();

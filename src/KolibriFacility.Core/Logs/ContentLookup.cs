@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace KolibriFacility.Core.Logs;
 
 /// <summary>
-/// User and facility names, channel names and content titles as Kolibri's export looks them up (INTEROP.md 2.3): the channel's metadata
+/// User and facility names, channel names and content titles as Kolibri's export looks them up (docs/Kolibri.md, Log values): the channel's metadata
 /// name, and the title of the first content node with the content id in any channel; empty when not on the device.
 /// Each id is looked up once and remembered, so memory grows with the content on the device, never with the rows.
 /// </summary>

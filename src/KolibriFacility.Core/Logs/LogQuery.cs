@@ -4,7 +4,7 @@ namespace KolibriFacility.Core.Logs;
 
 /// <summary>
 /// Which logs of a facility to read. Dates are UTC calendar days, both inclusive, tested against the time of first
-/// interaction, as Kolibri's export filters them (INTEROP.md 2.4). Null members mean "no restriction".
+/// interaction, as Kolibri's export filters them (docs/Kolibri.md, Log date range). Null members mean "no restriction".
 /// </summary>
 public sealed record LogQuery
 {

@@ -9,7 +9,7 @@ namespace KolibriFacility.Core.Logs;
 
 /// <summary>
 /// Streams a facility's content session or summary logs with one SQL statement, row by row, in the order Kolibri's
-/// export writes them (database order within the facility's dataset), leaving out quiz logs (INTEROP.md 2.1).
+/// export writes them (database order within the facility's dataset), leaving out quiz logs (docs/Kolibri.md, Log types).
 /// </summary>
 public sealed class LogReader(KolibriDatabase database)
 {

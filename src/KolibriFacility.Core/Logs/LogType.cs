@@ -1,7 +1,7 @@
 namespace KolibriFacility.Core.Logs;
 
 /// <summary>
-/// Kolibri's two usage logs (INTEROP.md 2.1). Detail is the Data tab's name for Session logs and the same value.
+/// Kolibri's two usage logs (docs/Kolibri.md, Log types). Detail is the Data tab's name for Session logs and the same value.
 /// </summary>
 public enum LogType
 {

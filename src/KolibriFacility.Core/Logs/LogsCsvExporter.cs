@@ -4,7 +4,7 @@ using KolibriFacility.Core.Csv;
 namespace KolibriFacility.Core.Logs;
 
 /// <summary>
-/// Writes log rows exactly as Kolibri 0.17's exportlogs does (INTEROP.md 2.2-2.3): English header, timestamps as
+/// Writes log rows exactly as Kolibri 0.17's exportlogs does (docs/Kolibri.md, Log columns and Log values): English header, timestamps as
 /// Python prints them in their stored zone, time spent to one decimal, progress floored to four, names looked up,
 /// formula-injection guard on every text cell. Rows stream from the reader to the writer; nothing is collected.
 /// </summary>

@@ -2,7 +2,7 @@ using KolibriFacility.Core.IO;
 
 namespace KolibriFacility.Core.Logs;
 
-/// <summary>The columns of Kolibri 0.17's log exports, with their English labels, in Kolibri's order (INTEROP.md 2.2).</summary>
+/// <summary>The columns of Kolibri 0.17's log exports, with their English labels, in Kolibri's order (docs/Kolibri.md, Log columns).</summary>
 public static class LogsCsvFormat
 {
     public static readonly string[] SessionHeader =

@@ -4,7 +4,7 @@ using System.Numerics;
 namespace KolibriFacility.Core.Logs;
 
 /// <summary>
-/// The two number formats of Kolibri's log export, reproduced exactly (INTEROP.md 2.3):
+/// The two number formats of Kolibri's log export, reproduced exactly (docs/Kolibri.md, Log values):
 /// time spent is <c>"{:.1f}".format(round(x, 1))</c> and progress is <c>"{:.4f}".format(math.floor(x * 10000.0) / 10000)</c>.
 /// Hand-written because .NET's "F1" rounds exact ties away from zero (0.25 -> "0.3") where Python rounds the exact
 /// binary value half to even (0.25 -> "0.2", 0.15 -> "0.1" because 0.15 is stored as 0.1499...).

@@ -12,7 +12,7 @@ public sealed record FacilityRegistrationForm(string FacilityId, string ServerNo
 
 /// <summary>
 /// The Kolibri Data Portal's public registration endpoints, joined to the base URL as Kolibri's join_url does
-/// (INTEROP 5.2): relative paths resolved against the URL, so a portal under a path (http://host/kdp/) keeps it. Every failure becomes a PortalException; the token never appears in a message.
+/// (docs/Kolibri.md, Portal registration): relative paths resolved against the URL, so a portal under a path (http://host/kdp/) keeps it. Every failure becomes a PortalException; the token never appears in a message.
 /// </summary>
 public sealed class PortalClient(HttpClient http, string portalUrl)
 {

@@ -1,7 +1,7 @@
 namespace KolibriFacility.Core.Portal;
 
 /// <summary>
-/// Kolibri's sync states (job extra_metadata sync_state, INTEROP 5.3), in the order a full sync passes them.
+/// Kolibri's sync states (job extra_metadata sync_state, docs/Kolibri.md, Sync states), in the order a full sync passes them.
 /// Kolibri's own names are given by <see cref="SyncStates.KolibriName"/>.
 /// </summary>
 public enum SyncState

@@ -5,7 +5,7 @@ using System.Text;
 namespace KolibriFacility.Core.Security;
 
 /// <summary>
-/// Django's PBKDF2 password hashes as Kolibri 0.17 (Django 3.2) stores them (INTEROP.md 4):
+/// Django's PBKDF2 password hashes as Kolibri 0.17 (Django 3.2) stores them (docs/Kolibri.md, Password hashing):
 /// <c>pbkdf2_sha256$260000$&lt;22-char salt&gt;$&lt;base64 of 32 bytes&gt;</c>.
 /// </summary>
 public static class DjangoPassword

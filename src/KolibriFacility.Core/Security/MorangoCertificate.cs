@@ -8,7 +8,7 @@ namespace KolibriFacility.Core.Security;
 
 /// <summary>
 /// A morango certificate (morango_certificate) with its RSA key: ids, public key strings, serialisation and
-/// RSA PKCS#1 v1.5 SHA-256 signatures exactly as morango 0.8 makes them (INTEROP.md 3.3).
+/// RSA PKCS#1 v1.5 SHA-256 signatures exactly as morango 0.8 makes them (docs/Kolibri.md, Ids).
 /// </summary>
 public sealed class MorangoCertificate
 {

@@ -5,7 +5,7 @@ namespace KolibriFacility.Core.Storage;
 
 /// <summary>
 /// Kolibri's auth rows (collections, users, roles, memberships) with their morango bookkeeping, inserted as
-/// Kolibri's models store them (INTEROP 3.2-3.4), with prepared commands inside the caller's transaction: the one
+/// Kolibri's models store them (docs/Kolibri.md, Morango bookkeeping, Ids and Rows Kolibri writes), with prepared commands inside the caller's transaction: the one
 /// place the sandbox and the import write them.
 /// </summary>
 internal sealed class KolibriRowWriter(KolibriDatabase database, SqliteTransaction transaction) : IDisposable

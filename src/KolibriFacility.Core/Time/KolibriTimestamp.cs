@@ -5,7 +5,7 @@ namespace KolibriFacility.Core.Time;
 
 /// <summary>
 /// Kolibri's DateTimeTzField text format: <c>YYYY-MM-DD HH:MM:SS.ffffff(Zone/Name)</c>, where the clock time is
-/// UTC and the zone in parentheses is the zone the value is shown in (INTEROP.md 3.5).
+/// UTC and the zone in parentheses is the zone the value is shown in (docs/Kolibri.md, Timestamps).
 /// </summary>
 public static class KolibriTimestamp
 {

@@ -5,7 +5,7 @@ using KolibriFacility.Core.Model;
 namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
-/// Writes users in the exact format of Kolibri's bulkexportusers (INTEROP.md 1.1-1.3): English labelled header,
+/// Writes users in the exact format of Kolibri's bulkexportusers (docs/Kolibri.md, CSV file format, Export header and Export rows): English labelled header,
 /// admins left out, '*' passwords, NOT_SPECIFIED/DEFERRED as empty cells, class names joined with ',',
 /// formula-injection guard, one row per username.
 /// </summary>

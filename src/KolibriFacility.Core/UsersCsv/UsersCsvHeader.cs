@@ -20,7 +20,7 @@ internal sealed record HeaderCell(int Index, string Text, string Key, HeaderCell
 /// <summary>
 /// Recognises the header of a users CSV the way Kolibri writes it in any language (<c>Nombre de usuario (USERNAME)</c>:
 /// the key is the text in the last parentheses) or with bare machine names, ignoring case and surrounding spaces,
-/// in any order (INTEROP.md 1.5), and reports missing, unknown and duplicated columns.
+/// in any order (docs/Kolibri.md, Header recognition), and reports missing, unknown and duplicated columns.
 /// </summary>
 internal sealed class UsersCsvHeader
 {

@@ -2,7 +2,7 @@ namespace KolibriFacility.Core.UsersCsv;
 
 /// <summary>
 /// The length limits of users CSV values, in characters (Unicode code points, as Python counts them). Where Kolibri's
-/// CSV check and its model disagree, the stricter model limit is used (INTEROP.md 1.6, 1.7).
+/// CSV check and its model disagree, the stricter model limit is used (docs/Kolibri.md, Row checks and Matching and passwords).
 /// </summary>
 public static class UsersCsvLimits
 {

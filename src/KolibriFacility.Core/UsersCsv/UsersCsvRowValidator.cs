@@ -11,7 +11,7 @@ namespace KolibriFacility.Core.UsersCsv;
 internal readonly record struct RowOutcome(ImportRow? Row, RejectedRow? Rejected);
 
 /// <summary>
-/// Checks the data rows of one users CSV in file order with the rules of INTEROP.md 1.6 (in Kolibri's order, one
+/// Checks the data rows of one users CSV in file order with the rules of docs/Kolibri.md, Row checks (in Kolibri's order, one
 /// error per failing check, every error of a row collected), using Kolibri's model limits where they are stricter,
 /// and normalises the values of valid rows. Remembers usernames and UUIDs to report later duplicates.
 /// </summary>
