@@ -21,14 +21,14 @@ public sealed class PortalSyncTests : HostedModuleTest
         KolibriStandIn.SetScenario(Home.Path, "success");
     }
 
+    // The session goes first, as before the shared base: nothing may still talk to the stand-in when it stops.
     protected override void Dispose(bool disposing)
     {
+        base.Dispose(disposing);
         if (disposing)
         {
             portal.Dispose();
         }
-
-        base.Dispose(disposing);
     }
 
     protected override Dictionary<string, object?> Vars => new()
