@@ -15,6 +15,8 @@ public sealed class ScriptResult
     public required List<string> HostLines { get; init; }
     /// <summary>A terminating error that ended the script, if any.</summary>
     public ErrorRecord? Terminating { get; init; }
+    /// <summary>How the pipeline ended: Completed, Failed, or Stopped (Ctrl+C).</summary>
+    public PSInvocationState State { get; init; }
 
     public IEnumerable<string> WhatIf => HostLines.Where(l => l.StartsWith("What if:", StringComparison.Ordinal));
 
@@ -46,46 +48,21 @@ public sealed class ModuleSession : IDisposable
 
     public TestHost Host { get; }
 
-    public ScriptResult Run(string script, IDictionary<string, object?>? variables = null)
-    {
-        using var powershell = System.Management.Automation.PowerShell.Create();
-        powershell.Runspace = runspace;
-        foreach (var (name, value) in variables ?? new Dictionary<string, object?>())
-        {
-            runspace.SessionStateProxy.SetVariable(name, value);
-        }
-
-        var hostStart = Host.Lines.Count;
-        var progressStart = Host.Progress.Count;
-        powershell.AddScript(script);
-        var output = new List<PSObject>();
-        ErrorRecord? terminating = null;
-        try
-        {
-            output.AddRange(powershell.Invoke());
-        }
-        catch (RuntimeException ex)
-        {
-            terminating = ex.ErrorRecord;
-        }
-
-        return new ScriptResult
-        {
-            Output = output.Where(o => o is not null).ToList(),
-            Errors = powershell.Streams.Error.ToList(),
-            Warnings = powershell.Streams.Warning.Select(w => w.Message).ToList(),
-            Verbose = powershell.Streams.Verbose.Select(v => v.Message).ToList(),
-            Progress = powershell.Streams.Progress.Concat(Host.Progress.Skip(progressStart)).ToList(),
-            HostLines = Host.Lines.Skip(hostStart).ToList(),
-            Terminating = terminating,
-        };
-    }
+    public ScriptResult Run(string script, IDictionary<string, object?>? variables = null) =>
+        Execute(script, variables, stopWhen: null, TimeSpan.Zero).Result;
 
     /// <summary>
     /// Starts a script, waits until <paramref name="stopWhen"/> is true (or the script ends, or the timeout passes),
     /// then stops it as Ctrl+C would and returns what it produced. Stopped is true when Stop() was needed.
     /// </summary>
-    public (ScriptResult Result, bool Stopped) RunAndStop(string script, IDictionary<string, object?>? variables, Func<bool> stopWhen, TimeSpan timeout)
+    public (ScriptResult Result, bool Stopped) RunAndStop(string script, IDictionary<string, object?>? variables, Func<bool> stopWhen, TimeSpan timeout) =>
+        Execute(script, variables, _ => stopWhen(), timeout);
+
+    /// <summary>As above, with <paramref name="stopWhen"/> given the number of objects output so far.</summary>
+    public (ScriptResult Result, bool Stopped) RunAndStop(string script, IDictionary<string, object?>? variables, Func<int, bool> stopWhen, TimeSpan timeout) =>
+        Execute(script, variables, stopWhen, timeout);
+
+    private (ScriptResult Result, bool Stopped) Execute(string script, IDictionary<string, object?>? variables, Func<int, bool>? stopWhen, TimeSpan timeout)
     {
         using var powershell = System.Management.Automation.PowerShell.Create();
         powershell.Runspace = runspace;
@@ -98,27 +75,25 @@ public sealed class ModuleSession : IDisposable
         var progressStart = Host.Progress.Count;
         powershell.AddScript(script);
         var output = new PSDataCollection<PSObject>();
-        var pending = powershell.BeginInvoke<PSObject, PSObject>(null, output);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!pending.IsCompleted && !stopWhen() && waited.Elapsed < timeout)
-        {
-            Thread.Sleep(50);
-        }
-
         var stopped = false;
-        if (!pending.IsCompleted)
-        {
-            powershell.Stop();
-            stopped = true;
-        }
-
         ErrorRecord? terminating = null;
         try
         {
-            powershell.EndInvoke(pending);
+            if (stopWhen is null)
+            {
+                foreach (var item in powershell.Invoke())
+                {
+                    output.Add(item);
+                }
+            }
+            else
+            {
+                stopped = InvokeUntil(powershell, output, stopWhen, timeout);
+            }
         }
-        catch (PipelineStoppedException)
+        catch (PipelineStoppedException) when (stopWhen is not null)
         {
+            // Stopped without Stop(): the script stopped itself.
         }
         catch (RuntimeException ex)
         {
@@ -134,7 +109,35 @@ public sealed class ModuleSession : IDisposable
             Progress = powershell.Streams.Progress.Concat(Host.Progress.Skip(progressStart)).ToList(),
             HostLines = Host.Lines.Skip(hostStart).ToList(),
             Terminating = terminating,
+            State = powershell.InvocationStateInfo.State,
         }, stopped);
+    }
+
+    private static bool InvokeUntil(System.Management.Automation.PowerShell powershell, PSDataCollection<PSObject> output, Func<int, bool> stopWhen, TimeSpan timeout)
+    {
+        var pending = powershell.BeginInvoke<PSObject, PSObject>(null, output);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!pending.IsCompleted && !stopWhen(output.Count) && waited.Elapsed < timeout)
+        {
+            Thread.Sleep(50);
+        }
+
+        var stopped = false;
+        if (!pending.IsCompleted)
+        {
+            powershell.Stop();
+            stopped = true;
+        }
+
+        try
+        {
+            powershell.EndInvoke(pending);
+        }
+        catch (PipelineStoppedException) when (stopped)
+        {
+        }
+
+        return stopped;
     }
 
     public void Dispose() => runspace.Dispose();

@@ -4,30 +4,14 @@ using KolibriFacility.Tests;
 namespace KolibriFacility.PowerShell.Tests.Import;
 
 /// <summary>Hostile or broken users CSV files through the real cmdlets (issue 16, and the -WhatIf preview of issue 12).</summary>
-public sealed class HostileCsvTests : IDisposable
+public sealed class HostileCsvTests : HostedModuleTest
 {
     private const string Header = "UUID,USERNAME,PASSWORD,FULL_NAME,USER_TYPE,IDENTIFIER,BIRTH_YEAR,GENDER,ENROLLED_IN,ASSIGNED_TO";
     private const string Secret = "Hunter2-Secret";
-    private readonly TempFolder home = new();
-    private readonly ModuleSession session = new();
-    private readonly string db;
-
-    public HostileCsvTests()
-    {
-        db = home.CopyFixtureDatabase();
-    }
-
-    public void Dispose()
-    {
-        session.Dispose();
-        home.Dispose();
-    }
-
-    private Dictionary<string, object?> Vars => new() { ["Db"] = db };
 
     private string WriteCsv(string name, params string[] rows)
     {
-        var path = home.File(name);
+        var path = Home.File(name);
         File.WriteAllText(path, string.Join("\r\n", [Header, .. rows]) + "\r\n");
         return path;
     }
@@ -47,7 +31,7 @@ public sealed class HostileCsvTests : IDisposable
             $",rowz,{Secret}3",
             $",rowlong,{Secret}4{new string('p', 200)},Long,LEARNER,,,,,",
             $",rown,{Secret}5,New Learner,LEARNER,,,,,");
-        var rejected = home.File("rejected.csv");
+        var rejected = Home.File("rejected.csv");
         var runs = new[]
         {
             $"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false -Verbose",
@@ -58,7 +42,7 @@ public sealed class HostileCsvTests : IDisposable
         };
         foreach (var script in runs)
         {
-            var result = session.Run(script, Vars);
+            var result = Session.Run(script, Vars);
             Assert.True(result.Errors.Count + result.Warnings.Count > 0, script);
             Assert.DoesNotContain(Secret, Everything(result), StringComparison.Ordinal);
         }
@@ -75,8 +59,8 @@ public sealed class HostileCsvTests : IDisposable
     {
         // 300 new users with '*' as the password: valid CSV rows that the planner refuses (NewUserNeedsPassword).
         var csv = WriteCsv("stars.csv", Enumerable.Range(1, 300).Select(i => $",star{i},*,Star {i},LEARNER,,,,,").ToArray());
-        var rejected = home.File("stars-rejected.csv");
-        var result = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -NoBackup -SkipInvalidRows -RejectedRowsPath '{rejected}' -Confirm:$false", Vars);
+        var rejected = Home.File("stars-rejected.csv");
+        var result = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -NoBackup -SkipInvalidRows -RejectedRowsPath '{rejected}' -Confirm:$false", Vars);
         Assert.Empty(result.ErrorIds);
         var lines = File.ReadAllLines(rejected);
         Assert.Equal(301, lines.Length);
@@ -87,12 +71,12 @@ public sealed class HostileCsvTests : IDisposable
     public void Thousands_of_invalid_rows_print_the_first_of_each_rule_and_count_the_rest()
     {
         var csv = WriteCsv("flood.csv", Enumerable.Range(1, 500).Select(i => $",flood{i},pw,Flood {i},ROBOT,,,,,").ToArray());
-        var result = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false", Vars);
+        var result = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false", Vars);
         Assert.Equal(20, result.Errors.Count(e => e.FullyQualifiedErrorId.StartsWith("UserTypeInvalid,", StringComparison.Ordinal)));
         Assert.Contains(result.Warnings, w => w.StartsWith("480 more UserTypeInvalid error(s) not shown", StringComparison.Ordinal));
         Assert.Contains("500 errors", (result.Terminating ?? result.Errors.Last()).Exception.Message, StringComparison.Ordinal);
 
-        var plan = session.Run($"(Get-FacilityImportPlan -Database $Db -Path '{csv}' -WarningAction SilentlyContinue).Errors.Count", Vars);
+        var plan = Session.Run($"(Get-FacilityImportPlan -Database $Db -Path '{csv}' -WarningAction SilentlyContinue).Errors.Count", Vars);
         Assert.Equal(500, plan.Output[0].BaseObject);
     }
 
@@ -100,12 +84,12 @@ public sealed class HostileCsvTests : IDisposable
     public void SkipInvalidRows_WhatIf_previews_invalid_rows_as_skipped_warnings_as_the_real_run_reports_them()
     {
         var csv = WriteCsv("mixed.csv", ",okuser,pass123,OK User,LEARNER,,,,,", ",baduser,pass123,Bad User,ROBOT,,,,,");
-        var preview = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -SkipInvalidRows -WhatIf; $?", Vars);
+        var preview = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -SkipInvalidRows -WhatIf; $?", Vars);
         Assert.Empty(preview.ErrorIds);
         Assert.Equal(true, preview.Output.Last().BaseObject);
         var skipped = Assert.Single(preview.Warnings, w => w.StartsWith("Skipped:", StringComparison.Ordinal));
 
-        var real = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -NoBackup -SkipInvalidRows -Confirm:$false", Vars);
+        var real = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -NoBackup -SkipInvalidRows -Confirm:$false", Vars);
         Assert.Empty(real.ErrorIds);
         Assert.Equal(skipped, Assert.Single(real.Warnings, w => w.StartsWith("Skipped:", StringComparison.Ordinal)));
     }
@@ -114,13 +98,13 @@ public sealed class HostileCsvTests : IDisposable
     public void A_header_only_file_is_refused_even_with_Force_until_the_admin_says_the_file_is_complete()
     {
         var csv = WriteCsv("header-only.csv");
-        var before = DbFiles.Sha256(db);
-        var forced = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Force -NoBackup -Confirm:$false", Vars);
+        var before = DbFiles.Sha256(Db);
+        var forced = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Force -NoBackup -Confirm:$false", Vars);
         Assert.Equal(["ImportFileLooksTruncated,KolibriFacility.PowerShell.Commands.ImportFacilityUsersCommand"], forced.ErrorIds);
         Assert.Contains("no data rows", (forced.Terminating ?? forced.Errors.Single()).Exception.Message, StringComparison.Ordinal);
-        Assert.Equal(before, DbFiles.Sha256(db));
+        Assert.Equal(before, DbFiles.Sha256(Db));
 
-        var confirmed = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Force -FileIsComplete -NoBackup -Confirm:$false -PassThru", Vars);
+        var confirmed = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Force -FileIsComplete -NoBackup -Confirm:$false -PassThru", Vars);
         Assert.Empty(confirmed.ErrorIds);
         Assert.True((int)((dynamic)confirmed.Output[0].Properties["Summary"].Value).UsersDeleted > 40);
     }
@@ -133,14 +117,14 @@ public sealed class HostileCsvTests : IDisposable
             return; // no named pipes in the file system
         }
 
-        var fifo = home.File("users.csv");
+        var fifo = Home.File("users.csv");
         using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
         {
             mkfifo.WaitForExit();
             Assert.Equal(0, mkfifo.ExitCode);
         }
 
-        var run = Task.Run(() => session.Run($"Import-FacilityUsers -Database $Db -LiteralPath '{fifo}' -NoDelete -Confirm:$false", Vars));
+        var run = Task.Run(() => Session.Run($"Import-FacilityUsers -Database $Db -LiteralPath '{fifo}' -NoDelete -Confirm:$false", Vars));
         var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60)));
         Assert.True(finished == run, "the import blocked on the named pipe");
         var result = await run;

@@ -5,57 +5,43 @@ using Microsoft.Data.Sqlite;
 namespace KolibriFacility.PowerShell.Tests.Import;
 
 /// <summary>Import-FacilityUsers and Get-FacilityImportPlan in the real PowerShell engine, on copies of the fixture database.</summary>
-public sealed class ImportCmdletTests : IDisposable
+public sealed class ImportCmdletTests : HostedModuleTest
 {
     private const string Command = "KolibriFacility.PowerShell.Commands.ImportFacilityUsersCommand";
-    private readonly TempFolder home = new();
-    private readonly ModuleSession session = new();
-    private readonly string db;
 
-    public ImportCmdletTests()
+    protected override Dictionary<string, object?> Vars => new()
     {
-        db = home.CopyFixtureDatabase();
-    }
-
-    public void Dispose()
-    {
-        session.Dispose();
-        home.Dispose();
-    }
-
-    private Dictionary<string, object?> Vars => new()
-    {
-        ["Db"] = db,
-        ["Dir"] = home.Path,
+        ["Db"] = Db,
+        ["Dir"] = Home.Path,
         ["Export"] = TestPaths.Fixture("users-export.csv"),
     };
 
     [Fact]
     public void Reimporting_Kolibris_own_export_plans_no_changes_and_writes_nothing()
     {
-        var before = DbFiles.Sha256(db);
-        var plan = session.Run("Get-FacilityImportPlan -Database $Db -Path $Export", Vars);
+        var before = DbFiles.Sha256(Db);
+        var plan = Session.Run("Get-FacilityImportPlan -Database $Db -Path $Export", Vars);
         Assert.Empty(plan.ErrorIds);
         var result = Assert.Single(plan.Output);
         Assert.Equal(true, result.Properties["IsEmpty"].Value);
         Assert.Equal(false, result.Properties["HasErrors"].Value);
 
-        var import = session.Run("Import-FacilityUsers -Database $Db -Path $Export -Confirm:$false -PassThru", Vars);
+        var import = Session.Run("Import-FacilityUsers -Database $Db -Path $Export -Confirm:$false -PassThru", Vars);
         Assert.Empty(import.ErrorIds);
-        Assert.Equal(before, DbFiles.Sha256(db));
+        Assert.Equal(before, DbFiles.Sha256(Db));
     }
 
     [Fact]
     public void WhatIf_shows_every_change_and_the_summary_and_writes_nothing()
     {
         var csv = WriteCsv("USERNAME,PASSWORD,FULL_NAME,USER_TYPE", "newbie,pass123,New Learner,LEARNER", "learner02,*,Renamed Learner,LEARNER");
-        var before = DbFiles.Sha256(db);
-        var result = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -WhatIf", Vars);
-        Assert.Equal(before, DbFiles.Sha256(db));
+        var before = DbFiles.Sha256(Db);
+        var result = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -WhatIf", Vars);
+        Assert.Equal(before, DbFiles.Sha256(Db));
         Assert.Empty(result.Errors);
         Assert.Null(result.Terminating);
 
-        var plan = session.Run($"Get-FacilityImportPlan -Database $Db -Path '{csv}'", Vars);
+        var plan = Session.Run($"Get-FacilityImportPlan -Database $Db -Path '{csv}'", Vars);
         var changes = (System.Collections.IEnumerable)plan.Output[0].Properties["Changes"].Value;
         var count = changes.Cast<object>().Count();
         var whatIf = result.WhatIf.ToList();
@@ -70,10 +56,10 @@ public sealed class ImportCmdletTests : IDisposable
     public void Confirm_asks_once_for_additions_and_once_per_deletion_and_a_No_keeps_that_user()
     {
         var csv = ExportWithout("learner11", "learner14", out var kept);
-        session.Host.Answers.Enqueue("Yes");   // the batch of additions/updates (none here: skipped when empty)
-        var result = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Confirm -PassThru", Vars);
+        Session.Host.Answers.Enqueue("Yes");   // the batch of additions/updates (none here: skipped when empty)
+        var result = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Confirm -PassThru", Vars);
         Assert.Empty(result.ErrorIds);
-        Assert.Equal(2, session.Host.Prompts.Count(p => p.Contains("learner11", StringComparison.Ordinal) || p.Contains("learner14", StringComparison.Ordinal)));
+        Assert.Equal(2, Session.Host.Prompts.Count(p => p.Contains("learner11", StringComparison.Ordinal) || p.Contains("learner14", StringComparison.Ordinal)));
         Assert.Equal(kept, Usernames().Count);
     }
 
@@ -81,9 +67,9 @@ public sealed class ImportCmdletTests : IDisposable
     public void Declining_a_deletion_keeps_that_user_and_applies_the_rest()
     {
         var csv = ExportWithout("learner11", "learner14", out var kept);
-        session.Host.Answers.Enqueue("No");   // keep the first one asked about
-        session.Host.Answers.Enqueue("Yes");
-        var result = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Confirm", Vars);
+        Session.Host.Answers.Enqueue("No");   // keep the first one asked about
+        Session.Host.Answers.Enqueue("Yes");
+        var result = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Confirm", Vars);
         Assert.Empty(result.ErrorIds);
         var users = Usernames();
         Assert.Equal(kept + 1, users.Count);
@@ -94,9 +80,9 @@ public sealed class ImportCmdletTests : IDisposable
     public void Errors_are_objects_naming_row_column_and_value_and_nothing_is_written()
     {
         var csv = WriteCsv("USERNAME,PASSWORD,FULL_NAME,USER_TYPE", "okuser,pass123,OK User,LEARNER", "baduser,pass123,Bad User,TEACHER");
-        var before = DbFiles.Sha256(db);
-        var result = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false", Vars);
-        Assert.Equal(before, DbFiles.Sha256(db));
+        var before = DbFiles.Sha256(Db);
+        var result = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false", Vars);
+        Assert.Equal(before, DbFiles.Sha256(Db));
         Assert.Equal("ImportHasErrors," + Command, result.ErrorIds.Last());
         var error = Assert.Single(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("UserTypeInvalid,", StringComparison.Ordinal));
         Assert.StartsWith("UserTypeInvalid,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
@@ -110,8 +96,8 @@ public sealed class ImportCmdletTests : IDisposable
     public void SkipInvalidRows_imports_the_valid_rows_and_writes_the_rejected_ones_with_their_errors()
     {
         var csv = WriteCsv("USERNAME,PASSWORD,FULL_NAME,USER_TYPE", "okuser,pass123,OK User,LEARNER", "baduser,pass123,Bad User,TEACHER");
-        var rejected = home.File("rejected.csv");
-        var result = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -SkipInvalidRows -RejectedRowsPath '{rejected}' -Confirm:$false", Vars);
+        var rejected = Home.File("rejected.csv");
+        var result = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -SkipInvalidRows -RejectedRowsPath '{rejected}' -Confirm:$false", Vars);
         Assert.Empty(result.ErrorIds);
         Assert.Contains(result.Warnings, w => w.Contains("TEACHER", StringComparison.Ordinal));
         var users = Usernames();
@@ -127,31 +113,31 @@ public sealed class ImportCmdletTests : IDisposable
     public void A_file_named_backups_stops_the_import_with_its_own_error_naming_the_file_and_the_way_out()
     {
         var csv = WriteCsv("USERNAME,PASSWORD,FULL_NAME,USER_TYPE", "newbie,pass123,New Learner,LEARNER");
-        var backups = home.File("backups");
+        var backups = Home.File("backups");
         File.WriteAllText(backups, "not a folder");
-        var before = DbFiles.Sha256(db);
+        var before = DbFiles.Sha256(Db);
 
-        var result = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false", Vars);
+        var result = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false", Vars);
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("BackupFolderIsFile," + Command, error.FullyQualifiedErrorId);
         Assert.Equal(backups, error.TargetObject);
         Assert.Contains("-NoBackup", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         Assert.DoesNotContain(result.Progress, p => p.StatusDescription.Contains("Hashing", StringComparison.Ordinal));
-        Assert.Equal(before, DbFiles.Sha256(db));
+        Assert.Equal(before, DbFiles.Sha256(Db));
     }
 
     [Fact]
     public void Mass_deletions_are_refused_unless_allowed_and_NoDelete_deletes_nobody()
     {
         var csv = WriteCsv("USERNAME,PASSWORD,FULL_NAME,USER_TYPE", "okuser,pass123,OK User,LEARNER");
-        var before = DbFiles.Sha256(db);
-        var refused = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Confirm:$false", Vars);
+        var before = DbFiles.Sha256(Db);
+        var refused = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Confirm:$false", Vars);
         // One row against a facility of 47 non-admins: over the threshold, and more than half left out, so it looks cut short.
         Assert.Equal(["ImportFileLooksTruncated," + Command], refused.ErrorIds);
-        var forced = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Force -Confirm:$false", Vars);
+        var forced = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Force -Confirm:$false", Vars);
         Assert.Equal(["ImportFileLooksTruncated," + Command], forced.ErrorIds);
-        Assert.Equal(before, DbFiles.Sha256(db));
+        Assert.Equal(before, DbFiles.Sha256(Db));
         // Core says why (both reasons); the PowerShell layer says what to do, in this module's parameters.
         var error = Assert.Single(refused.Errors);
         Assert.StartsWith("Nothing was imported: The CSV looks cut short", error.ErrorDetails.Message, StringComparison.Ordinal);
@@ -162,7 +148,7 @@ public sealed class ImportCmdletTests : IDisposable
         Assert.Equal(csv, error.TargetObject);
 
         var count = Usernames().Count;
-        var kept = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false -PassThru", Vars);
+        var kept = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -NoDelete -Confirm:$false -PassThru", Vars);
         Assert.Empty(kept.ErrorIds);
         Assert.Equal(count + 1, Usernames().Count);
     }
@@ -171,13 +157,13 @@ public sealed class ImportCmdletTests : IDisposable
     public void A_saved_plan_applies_after_a_Clixml_round_trip_and_is_refused_once_the_facility_changed()
     {
         var csv = ExportPlus(",newbie,pass123,New Learner,LEARNER,,,,,");
-        var made = session.Run($"$plan = Get-FacilityImportPlan -Database $Db -Path '{csv}'; $json = $plan.Json; $plan.Summary.UsersCreated", Vars);
+        var made = Session.Run($"$plan = Get-FacilityImportPlan -Database $Db -Path '{csv}'; $json = $plan.Json; $plan.Summary.UsersCreated", Vars);
         Assert.Empty(made.ErrorIds);
         Assert.Equal(1, made.Output[0].BaseObject);
 
         // Export-Clixml / Import-Clixml are PSSerializer (not loaded in this bare engine): a deserialized property bag
         // whose Json property carries the plan.
-        var applied = session.Run(
+        var applied = Session.Run(
             "$back = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($plan)); " +
             "if ($back.psobject.TypeNames[0] -notlike 'Deserialized.*') { throw 'not deserialized' }; " +
             "Import-FacilityUsers -Plan $back -Confirm:$false -PassThru", Vars);
@@ -186,7 +172,7 @@ public sealed class ImportCmdletTests : IDisposable
         var backup = (string?)applied.Output[0].Properties["BackupPath"].Value;
         Assert.True(backup is not null && File.Exists(backup), "backup file");
 
-        var stale = session.Run("Import-FacilityUsers -Plan $json -Confirm:$false", Vars);
+        var stale = Session.Run("Import-FacilityUsers -Plan $json -Confirm:$false", Vars);
         Assert.Equal(["ImportPlanStale," + Command], stale.ErrorIds);
     }
 
@@ -194,10 +180,10 @@ public sealed class ImportCmdletTests : IDisposable
     public void A_plan_saved_as_a_JSON_file_applies_from_its_path()
     {
         var csv = ExportPlus(",newbie,pass123,New Learner,LEARNER,,,,,");
-        var file = home.File("plan.json");
-        var saved = session.Run($"[System.IO.File]::WriteAllText('{file}', (Get-FacilityImportPlan -Database $Db -Path '{csv}').Json)", Vars);
+        var file = Home.File("plan.json");
+        var saved = Session.Run($"[System.IO.File]::WriteAllText('{file}', (Get-FacilityImportPlan -Database $Db -Path '{csv}').Json)", Vars);
         Assert.Empty(saved.ErrorIds);
-        var applied = session.Run($"Import-FacilityUsers -Plan '{file}' -NoBackup -Confirm:$false -PassThru", Vars);
+        var applied = Session.Run($"Import-FacilityUsers -Plan '{file}' -NoBackup -Confirm:$false -PassThru", Vars);
         Assert.Empty(applied.ErrorIds);
         Assert.Equal(1, ((dynamic)applied.Output[0].Properties["Summary"].Value).UsersCreated);
         Assert.Contains("newbie", Usernames());
@@ -207,27 +193,27 @@ public sealed class ImportCmdletTests : IDisposable
     public void A_plan_whose_csv_changed_is_refused()
     {
         var csv = ExportPlus(",newbie,pass123,New Learner,LEARNER,,,,,");
-        session.Run($"$plan = Get-FacilityImportPlan -Database $Db -Path '{csv}'", Vars);
+        Session.Run($"$plan = Get-FacilityImportPlan -Database $Db -Path '{csv}'", Vars);
         File.AppendAllText(csv, ",another,pass123,Another One,LEARNER,,,,,\r\n");
-        var before = DbFiles.Sha256(db);
-        var result = session.Run("Import-FacilityUsers -Plan $plan -Confirm:$false", Vars);
+        var before = DbFiles.Sha256(Db);
+        var result = Session.Run("Import-FacilityUsers -Plan $plan -Confirm:$false", Vars);
         var error = Assert.Single(result.Errors);
         Assert.Equal("ImportPlanStale," + Command, error.FullyQualifiedErrorId);
         Assert.Contains("changed", error.Exception.Message, StringComparison.Ordinal);
-        Assert.Equal(before, DbFiles.Sha256(db));
+        Assert.Equal(before, DbFiles.Sha256(Db));
     }
 
     [Fact]
     public void A_bad_plan_argument_is_a_parameter_binding_error()
     {
-        var result = session.Run("Import-FacilityUsers -Plan '{ not json' -Confirm:$false", Vars);
+        var result = Session.Run("Import-FacilityUsers -Plan '{ not json' -Confirm:$false", Vars);
         Assert.StartsWith("ParameterArgumentTransformationError", Assert.Single(result.ErrorIds), StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_missing_csv_is_FileNotFound()
     {
-        var result = session.Run("Get-FacilityImportPlan -Database $Db -Path (\"$Dir\" + '/nope.csv')", Vars);
+        var result = Session.Run("Get-FacilityImportPlan -Database $Db -Path (\"$Dir\" + '/nope.csv')", Vars);
         Assert.StartsWith("FileNotFound,", Assert.Single(result.ErrorIds), StringComparison.Ordinal);
     }
 
@@ -235,7 +221,7 @@ public sealed class ImportCmdletTests : IDisposable
     public void Files_pipe_in_by_PSPath_and_the_plan_pipes_into_the_import()
     {
         var csv = ExportPlus(",newbie,pass123,New Learner,LEARNER,,,,,");
-        var result = session.Run($"[System.IO.FileInfo]::new('{csv}') | Get-FacilityImportPlan -Database $Db | Import-FacilityUsers -Confirm:$false -PassThru", Vars);
+        var result = Session.Run($"[System.IO.FileInfo]::new('{csv}') | Get-FacilityImportPlan -Database $Db | Import-FacilityUsers -Confirm:$false -PassThru", Vars);
         Assert.Empty(result.ErrorIds);
         Assert.Single(result.Output);
         Assert.Contains("newbie", Usernames());
@@ -245,12 +231,12 @@ public sealed class ImportCmdletTests : IDisposable
     public void Imported_users_get_a_password_that_Kolibri_verifies_and_show_up_in_the_module()
     {
         var csv = ExportPlus(",newbie,pass123,New Learner,LEARNER,,2001,FEMALE,Class A,");
-        var result = session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Confirm:$false; Get-FacilityUser -Database $Db -Username newbie", Vars);
+        var result = Session.Run($"Import-FacilityUsers -Database $Db -Path '{csv}' -Confirm:$false; Get-FacilityUser -Database $Db -Username newbie", Vars);
         Assert.Empty(result.ErrorIds);
         var user = Assert.Single(result.Output);
         Assert.Equal("New Learner", user.Properties["FullName"].Value);
         Assert.Equal("LEARNER", user.Properties["UserType"].Value.ToString());
-        using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={Db};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT password FROM kolibriauth_facilityuser WHERE username = 'newbie'";
@@ -269,7 +255,7 @@ public sealed class ImportCmdletTests : IDisposable
 
     private string WriteCsv(params string[] lines)
     {
-        var path = home.File(Guid.NewGuid().ToString("N")[..8] + ".csv");
+        var path = Home.File(Guid.NewGuid().ToString("N")[..8] + ".csv");
         File.WriteAllText(path, string.Join("\r\n", lines) + "\r\n");
         return path;
     }
@@ -277,22 +263,22 @@ public sealed class ImportCmdletTests : IDisposable
     /// <summary>Kolibri's export of the fixture with extra data rows appended.</summary>
     private string ExportPlus(params string[] rows)
     {
-        var path = home.File(Guid.NewGuid().ToString("N")[..8] + ".csv");
+        var path = Home.File(Guid.NewGuid().ToString("N")[..8] + ".csv");
         File.Copy(TestPaths.Fixture("users-export.csv"), path);
         File.AppendAllText(path, string.Concat(rows.Select(r => r + "\r\n")));
         return path;
     }
 
-    /// <summary>Kolibri's export of the fixture without the rows of the given users; <paramref name="kept"/> is the user count the db should have afterwards.</summary>
+    /// <summary>Kolibri's export of the fixture without the rows of the given users; <paramref name="kept"/> is the user count the Db should have afterwards.</summary>
     private string ExportWithout(string first, string second, out int kept)
     {
         var lines = File.ReadAllLines(TestPaths.Fixture("users-export.csv"));
-        var path = home.File(Guid.NewGuid().ToString("N")[..8] + ".csv");
+        var path = Home.File(Guid.NewGuid().ToString("N")[..8] + ".csv");
         File.WriteAllText(path, string.Concat(lines.Where(l => !l.Contains($",{first},", StringComparison.Ordinal) && !l.Contains($",{second},", StringComparison.Ordinal)).Select(l => l + "\r\n")), new System.Text.UTF8Encoding(false));
         kept = Usernames().Count - 2;
         return path;
     }
 
-    private List<string> Usernames() => DbFiles.Rows(db, "SELECT username FROM kolibriauth_facilityuser").Select(r => r[0]).ToList();
+    private List<string> Usernames() => DbFiles.Rows(Db, "SELECT username FROM kolibriauth_facilityuser").Select(r => r[0]).ToList();
 
 }

@@ -8,23 +8,9 @@ namespace KolibriFacility.PowerShell.Tests.Import;
 /// What must never happen to an admin's database: malformed files, a Kolibri that holds the write lock, and Ctrl+C in
 /// the middle of an import each end with clear errors and the database exactly as it was.
 /// </summary>
-public sealed class ImportSafetyTests : IDisposable
+public sealed class ImportSafetyTests : HostedModuleTest
 {
     private static readonly string Header = "UUID,USERNAME,PASSWORD,FULL_NAME,USER_TYPE,IDENTIFIER,BIRTH_YEAR,GENDER,ENROLLED_IN,ASSIGNED_TO";
-    private readonly TempFolder home = new();
-    private readonly ModuleSession session = new();
-    private readonly string db;
-
-    public ImportSafetyTests()
-    {
-        db = home.CopyFixtureDatabase();
-    }
-
-    public void Dispose()
-    {
-        session.Dispose();
-        home.Dispose();
-    }
 
     /// <summary>At least 30 malformed files, as bytes: each must give clear import errors and leave the database unchanged.</summary>
     public static IEnumerable<(string Name, byte[] Bytes)> MalformedFiles()
@@ -73,15 +59,15 @@ public sealed class ImportSafetyTests : IDisposable
     [Fact]
     public void Every_malformed_file_gives_clear_import_errors_and_leaves_the_database_unchanged()
     {
-        var before = DbFiles.Sha256(db);
+        var before = DbFiles.Sha256(Db);
         var problems = new List<string>();
         var count = 0;
         foreach (var (name, bytes) in MalformedFiles())
         {
             count++;
-            var csv = home.File($"bad-{count}.csv");
+            var csv = Home.File($"bad-{count}.csv");
             File.WriteAllBytes(csv, bytes);
-            var result = session.Run($"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoDelete -Confirm:$false", new Dictionary<string, object?> { ["Db"] = db });
+            var result = Session.Run($"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoDelete -Confirm:$false", new Dictionary<string, object?> { ["Db"] = Db });
             var ids = result.ErrorIds.ToList();
             if (ids.Count == 0 && result.Warnings.Count == 0)
             {
@@ -101,10 +87,10 @@ public sealed class ImportSafetyTests : IDisposable
                 }
             }
 
-            if (DbFiles.Sha256(db) != before)
+            if (DbFiles.Sha256(Db) != before)
             {
                 problems.Add($"{name}: the database changed");
-                before = DbFiles.Sha256(db);
+                before = DbFiles.Sha256(Db);
             }
         }
 
@@ -115,15 +101,15 @@ public sealed class ImportSafetyTests : IDisposable
     [Fact]
     public async Task While_Kolibri_holds_the_write_lock_the_import_waits_then_fails_with_DatabaseBusy_and_writes_nothing()
     {
-        var csv = home.File("one.csv");
+        var csv = Home.File("one.csv");
         File.WriteAllText(csv, Header + "\r\n,okuser,pass123,OK User,LEARNER,,,,,\r\n");
-        var before = DbFiles.Sha256(db);
+        var before = DbFiles.Sha256(Db);
 
         // The lock holder is another process, as Kolibri is: two copies of SQLite in this test process would not see
         // each other's POSIX locks.
         using var kolibri = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet")
         {
-            ArgumentList = { KolibriStandIn.AssemblyPath, "hold-lock", db },
+            ArgumentList = { KolibriStandIn.AssemblyPath, "hold-lock", Db },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
@@ -133,10 +119,10 @@ public sealed class ImportSafetyTests : IDisposable
             var locked = await kolibri.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(locked == "LOCKED", "the stand-in did not take the lock");
             var waited = System.Diagnostics.Stopwatch.StartNew();
-            var result = session.Run($"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoDelete -NoBackup -BusyTimeoutSeconds 1 -Confirm:$false", new Dictionary<string, object?> { ["Db"] = db });
+            var result = Session.Run($"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoDelete -NoBackup -BusyTimeoutSeconds 1 -Confirm:$false", new Dictionary<string, object?> { ["Db"] = Db });
             var error = Assert.Single(result.Errors);
             Assert.StartsWith("DatabaseBusy,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
-            Assert.Contains(db, error.Exception.Message, StringComparison.Ordinal);
+            Assert.Contains(Db, error.Exception.Message, StringComparison.Ordinal);
             Assert.True(waited.Elapsed >= TimeSpan.FromSeconds(0.9), "the import did not wait for the lock");
         }
         finally
@@ -148,32 +134,32 @@ public sealed class ImportSafetyTests : IDisposable
             }
         }
 
-        Assert.Equal(before, DbFiles.Sha256(db));
+        Assert.Equal(before, DbFiles.Sha256(Db));
     }
 
     [Fact]
     public void Ctrl_C_while_passwords_are_hashed_stops_the_import_and_writes_nothing()
     {
-        var csv = home.File("many.csv");
+        var csv = Home.File("many.csv");
         File.WriteAllText(csv, Header + "\r\n" + string.Concat(Enumerable.Range(1, 200).Select(i => $",newuser{i},secret{i},New User {i},LEARNER,,,,,\r\n")));
-        var before = DbFiles.Sha256(db);
-        var (result, stopped) = session.RunAndStop(
+        var before = DbFiles.Sha256(Db);
+        var (result, stopped) = Session.RunAndStop(
             $"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoDelete -NoBackup -Confirm:$false",
-            new Dictionary<string, object?> { ["Db"] = db },
-            () => { lock (session.Host.Progress) { return session.Host.Progress.Any(p => p.StatusDescription.StartsWith("Hashing", StringComparison.Ordinal)); } },
+            new Dictionary<string, object?> { ["Db"] = Db },
+            () => { lock (Session.Host.Progress) { return Session.Host.Progress.Any(p => p.StatusDescription.StartsWith("Hashing", StringComparison.Ordinal)); } },
             TimeSpan.FromSeconds(60));
         Assert.True(stopped, "the import finished before it could be stopped");
         Assert.DoesNotContain(result.ErrorIds, id => id.StartsWith("System.", StringComparison.Ordinal));
-        Assert.Equal(before, DbFiles.Sha256(db));
-        Assert.Empty(Directory.GetFiles(home.Path, "*.sqlite3-journal"));
+        Assert.Equal(before, DbFiles.Sha256(Db));
+        Assert.Empty(Directory.GetFiles(Home.Path, "*.sqlite3-journal"));
     }
 
     [Fact]
     public void An_import_shows_progress_for_hashing_and_writing()
     {
-        var csv = home.File("some.csv");
+        var csv = Home.File("some.csv");
         File.WriteAllText(csv, Header + "\r\n" + string.Concat(Enumerable.Range(1, 12).Select(i => $",newuser{i},secret{i},New User {i},LEARNER,,,,,\r\n")));
-        var result = session.Run($"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoDelete -NoBackup -Confirm:$false -PassThru", new Dictionary<string, object?> { ["Db"] = db });
+        var result = Session.Run($"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoDelete -NoBackup -Confirm:$false -PassThru", new Dictionary<string, object?> { ["Db"] = Db });
         Assert.Empty(result.ErrorIds);
         Assert.Contains(result.Progress, p => p.StatusDescription.StartsWith("Hashing passwords", StringComparison.Ordinal));
         Assert.Equal(System.Management.Automation.ProgressRecordType.Completed, result.Progress.Last().RecordType);

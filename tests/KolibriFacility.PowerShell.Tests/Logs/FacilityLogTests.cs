@@ -3,26 +3,10 @@ using KolibriFacility.Tests;
 
 namespace KolibriFacility.PowerShell.Tests.Logs;
 
-public sealed class FacilityLogTests : IDisposable
+public sealed class FacilityLogTests : HostedModuleTest
 {
     private const string NewCommand = "KolibriFacility.PowerShell.Commands.NewFacilityLogCommand";
     private const string GetCommand = "KolibriFacility.PowerShell.Commands.GetFacilityLogCommand";
-    private readonly TempFolder home = new();
-    private readonly ModuleSession session = new();
-    private readonly string db;
-
-    public FacilityLogTests()
-    {
-        db = home.CopyFixtureDatabase();
-    }
-
-    public void Dispose()
-    {
-        session.Dispose();
-        home.Dispose();
-    }
-
-    private Dictionary<string, object?> Vars => new() { ["Db"] = db, ["Dir"] = home.Path };
 
     private static string Today => DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -33,8 +17,8 @@ public sealed class FacilityLogTests : IDisposable
     {
         // Kolibri accepts facility names of up to 100 characters, with a leading dot, a tab or a newline.
         var name = kind == "longest" ? new string('é', 100) : ".x\tcamp\nnorth";
-        DbFiles.Execute(db, "UPDATE kolibriauth_collection SET name = $name WHERE kind = 'facility'", ("$name", name));
-        var result = session.Run("[void]$ExecutionContext.SessionState.Path.SetLocation($Dir); New-FacilityLog -Database $Db -Type Summary", Vars);
+        DbFiles.Execute(Db, "UPDATE kolibriauth_collection SET name = $name WHERE kind = 'facility'", ("$name", name));
+        var result = Session.Run("[void]$ExecutionContext.SessionState.Path.SetLocation($Dir); New-FacilityLog -Database $Db -Type Summary", Vars);
         Assert.Empty(result.ErrorIds);
         var file = Assert.IsType<FileInfo>(Assert.Single(result.Output).BaseObject);
         Assert.True(file.Exists);
@@ -46,11 +30,11 @@ public sealed class FacilityLogTests : IDisposable
     [Fact]
     public void Session_log_gets_Kolibris_default_name_in_the_current_folder_and_equals_Kolibris_file()
     {
-        var result = session.Run("[void]$ExecutionContext.SessionState.Path.SetLocation($Dir); New-FacilityLog -Database $Db -Type Session", Vars);
+        var result = Session.Run("[void]$ExecutionContext.SessionState.Path.SetLocation($Dir); New-FacilityLog -Database $Db -Type Session", Vars);
         Assert.Empty(result.ErrorIds);
         var file = Assert.IsType<FileInfo>(Assert.Single(result.Output).BaseObject);
         Assert.Equal($"Demo Facility_9c9a_content_session_logs_from_2026-10-30_to_{Today}.csv", file.Name);
-        Assert.Equal(home.Path, file.DirectoryName);
+        Assert.Equal(Home.Path, file.DirectoryName);
         Assert.Equal(File.ReadAllBytes(TestPaths.Fixture("logs-session.csv")), File.ReadAllBytes(file.FullName));
         Assert.Contains(result.Progress, p => p.Activity == $"Writing the session logs of facility 'Demo Facility' to {file.Name}" && p.RecordType == ProgressRecordType.Completed);
     }
@@ -58,25 +42,25 @@ public sealed class FacilityLogTests : IDisposable
     [Fact]
     public void Summary_log_with_a_date_range_into_a_folder_gets_the_range_in_its_name()
     {
-        var result = session.Run("New-FacilityLog -Database $Db -Type Summary -StartDate 2026-01-01 -EndDate 2026-12-31 -Path \"$Dir/reports/\"", Vars);
+        var result = Session.Run("New-FacilityLog -Database $Db -Type Summary -StartDate 2026-01-01 -EndDate 2026-12-31 -Path \"$Dir/reports/\"", Vars);
         Assert.Empty(result.ErrorIds);
         var file = Assert.IsType<FileInfo>(Assert.Single(result.Output).BaseObject);
-        Assert.Equal(Path.Combine(home.Path, "reports", "Demo Facility_9c9a_content_summary_logs_from_2026-01-01_to_2026-12-31.csv"), file.FullName);
+        Assert.Equal(Path.Combine(Home.Path, "reports", "Demo Facility_9c9a_content_summary_logs_from_2026-01-01_to_2026-12-31.csv"), file.FullName);
         Assert.Equal(File.ReadAllBytes(TestPaths.Fixture("logs-summary.csv")), File.ReadAllBytes(file.FullName));
     }
 
     [Fact]
     public void Detail_with_Kolibris_date_range_equals_Kolibris_file_and_Force_replaces_a_read_only_file()
     {
-        var target = home.File("detail.csv");
+        var target = Home.File("detail.csv");
         File.WriteAllText(target, "old");
         File.SetAttributes(target, FileAttributes.ReadOnly);
         var script = "New-FacilityLog -Database $Db -Type Detail -Facility 'Demo Facility' -StartDate 2026-11-10 -EndDate 2026-11-15 -Path \"$Dir/detail.csv\"";
-        var refused = session.Run(script, Vars);
+        var refused = Session.Run(script, Vars);
         Assert.Equal("FileWriteFailed," + NewCommand, Assert.Single(refused.ErrorIds));
         Assert.Equal("old", File.ReadAllText(target));
 
-        var forced = session.Run(script + " -Force", Vars);
+        var forced = Session.Run(script + " -Force", Vars);
         Assert.Empty(forced.ErrorIds);
         Assert.Equal(File.ReadAllBytes(TestPaths.Fixture("logs-session-2026-11-10_2026-11-15.csv")), File.ReadAllBytes(target));
     }
@@ -84,24 +68,24 @@ public sealed class FacilityLogTests : IDisposable
     [Fact]
     public void NoClobber_refuses_an_existing_file_and_WhatIf_writes_nothing()
     {
-        File.WriteAllText(home.File("logs.csv"), "keep");
-        var refused = session.Run("New-FacilityLog -Database $Db -Path \"$Dir/logs.csv\" -NoClobber", Vars);
+        File.WriteAllText(Home.File("logs.csv"), "keep");
+        var refused = Session.Run("New-FacilityLog -Database $Db -Path \"$Dir/logs.csv\" -NoClobber", Vars);
         Assert.Equal("FileExists," + NewCommand, Assert.Single(refused.ErrorIds));
-        Assert.Equal("keep", File.ReadAllText(home.File("logs.csv")));
+        Assert.Equal("keep", File.ReadAllText(Home.File("logs.csv")));
 
-        var whatIf = session.Run("New-FacilityLog -Database $Db -Path \"$Dir/other.csv\" -WhatIf", Vars);
+        var whatIf = Session.Run("New-FacilityLog -Database $Db -Path \"$Dir/other.csv\" -WhatIf", Vars);
         Assert.Empty(whatIf.ErrorIds);
         Assert.Empty(whatIf.Output);
         Assert.Contains("session logs of facility 'Demo Facility'", Assert.Single(whatIf.WhatIf), StringComparison.Ordinal);
-        Assert.False(File.Exists(home.File("other.csv")));
+        Assert.False(File.Exists(Home.File("other.csv")));
     }
 
     [Fact]
     public void Users_piped_from_Get_FacilityUser_narrow_the_file_to_their_logs()
     {
-        var result = session.Run("Get-FacilityUser -Database $Db -Username learner06, learner11 | New-FacilityLog -Database $Db -Path \"$Dir/two.csv\"", Vars);
+        var result = Session.Run("Get-FacilityUser -Database $Db -Username learner06, learner11 | New-FacilityLog -Database $Db -Path \"$Dir/two.csv\"", Vars);
         Assert.Empty(result.ErrorIds);
-        var rows = File.ReadAllLines(home.File("two.csv")).Skip(1).ToList();
+        var rows = File.ReadAllLines(Home.File("two.csv")).Skip(1).ToList();
         Assert.NotEmpty(rows);
         Assert.All(rows, r => Assert.Matches("^Demo Facility,learner(06|11),", r));
         Assert.Contains(rows, r => r.StartsWith("Demo Facility,learner11,", StringComparison.Ordinal));
@@ -110,22 +94,22 @@ public sealed class FacilityLogTests : IDisposable
     [Fact]
     public void An_unknown_user_is_UserNotFound_and_no_file_is_written()
     {
-        var result = session.Run("New-FacilityLog -Database $Db -User nobody -Path \"$Dir/none.csv\"", Vars);
+        var result = Session.Run("New-FacilityLog -Database $Db -User nobody -Path \"$Dir/none.csv\"", Vars);
         Assert.Equal("UserNotFound," + NewCommand, Assert.Single(result.ErrorIds));
-        Assert.False(File.Exists(home.File("none.csv")));
+        Assert.False(File.Exists(Home.File("none.csv")));
     }
 
     [Fact]
     public void An_end_before_the_start_is_InvalidDateRange()
     {
-        var result = session.Run("Get-FacilityLog -Database $Db -StartDate 2026-11-15 -EndDate 2026-11-10", Vars);
+        var result = Session.Run("Get-FacilityLog -Database $Db -StartDate 2026-11-15 -EndDate 2026-11-10", Vars);
         Assert.Equal("InvalidDateRange," + GetCommand, Assert.Single(result.ErrorIds));
     }
 
     [Fact]
     public void Get_FacilityLog_emits_typed_summary_logs_for_analysis()
     {
-        var result = session.Run("""
+        var result = Session.Run("""
             # (Group-Object is not in the test engine's minimal session; count kinds by hand.)
             $class = @(Get-FacilityClass -Database $Db)[0].Name
             $logs = @(Get-FacilityLog -Database $Db -Type Summary -Class $class)
@@ -144,37 +128,37 @@ public sealed class FacilityLogTests : IDisposable
         Assert.NotEmpty(groups);
         Assert.DoesNotContain(groups, g => g.StartsWith("quiz=", StringComparison.Ordinal));
 
-        var sessions = session.Run("@(Get-FacilityLog -Database $Db -Type Detail).Count", Vars);
+        var sessions = Session.Run("@(Get-FacilityLog -Database $Db -Type Detail).Count", Vars);
         Assert.Equal(3567, Assert.Single(sessions.Output).BaseObject);
     }
 
     [Fact]
     public void Ctrl_C_stops_the_export_and_leaves_no_file()
     {
-        var sandbox = session.Run("New-FacilityDatabase -Path \"$Dir/big/db.sqlite3\" -SampleUsers 50 -SampleLogs 200000 -Seed 1", Vars);
+        var sandbox = Session.Run("New-FacilityDatabase -Path \"$Dir/big/db.sqlite3\" -SampleUsers 50 -SampleLogs 200000 -Seed 1", Vars);
         Assert.Empty(sandbox.ErrorIds);
-        var started = session.Host.Progress.Count;
-        var (result, stopped) = session.RunAndStop(
+        var started = Session.Host.Progress.Count;
+        var (result, stopped) = Session.RunAndStop(
             "New-FacilityLog -Database \"$Dir/big/db.sqlite3\" -Path \"$Dir/out/logs.csv\"", Vars,
-            () => session.Host.Progress.Skip(started).Any(p => p.Activity.StartsWith("Writing the session logs of facility", StringComparison.Ordinal)), TimeSpan.FromSeconds(60));
+            () => Session.Host.Progress.Skip(started).Any(p => p.Activity.StartsWith("Writing the session logs of facility", StringComparison.Ordinal)), TimeSpan.FromSeconds(60));
         Assert.True(stopped);
         Assert.Empty(result.Output);
-        Assert.False(File.Exists(home.File("out/logs.csv")));
-        Assert.Empty(Directory.Exists(home.File("out")) ? Directory.GetFiles(home.File("out")) : []);
+        Assert.False(File.Exists(Home.File("out/logs.csv")));
+        Assert.Empty(Directory.Exists(Home.File("out")) ? Directory.GetFiles(Home.File("out")) : []);
     }
 
     [Fact]
     public void Sample_logs_need_sample_users()
     {
-        var result = session.Run("New-FacilityDatabase -Path \"$Dir/x.sqlite3\" -SampleLogs 100", Vars);
+        var result = Session.Run("New-FacilityDatabase -Path \"$Dir/x.sqlite3\" -SampleLogs 100", Vars);
         Assert.Equal("SampleLogsNeedUsers,KolibriFacility.PowerShell.Commands.NewFacilityDatabaseCommand", Assert.Single(result.ErrorIds));
-        Assert.False(File.Exists(home.File("x.sqlite3")));
+        Assert.False(File.Exists(Home.File("x.sqlite3")));
     }
 
     [Fact]
     public void Each_facility_gets_its_own_logs_and_users_of_two_facilities_cannot_share_a_file()
     {
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Db};Pooling=False"))
         {
             connection.Open();
             using var command = connection.CreateCommand();
@@ -192,18 +176,18 @@ public sealed class FacilityLogTests : IDisposable
             command.ExecuteNonQuery();
         }
 
-        var north = session.Run("New-FacilityLog -Database $Db -Facility 'North School' -Path \"$Dir/north.csv\"", Vars);
+        var north = Session.Run("New-FacilityLog -Database $Db -Facility 'North School' -Path \"$Dir/north.csv\"", Vars);
         Assert.Empty(north.ErrorIds);
-        var rows = File.ReadAllLines(home.File("north.csv")).Skip(1).ToList();
+        var rows = File.ReadAllLines(Home.File("north.csv")).Skip(1).ToList();
         Assert.Equal(100, rows.Count);
         Assert.All(rows, r => Assert.StartsWith("North School,north1,", r, StringComparison.Ordinal));
 
-        var demo = session.Run("@(Get-FacilityLog -Database $Db).Count", Vars);
+        var demo = Session.Run("@(Get-FacilityLog -Database $Db).Count", Vars);
         Assert.Equal(3467, Assert.Single(demo.Output).BaseObject);
 
-        var mixed = session.Run("@(Get-FacilityUser -Database $Db -Username learner06) + @(Get-FacilityUser -Database $Db -Facility 'North School') | New-FacilityLog -Database $Db -Path \"$Dir/mixed.csv\"", Vars);
+        var mixed = Session.Run("@(Get-FacilityUser -Database $Db -Username learner06) + @(Get-FacilityUser -Database $Db -Facility 'North School') | New-FacilityLog -Database $Db -Path \"$Dir/mixed.csv\"", Vars);
         Assert.Equal("UsersOfSeveralFacilities," + NewCommand, Assert.Single(mixed.ErrorIds));
-        Assert.False(File.Exists(home.File("mixed.csv")));
+        Assert.False(File.Exists(Home.File("mixed.csv")));
     }
 
     [Fact]
@@ -211,7 +195,7 @@ public sealed class FacilityLogTests : IDisposable
     {
         foreach (var name in new[] { "New-FacilityLog", "Get-FacilityLog", "New-FacilityDatabase" })
         {
-            var help = session.Run($"$h = Get-Help {name} -Full; $h.parameters.parameter | ForEach-Object {{ \"$($_.name)=$(($_.description | ForEach-Object {{ $_.Text }}) -join ' ')\" }}; 'examples=' + @($h.examples.example).Count", Vars);
+            var help = Session.Run($"$h = Get-Help {name} -Full; $h.parameters.parameter | ForEach-Object {{ \"$($_.name)=$(($_.description | ForEach-Object {{ $_.Text }}) -join ' ')\" }}; 'examples=' + @($h.examples.example).Count", Vars);
             Assert.Empty(help.ErrorIds);
             var lines = help.Output.Select(o => o.ToString()).ToList();
             Assert.True(int.Parse(lines[^1]["examples=".Length..], System.Globalization.CultureInfo.InvariantCulture) >= 3, name + " needs at least 3 examples");
@@ -219,7 +203,7 @@ public sealed class FacilityLogTests : IDisposable
 
             // Every parameter of the cmdlet (common parameters aside) is in the help.
             var documented = lines.SkipLast(1).Select(l => l[..l.IndexOf('=')]).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var actual = session.Run($"(Get-Command {name}).Parameters.Keys", Vars).Output.Select(o => o.ToString())
+            var actual = Session.Run($"(Get-Command {name}).Parameters.Keys", Vars).Output.Select(o => o.ToString())
                 .Where(p => !System.Management.Automation.Cmdlet.CommonParameters.Contains(p) && !System.Management.Automation.Cmdlet.OptionalCommonParameters.Contains(p) || p is "WhatIf" or "Confirm");
             Assert.All(actual, p => Assert.Contains(p, documented));
         }
@@ -229,7 +213,7 @@ public sealed class FacilityLogTests : IDisposable
     public void Logs_have_a_default_table_view()
     {
         // The module imported without format errors (ModuleSession checks); the logs' view file is one of its format files.
-        var result = session.Run("(Get-Module KolibriFacility).ExportedFormatFiles | ForEach-Object { [IO.Path]::GetFileName($_) }", Vars);
+        var result = Session.Run("(Get-Module KolibriFacility).ExportedFormatFiles | ForEach-Object { [IO.Path]::GetFileName($_) }", Vars);
         Assert.Empty(result.ErrorIds);
         Assert.Contains("KolibriFacility.Logs.Format.ps1xml", result.Output.Select(o => o.ToString()));
         var views = System.Xml.Linq.XDocument.Load(Path.Combine(Path.GetDirectoryName(TestPaths.ModuleManifest)!, "KolibriFacility.Logs.Format.ps1xml"))

@@ -86,7 +86,7 @@ public sealed partial class ModulePackagingTests : IDisposable
         if (OperatingSystem.IsLinux())
         {
             var native = run.Output.Where(l => l.StartsWith("native ", StringComparison.Ordinal)).Select(l => l[7..]).Distinct().ToList();
-            var expected = Path.Combine(ModuleHostProcess.ModuleFolder, "dependencies", "runtimes", RuntimeRid(), "native", "libe_sqlite3.so");
+            var expected = Path.Combine(ModuleHostProcess.ModuleFolder, "dependencies", "runtimes", BuiltModuleLoading.Rid, "native", "libe_sqlite3.so");
             Assert.Equal([expected], native);
         }
     }
@@ -125,7 +125,7 @@ public sealed partial class ModulePackagingTests : IDisposable
     public void A_missing_native_library_is_one_error_naming_every_path_probed()
     {
         var copy = Path.Combine(folder.Path, "KolibriFacility");
-        CopyFolder(ModuleHostProcess.ModuleFolder, copy);
+        BuiltModuleLoading.CopyFolder(ModuleHostProcess.ModuleFolder, copy);
         Directory.Delete(Path.Combine(copy, "dependencies", "runtimes"), recursive: true);
         var db = folder.CopyFixtureDatabase();
 
@@ -136,7 +136,7 @@ public sealed partial class ModulePackagingTests : IDisposable
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("ERROR NativeSqliteNotLoaded,KolibriFacility.PowerShell.Commands.GetFacilityCommand", run.Errors);
         Assert.Contains("Paths probed:", run.Errors);
-        foreach (var candidate in NativeCandidates(Path.Combine(copy, "dependencies")))
+        foreach (var candidate in BuiltModuleLoading.NativeCandidates(Path.Combine(copy, "dependencies")))
         {
             Assert.Contains(candidate, run.Errors);
         }
@@ -147,8 +147,11 @@ public sealed partial class ModulePackagingTests : IDisposable
     [Fact]
     public void NativeLibraryProbe_tries_the_platforms_runtime_folder_first_then_the_dependency_folder()
     {
-        var candidates = NativeCandidates("/m/dependencies");
-        Assert.Equal(Path.Combine("/m/dependencies", "runtimes", RuntimeRid(), "native", NativeFileName()), candidates[0]);
+        var candidates = BuiltModuleLoading.NativeCandidates("/m/dependencies");
+        var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        Assert.EndsWith("-" + arch, BuiltModuleLoading.Rid, StringComparison.Ordinal);
+        Assert.StartsWith(OperatingSystem.IsWindows() ? "win-" : OperatingSystem.IsMacOS() ? "osx-" : "linux-", BuiltModuleLoading.Rid, StringComparison.Ordinal);
+        Assert.Equal(Path.Combine("/m/dependencies", "runtimes", BuiltModuleLoading.Rid, "native", NativeFileName()), candidates[0]);
         Assert.Equal(Path.Combine("/m/dependencies", NativeFileName()), candidates[^1]);
         Assert.All(candidates[..^1], c => Assert.Contains(Path.Combine("runtimes", ""), c));
         if (OperatingSystem.IsLinux())
@@ -225,39 +228,8 @@ public sealed partial class ModulePackagingTests : IDisposable
         return QuotedName().Matches(match.Groups[1].Value).Select(m => m.Groups[1].Value);
     }
 
-    private static string[] NativeCandidates(string dependencyFolder)
-    {
-        var assembly = Assembly.LoadFrom(Path.Combine(ModuleHostProcess.ModuleFolder, "KolibriFacility.PowerShell.dll"));
-        var probe = assembly.GetType("KolibriFacility.PowerShell.Loading.NativeLibraryProbe", throwOnError: true)!;
-        var candidates = (IEnumerable<string>)probe.GetMethod("Candidates", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, [dependencyFolder, "e_sqlite3"])!;
-        return candidates.ToArray();
-    }
-
-    private static string RuntimeRid()
-    {
-        var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
-        if (OperatingSystem.IsWindows()) return "win-" + arch;
-        if (OperatingSystem.IsMacOS()) return "osx-" + arch;
-        var musl = Directory.Exists("/lib") && Directory.EnumerateFiles("/lib", "ld-musl-*").Any();
-        return (musl ? "linux-musl-" : "linux-") + arch;
-    }
-
     private static string NativeFileName() =>
         OperatingSystem.IsWindows() ? "e_sqlite3.dll" : OperatingSystem.IsMacOS() ? "libe_sqlite3.dylib" : "libe_sqlite3.so";
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(directory.Replace(from, to, StringComparison.Ordinal));
-        }
-
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
-        }
-    }
 
     [GeneratedRegex(@"CmdletsToExport\s*=\s*@\(([^)]*)\)")]
     private static partial Regex CmdletsToExport();

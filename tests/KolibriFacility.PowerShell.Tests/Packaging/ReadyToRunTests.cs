@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using KolibriFacility.Tests;
 
 namespace KolibriFacility.PowerShell.Tests.Packaging;
@@ -14,7 +13,7 @@ public sealed class ReadyToRunTests : IDisposable
     private readonly TempFolder folder = new();
 
     private static string ImageFolder => Path.Combine(ModuleHostProcess.ModuleFolder, "dependencies", "r2r",
-        string.Create(CultureInfo.InvariantCulture, $"net{Environment.Version.Major}.0"), Rid());
+        string.Create(CultureInfo.InvariantCulture, $"net{Environment.Version.Major}.0"), BuiltModuleLoading.Rid);
 
     public void Dispose() => folder.Dispose();
 
@@ -25,7 +24,7 @@ public sealed class ReadyToRunTests : IDisposable
         var withImages = CountUsersAndJit(ModuleHostProcess.ModuleFolder);
 
         var ilOnly = Path.Combine(folder.Path, "KolibriFacility");
-        CopyFolder(ModuleHostProcess.ModuleFolder, ilOnly);
+        BuiltModuleLoading.CopyFolder(ModuleHostProcess.ModuleFolder, ilOnly);
         Directory.Delete(Path.Combine(ilOnly, "dependencies", "r2r"), recursive: true);
         var withIl = CountUsersAndJit(ilOnly);
 
@@ -52,28 +51,5 @@ public sealed class ReadyToRunTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         string Value(string key) => run.Output.Single(l => l.StartsWith(key + " ", StringComparison.Ordinal))[(key.Length + 1)..];
         return (int.Parse(Value("users"), CultureInfo.InvariantCulture), Value("core"), long.Parse(Value("jitted"), CultureInfo.InvariantCulture));
-    }
-
-    private static string Rid()
-    {
-        var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
-        if (OperatingSystem.IsWindows()) return "win-" + arch;
-        if (OperatingSystem.IsMacOS()) return "osx-" + arch;
-        var musl = Directory.Exists("/lib") && Directory.EnumerateFiles("/lib", "ld-musl-*").Any();
-        return (musl ? "linux-musl-" : "linux-") + arch;
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(directory.Replace(from, to, StringComparison.Ordinal));
-        }
-
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
-        }
     }
 }

@@ -10,34 +10,31 @@ namespace KolibriFacility.PowerShell.Tests.Portal;
 /// the Kolibri Data Portal (it verifies our registration cryptographically) and a test executable for Kolibri's
 /// `kolibri` command (it records its arguments and environment and prints Kolibri-shaped sync output).
 /// </summary>
-public sealed class PortalSyncTests : IDisposable
+public sealed class PortalSyncTests : HostedModuleTest
 {
     private const string TypedToken = "kx7qp-m2vd9";
     private const string SentToken = "kx7qpm2vd9";
-    private const string FacilityId = "9c9a861ccfe31c98f97cb3d38f9dc039";
-    private const string DatasetId = "e53af19467e2a90b59f255d539e476a6";
-    private readonly TempFolder home = new();
-    private readonly ModuleSession session = new();
     private readonly PortalStandIn portal = new("Nairobi Learning Centres", SentToken);
-    private readonly string db;
 
     public PortalSyncTests()
     {
-        db = home.CopyFixtureDatabase();
-        KolibriStandIn.SetScenario(home.Path, "success");
+        KolibriStandIn.SetScenario(Home.Path, "success");
     }
 
-    public void Dispose()
+    // The session goes first, as before the shared base: nothing may still talk to the stand-in when it stops.
+    protected override void Dispose(bool disposing)
     {
-        session.Dispose();
-        portal.Dispose();
-        home.Dispose();
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            portal.Dispose();
+        }
     }
 
-    private Dictionary<string, object?> Vars => new()
+    protected override Dictionary<string, object?> Vars => new()
     {
-        ["Db"] = db,
-        ["Dir"] = home.Path,
+        ["Db"] = Db,
+        ["Dir"] = Home.Path,
         ["Portal"] = portal.BaseUrl,
         ["Kolibri"] = KolibriStandIn.Executable,
         ["TypedToken"] = TypedToken,
@@ -47,7 +44,7 @@ public sealed class PortalSyncTests : IDisposable
 
     private string Sql(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={Db};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -57,7 +54,7 @@ public sealed class PortalSyncTests : IDisposable
     /// <summary>The one error of a run (a statement-terminating error lands in the error stream of the script).</summary>
     private static ErrorRecord TheError(ScriptResult result) => result.Terminating ?? Assert.Single(result.Errors);
 
-    private string DatabaseHash() => DbFiles.Sha256(db);
+    private string DatabaseHash() => DbFiles.Sha256(Db);
 
     /// <summary>Every piece of text the run showed anywhere.</summary>
     private static IEnumerable<string> AllText(ScriptResult result) =>
@@ -79,7 +76,7 @@ public sealed class PortalSyncTests : IDisposable
     [Fact]
     public void A_token_registers_the_facility_natively_then_kolibri_syncs_it_with_progress_stages()
     {
-        var result = session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri -Verbose", Vars);
+        var result = Session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri -Verbose", Vars);
 
         Assert.Empty(result.ErrorIds);
         var sync = Assert.Single(result.Output);
@@ -93,7 +90,7 @@ public sealed class PortalSyncTests : IDisposable
         Assert.Equal(40L, sync.Properties["RecordsReceived"].Value);
         Assert.Equal(120L, sync.Properties["RecordsSent"].Value);
         Assert.Equal("PullAndPush", sync.Properties["Direction"].Value.ToString());
-        Assert.Equal(Path.Combine(home.Path, "logs", "kolibri.txt"), sync.Properties["KolibriLog"].Value);
+        Assert.Equal(Path.Combine(Home.Path, "logs", "kolibri.txt"), sync.Properties["KolibriLog"].Value);
 
         // The stand-in portal verified the chain and the nonce signature; the token went only there, first '-' removed.
         Assert.Empty(portal.Rejections);
@@ -103,9 +100,9 @@ public sealed class PortalSyncTests : IDisposable
         Assert.Equal(SentToken, registration.Token);
         Assert.Equal("1:1", Registered());
 
-        var start = Assert.Single(KolibriStandIn.Starts(home.Path));
+        var start = Assert.Single(KolibriStandIn.Starts(Home.Path));
         Assert.Equal(["manage", "sync", "--facility", FacilityId, "--baseurl", portal.BaseUrl, "--chunk-size", "200", "--noninteractive"], KolibriStandIn.Arguments(start));
-        Assert.Equal(home.Path, start.GetProperty("kolibriHome").GetString());
+        Assert.Equal(Home.Path, start.GetProperty("kolibriHome").GetString());
         Assert.Equal(portal.BaseUrl, start.GetProperty("portalUrl").GetString());
 
         var stages = result.Progress.Where(p => p.RecordType == ProgressRecordType.Processing).Select(p => p.CurrentOperation).ToList();
@@ -127,7 +124,7 @@ public sealed class PortalSyncTests : IDisposable
 
         var vars = Vars;
         vars["Secure"] = secure;
-        var result = session.Run("Invoke-PortalSync -Database $Db -Token $Secure -PortalUrl $Portal -KolibriCommand $Kolibri", vars);
+        var result = Session.Run("Invoke-PortalSync -Database $Db -Token $Secure -PortalUrl $Portal -KolibriCommand $Kolibri", vars);
         Assert.Empty(result.ErrorIds);
         Assert.Equal(SentToken, Assert.Single(portal.Registrations).Token);
         Assert.Equal("1:1", Registered());
@@ -137,7 +134,7 @@ public sealed class PortalSyncTests : IDisposable
     public void WhatIf_validates_the_token_and_shows_the_project_but_changes_nothing()
     {
         var before = DatabaseHash();
-        var result = session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri -WhatIf", Vars);
+        var result = Session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri -WhatIf", Vars);
 
         Assert.Empty(result.ErrorIds);
         Assert.Empty(result.Output);
@@ -149,7 +146,7 @@ public sealed class PortalSyncTests : IDisposable
         Assert.Contains("manage sync --facility " + FacilityId, whatIf[1], StringComparison.Ordinal);
         Assert.Equal(["GET /portal/api/public/v1/registerfacility/validate_token"], portal.Paths);
         Assert.Empty(portal.Registrations);
-        Assert.Empty(KolibriStandIn.Records(home.Path));
+        Assert.Empty(KolibriStandIn.Records(Home.Path));
         Assert.Equal(before, DatabaseHash());
         AssertTokenNeverShown(result);
     }
@@ -157,14 +154,14 @@ public sealed class PortalSyncTests : IDisposable
     [Fact]
     public void Confirm_no_to_registration_still_offers_the_sync()
     {
-        session.Host.Answers.Enqueue("No");
-        session.Host.Answers.Enqueue("No");
+        Session.Host.Answers.Enqueue("No");
+        Session.Host.Answers.Enqueue("No");
         var before = DatabaseHash();
-        var result = session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri -Confirm", Vars);
+        var result = Session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri -Confirm", Vars);
         Assert.Empty(result.ErrorIds);
-        Assert.Equal(2, session.Host.Prompts.Count);
+        Assert.Equal(2, Session.Host.Prompts.Count);
         Assert.Empty(portal.Registrations);
-        Assert.Empty(KolibriStandIn.Records(home.Path));
+        Assert.Empty(KolibriStandIn.Records(Home.Path));
         Assert.Equal(before, DatabaseHash());
     }
 
@@ -174,7 +171,7 @@ public sealed class PortalSyncTests : IDisposable
         var before = DatabaseHash();
         var vars = Vars;
         vars["TypedToken"] = "wrong-tokn";
-        var result = session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri", vars);
+        var result = Session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri", vars);
 
         Assert.Equal("PortalTokenInvalid,KolibriFacility.PowerShell.Commands.InvokePortalSyncCommand", Assert.Single(result.ErrorIds));
         var error = TheError(result);
@@ -183,7 +180,7 @@ public sealed class PortalSyncTests : IDisposable
         Assert.DoesNotContain("wrongtokn", string.Join("\n", AllText(result)), StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-tokn", string.Join("\n", AllText(result)), StringComparison.Ordinal);
         Assert.Empty(portal.Registrations);
-        Assert.Empty(KolibriStandIn.Records(home.Path));
+        Assert.Empty(KolibriStandIn.Records(Home.Path));
         Assert.Equal(before, DatabaseHash());
     }
 
@@ -192,13 +189,13 @@ public sealed class PortalSyncTests : IDisposable
     {
         portal.RegisteredFacilities.Add(FacilityId);
         var before = DatabaseHash();
-        var result = session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri", Vars);
+        var result = Session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri", Vars);
 
         Assert.Equal("PortalAlreadyRegistered,KolibriFacility.PowerShell.Commands.InvokePortalSyncCommand", Assert.Single(result.ErrorIds));
         var error = TheError(result);
         Assert.Equal(ErrorCategory.ResourceExists, error.CategoryInfo.Category);
         Assert.Contains("without -Token", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
-        Assert.Empty(KolibriStandIn.Records(home.Path));
+        Assert.Empty(KolibriStandIn.Records(Home.Path));
         Assert.Equal(before, DatabaseHash());
         AssertTokenNeverShown(result);
     }
@@ -207,8 +204,8 @@ public sealed class PortalSyncTests : IDisposable
     public void When_the_portal_does_not_know_the_facility_it_syncs_first_and_registers_again_as_kolibris_cli_does()
     {
         portal.RequireSyncBeforeRegistration = true;
-        KolibriStandIn.SetScenario(home.Path, "success", contactServer: true);
-        var result = session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri -Verbose", Vars);
+        KolibriStandIn.SetScenario(Home.Path, "success", contactServer: true);
+        var result = Session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri -Verbose", Vars);
 
         Assert.Empty(result.ErrorIds);
         Assert.Equal(
@@ -222,7 +219,7 @@ public sealed class PortalSyncTests : IDisposable
             portal.Paths);
         Assert.Single(portal.Registrations);
         Assert.Empty(portal.Rejections);
-        Assert.Equal(2, KolibriStandIn.Starts(home.Path).Count);
+        Assert.Equal(2, KolibriStandIn.Starts(Home.Path).Count);
         Assert.Equal("1:1", Registered());
         Assert.Equal(true, Assert.Single(result.Output).Properties["Registered"].Value);
         Assert.Contains(result.Verbose, v => v.Contains("syncing first, then registering again", StringComparison.Ordinal));
@@ -232,7 +229,7 @@ public sealed class PortalSyncTests : IDisposable
     public void A_missing_kolibri_command_is_an_error_that_says_how_to_point_at_it_before_anything_changes()
     {
         var before = DatabaseHash();
-        var result = session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand \"$Dir/nowhere/kolibri\"", Vars);
+        var result = Session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand \"$Dir/nowhere/kolibri\"", Vars);
 
         Assert.Equal("KolibriCommandNotFound,KolibriFacility.PowerShell.Commands.InvokePortalSyncCommand", Assert.Single(result.ErrorIds));
         var message = TheError(result).Exception.Message;
@@ -246,7 +243,7 @@ public sealed class PortalSyncTests : IDisposable
     public void WhatIf_without_kolibri_still_checks_the_token_and_warns_that_the_sync_step_cannot_run()
     {
         var before = DatabaseHash();
-        var result = session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand \"$Dir/nowhere/kolibri\" -WhatIf", Vars);
+        var result = Session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand \"$Dir/nowhere/kolibri\" -WhatIf", Vars);
 
         Assert.Empty(result.ErrorIds);
         Assert.Empty(result.Output);
@@ -264,10 +261,10 @@ public sealed class PortalSyncTests : IDisposable
     public void KOLIBRI_COMMAND_from_the_environment_is_used_when_no_parameter_is_given()
     {
         Sql("UPDATE kolibriauth_facilitydataset SET registered = 1");
-        var result = session.Run("$env:KOLIBRI_COMMAND = $Kolibri; try { Invoke-PortalSync -Database $Db -PortalUrl $Portal } finally { $env:KOLIBRI_COMMAND = $null }", Vars);
+        var result = Session.Run("$env:KOLIBRI_COMMAND = $Kolibri; try { Invoke-PortalSync -Database $Db -PortalUrl $Portal } finally { $env:KOLIBRI_COMMAND = $null }", Vars);
         Assert.Empty(result.ErrorIds);
         Assert.Empty(result.Warnings);
-        Assert.Single(KolibriStandIn.Starts(home.Path));
+        Assert.Single(KolibriStandIn.Starts(Home.Path));
         Assert.Empty(portal.Requests);
     }
 
@@ -275,8 +272,8 @@ public sealed class PortalSyncTests : IDisposable
     public void A_failing_kolibri_sync_is_an_error_carrying_kolibris_message_and_the_result()
     {
         Sql("UPDATE kolibriauth_facilitydataset SET registered = 1");
-        KolibriStandIn.SetScenario(home.Path, "failure");
-        var result = session.Run("Invoke-PortalSync -Database $Db -PortalUrl $Portal -KolibriCommand $Kolibri", Vars);
+        KolibriStandIn.SetScenario(Home.Path, "failure");
+        var result = Session.Run("Invoke-PortalSync -Database $Db -PortalUrl $Portal -KolibriCommand $Kolibri", Vars);
 
         Assert.Empty(result.Output);
         Assert.Equal("KolibriSyncFailed,KolibriFacility.PowerShell.Commands.InvokePortalSyncCommand", Assert.Single(result.ErrorIds));
@@ -298,16 +295,16 @@ public sealed class PortalSyncTests : IDisposable
         }
 
         Sql("UPDATE kolibriauth_facilitydataset SET registered = 1");
-        KolibriStandIn.SetScenario(home.Path, "hang");
-        bool Waiting() => KolibriStandIn.Records(home.Path).Any(r => r.GetProperty("event").GetString() == "waiting");
-        var (result, stopped) = session.RunAndStop("Invoke-PortalSync -Database $Db -PortalUrl $Portal -KolibriCommand $Kolibri; 'not reached'", Vars, Waiting, TimeSpan.FromSeconds(30));
+        KolibriStandIn.SetScenario(Home.Path, "hang");
+        bool Waiting() => KolibriStandIn.Records(Home.Path).Any(r => r.GetProperty("event").GetString() == "waiting");
+        var (result, stopped) = Session.RunAndStop("Invoke-PortalSync -Database $Db -PortalUrl $Portal -KolibriCommand $Kolibri; 'not reached'", Vars, Waiting, TimeSpan.FromSeconds(30));
 
         Assert.True(stopped);
         Assert.Empty(result.Output);
-        var records = KolibriStandIn.Records(home.Path);
+        var records = KolibriStandIn.Records(Home.Path);
         Assert.Contains(records, r => r.GetProperty("event").GetString() == "interrupted");
         Assert.Contains(records, r => r.GetProperty("event").GetString() == "exit" && r.GetProperty("code").GetInt32() == 130);
-        var pid = KolibriStandIn.Starts(home.Path).Single().GetProperty("pid").GetInt32();
+        var pid = KolibriStandIn.Starts(Home.Path).Single().GetProperty("pid").GetInt32();
         Assert.Throws<ArgumentException>(() => System.Diagnostics.Process.GetProcessById(pid));
     }
 
@@ -322,14 +319,14 @@ public sealed class PortalSyncTests : IDisposable
         }
 
         vars["Cred"] = new PSCredential("admin", password);
-        var result = session.Run("Invoke-PortalSync -Database $Db -Server 127.0.0.1:8080 -Credential $Cred -KolibriCommand $Kolibri -NoPull -Verbose", vars);
+        var result = Session.Run("Invoke-PortalSync -Database $Db -Server 127.0.0.1:8080 -Credential $Cred -KolibriCommand $Kolibri -NoPull -Verbose", vars);
 
         Assert.Empty(result.ErrorIds);
         Assert.Empty(result.Warnings);
         var sync = Assert.Single(result.Output);
         Assert.Equal(false, sync.Properties["IsPortal"].Value);
         Assert.Equal("PushOnly", sync.Properties["Direction"].Value.ToString());
-        var start = Assert.Single(KolibriStandIn.Starts(home.Path));
+        var start = Assert.Single(KolibriStandIn.Starts(Home.Path));
         // The password (with a leading '-', which argparse would take for an option after a bare --password) is
         // only on standard input; the command line carries Kolibri's shell and the module's fixed code.
         var argv = KolibriStandIn.Arguments(start);
@@ -348,12 +345,12 @@ public sealed class PortalSyncTests : IDisposable
     [Fact]
     public void An_unregistered_facility_syncs_with_a_warning_and_NoPush_with_NoPull_is_refused()
     {
-        var result = session.Run("Invoke-PortalSync -Database $Db -PortalUrl $Portal -KolibriCommand $Kolibri -NoPush", Vars);
+        var result = Session.Run("Invoke-PortalSync -Database $Db -PortalUrl $Portal -KolibriCommand $Kolibri -NoPush", Vars);
         Assert.Empty(result.ErrorIds);
         Assert.Contains("not registered", Assert.Single(result.Warnings), StringComparison.Ordinal);
-        Assert.Contains("--no-push", KolibriStandIn.Arguments(KolibriStandIn.Starts(home.Path).Single()));
+        Assert.Contains("--no-push", KolibriStandIn.Arguments(KolibriStandIn.Starts(Home.Path).Single()));
 
-        var both = session.Run("Invoke-PortalSync -Database $Db -PortalUrl $Portal -KolibriCommand $Kolibri -NoPush -NoPull", Vars);
+        var both = Session.Run("Invoke-PortalSync -Database $Db -PortalUrl $Portal -KolibriCommand $Kolibri -NoPush -NoPull", Vars);
         Assert.Equal("NothingToSync,KolibriFacility.PowerShell.Commands.InvokePortalSyncCommand", Assert.Single(both.ErrorIds));
     }
 
@@ -361,18 +358,18 @@ public sealed class PortalSyncTests : IDisposable
     public void The_portal_url_comes_from_options_ini_when_not_given()
     {
         Sql("UPDATE kolibriauth_facilitydataset SET registered = 1");
-        File.WriteAllText(home.File("options.ini"), $"[Urls]\nDATA_PORTAL_SYNCING_BASE_URL = {portal.BaseUrl}\n");
-        var result = session.Run("Invoke-PortalSync -Database $Db -KolibriCommand $Kolibri -Verbose", Vars);
+        File.WriteAllText(Home.File("options.ini"), $"[Urls]\nDATA_PORTAL_SYNCING_BASE_URL = {portal.BaseUrl}\n");
+        var result = Session.Run("Invoke-PortalSync -Database $Db -KolibriCommand $Kolibri -Verbose", Vars);
         Assert.Empty(result.ErrorIds);
         Assert.Contains(result.Verbose, v => v.Contains($"Kolibri Data Portal: {portal.BaseUrl} (from OptionsIni)", StringComparison.Ordinal));
-        var args = KolibriStandIn.Arguments(KolibriStandIn.Starts(home.Path).Single());
+        var args = KolibriStandIn.Arguments(KolibriStandIn.Starts(Home.Path).Single());
         Assert.Equal(portal.BaseUrl, args[Array.IndexOf(args, "--baseurl") + 1]);
     }
 
     [Fact]
     public void Get_PortalSyncStatus_reads_the_flag_and_sessions_after_a_registration()
     {
-        var sync = session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri", Vars);
+        var sync = Session.Run("Invoke-PortalSync -Database $Db -Token $TypedToken -PortalUrl $Portal -KolibriCommand $Kolibri", Vars);
         Assert.Empty(sync.ErrorIds);
         // The stand-in does not write morango's tables; add the session Kolibri's sync would have left.
         Sql($$"""
@@ -381,9 +378,9 @@ public sealed class PortalSyncTests : IDisposable
             INSERT INTO morango_transfersession (id, filter, push, active, records_total, sync_session_id, last_activity_timestamp, client_fsic, records_transferred, server_fsic, start_timestamp, bytes_received, bytes_sent, transfer_stage, transfer_stage_status)
               VALUES ('{{new string('b', 32)}}', '{{DatasetId}}', 1, 0, 120, '{{new string('a', 32)}}', '2025-01-10 08:05:00.000000', '{}', 120, '{}', '2025-01-10 08:00:00.000000', 10, 50000, 'cleanup', 'completed');
             """);
-        File.WriteAllText(home.File("options.ini"), $"[Urls]\nDATA_PORTAL_SYNCING_BASE_URL = {portal.BaseUrl}\n");
+        File.WriteAllText(Home.File("options.ini"), $"[Urls]\nDATA_PORTAL_SYNCING_BASE_URL = {portal.BaseUrl}\n");
 
-        var result = session.Run("Get-PortalSyncStatus -Database $Db", Vars);
+        var result = Session.Run("Get-PortalSyncStatus -Database $Db", Vars);
         Assert.Empty(result.ErrorIds);
         var status = Assert.Single(result.Output);
         Assert.Equal(true, status.Properties["Registered"].Value);
@@ -392,12 +389,12 @@ public sealed class PortalSyncTests : IDisposable
         var sessionInfo = Assert.Single(((System.Collections.IEnumerable)status.Properties["Sessions"].Value).Cast<object>());
         Assert.NotNull(sessionInfo);
 
-        File.WriteAllText(home.File("options.ini"), "[Urls]\nDATA_PORTAL_SYNCING_BASE_URL = kdp.example.org\n");
-        var badUrl = session.Run("Get-PortalSyncStatus -Database $Db", Vars);
+        File.WriteAllText(Home.File("options.ini"), "[Urls]\nDATA_PORTAL_SYNCING_BASE_URL = kdp.example.org\n");
+        var badUrl = Session.Run("Get-PortalSyncStatus -Database $Db", Vars);
         Assert.Equal("InvalidServerUrl,KolibriFacility.PowerShell.Commands.GetPortalSyncStatusCommand", Assert.Single(badUrl.ErrorIds));
         Assert.Contains("options.ini", TheError(badUrl).Exception.Message, StringComparison.Ordinal);
 
-        var missing = session.Run("Get-PortalSyncStatus -Database $Db -Facility 'Nowhere'", Vars);
+        var missing = Session.Run("Get-PortalSyncStatus -Database $Db -Facility 'Nowhere'", Vars);
         Assert.Equal("FacilityNotFound,KolibriFacility.PowerShell.Commands.GetPortalSyncStatusCommand", Assert.Single(missing.ErrorIds));
     }
 
@@ -406,7 +403,7 @@ public sealed class PortalSyncTests : IDisposable
     {
         foreach (var name in new[] { "Invoke-PortalSync", "Get-PortalSyncStatus" })
         {
-            var help = session.Run($"$h = Get-Help {name} -Full; $h.parameters.parameter | ForEach-Object {{ \"$($_.name)=$(($_.description | ForEach-Object {{ $_.Text }}) -join ' ')\" }}; 'examples=' + @($h.examples.example).Count", Vars);
+            var help = Session.Run($"$h = Get-Help {name} -Full; $h.parameters.parameter | ForEach-Object {{ \"$($_.name)=$(($_.description | ForEach-Object {{ $_.Text }}) -join ' ')\" }}; 'examples=' + @($h.examples.example).Count", Vars);
             Assert.Empty(help.ErrorIds);
             var lines = help.Output.Select(o => o.ToString()).ToList();
             Assert.True(int.Parse(lines[^1]["examples=".Length..], System.Globalization.CultureInfo.InvariantCulture) >= 2, name + " needs at least 2 examples");

@@ -1,6 +1,8 @@
+using KolibriFacility.Tests;
+
 namespace KolibriFacility.PowerShell.Tests.ReadSide;
 
-public sealed class CompletionTests : ReadSideSession
+public sealed class CompletionTests : HostedModuleTest
 {
     private List<string> Complete(string line)
     {

@@ -3,7 +3,7 @@ using KolibriFacility.Tests;
 
 namespace KolibriFacility.PowerShell.Tests.ReadSide;
 
-public sealed class ExportFacilityUsersTests : ReadSideSession
+public sealed class ExportFacilityUsersTests : HostedModuleTest
 {
     private const string ExportCmd = "KolibriFacility.PowerShell.Commands.ExportFacilityUsersCommand";
     private static readonly byte[] Kolibri = File.ReadAllBytes(TestPaths.Fixture("users-export.csv"));

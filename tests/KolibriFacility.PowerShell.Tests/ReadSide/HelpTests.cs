@@ -7,7 +7,7 @@ namespace KolibriFacility.PowerShell.Tests.ReadSide;
 /// The help-coverage tests over every cmdlet of the built module: what Get-Help shows comes from docs/help and the
 /// compiled cmdlets (tools/HelpGenerator), and must agree with what PowerShell itself reads from the same cmdlets.
 /// </summary>
-public sealed partial class HelpTests : ReadSideSession
+public sealed partial class HelpTests : HostedModuleTest
 {
     private const string HelpBase = "https://github.com/kolibrifacility/KolibriFacility/blob/main/docs/help/";
 

@@ -2,29 +2,13 @@ using KolibriFacility.Tests;
 
 namespace KolibriFacility.PowerShell.Tests.ReadSide;
 
-public sealed class ReadSideTests : IDisposable
+public sealed class ReadSideTests : HostedModuleTest
 {
-    private readonly TempFolder home = new();
-    private readonly ModuleSession session = new();
-    private readonly string db;
-
-    public ReadSideTests()
-    {
-        db = home.CopyFixtureDatabase();
-    }
-
-    public void Dispose()
-    {
-        session.Dispose();
-        home.Dispose();
-    }
-
-    private Dictionary<string, object?> Vars => new() { ["Db"] = db, ["Dir"] = home.Path };
 
     [Fact]
     public void GetFacility_lists_the_fixture_facility_with_counts()
     {
-        var result = session.Run("Get-Facility -Database $Db", Vars);
+        var result = Session.Run("Get-Facility -Database $Db", Vars);
         Assert.Empty(result.ErrorIds);
         var facility = Assert.Single(result.Output);
         Assert.Equal("Demo Facility", facility.Properties["Name"].Value);
@@ -36,12 +20,12 @@ public sealed class ReadSideTests : IDisposable
     [Fact]
     public void GetFacilityUser_filters_by_type_and_flags_superusers()
     {
-        var result = session.Run("Get-FacilityUser -Database $Db -UserType CLASS_COACH,FACILITY_COACH", Vars);
+        var result = Session.Run("Get-FacilityUser -Database $Db -UserType CLASS_COACH,FACILITY_COACH", Vars);
         Assert.Empty(result.ErrorIds);
         Assert.Equal(10, result.Output.Count);
         Assert.All(result.Output, u => Assert.Contains(u.Properties["UserType"].Value.ToString(), new[] { "CLASS_COACH", "FACILITY_COACH" }));
 
-        var admin = session.Run("Get-FacilityUser -Database $Db -Username admin", Vars);
+        var admin = Session.Run("Get-FacilityUser -Database $Db -Username admin", Vars);
         Assert.Equal(true, Assert.Single(admin.Output).Properties["IsSuperuser"].Value);
         Assert.Equal("ADMIN", admin.Output[0].Properties["UserType"].Value.ToString());
     }
@@ -49,7 +33,7 @@ public sealed class ReadSideTests : IDisposable
     [Fact]
     public void Classes_pipe_into_users_by_property_name()
     {
-        var result = session.Run("Get-FacilityClass -Database $Db -Name 'Grade*' | Get-FacilityUser -Database $Db", Vars);
+        var result = Session.Run("Get-FacilityClass -Database $Db -Name 'Grade*' | Get-FacilityUser -Database $Db", Vars);
         Assert.Empty(result.ErrorIds);
         var names = result.Output.Select(o => (string)o.Properties["Username"].Value).ToList();
         Assert.Equal(["fcoach2", "ccoach3", "ccoach6", "learner02", "learner11", "learner14", "learner16", "learner24", "learner33"], names);
@@ -58,11 +42,11 @@ public sealed class ReadSideTests : IDisposable
     [Fact]
     public void A_literal_name_that_matches_nothing_is_an_ObjectNotFound_error_and_a_wildcard_is_silent()
     {
-        var literal = session.Run("Get-FacilityUser -Database $Db -Username nobody", Vars);
+        var literal = Session.Run("Get-FacilityUser -Database $Db -Username nobody", Vars);
         Assert.Empty(literal.Output);
         Assert.Equal("UserNotFound,KolibriFacility.PowerShell.Commands.GetFacilityUserCommand", Assert.Single(literal.ErrorIds));
 
-        var wildcard = session.Run("Get-FacilityUser -Database $Db -Username 'nobody*'", Vars);
+        var wildcard = Session.Run("Get-FacilityUser -Database $Db -Username 'nobody*'", Vars);
         Assert.Empty(wildcard.Output);
         Assert.Empty(wildcard.ErrorIds);
     }
@@ -70,14 +54,14 @@ public sealed class ReadSideTests : IDisposable
     [Fact]
     public void A_missing_database_is_one_clear_terminating_error()
     {
-        var result = session.Run("Get-FacilityUser -Database \"$Dir/nope.sqlite3\"; 'after'", Vars);
+        var result = Session.Run("Get-FacilityUser -Database \"$Dir/nope.sqlite3\"; 'after'", Vars);
         Assert.Contains("DatabaseNotFound,KolibriFacility.PowerShell.Commands.GetFacilityUserCommand", result.ErrorIds);
     }
 
     [Fact]
     public void Export_matches_Kolibris_own_file_byte_for_byte()
     {
-        var result = session.Run("Export-FacilityUsers -Database $Db -Path \"$Dir/users.csv\" -PassThru", Vars);
+        var result = Session.Run("Export-FacilityUsers -Database $Db -Path \"$Dir/users.csv\" -PassThru", Vars);
         Assert.Empty(result.ErrorIds);
         var file = Assert.IsType<FileInfo>(Assert.Single(result.Output).BaseObject);
         Assert.Equal(File.ReadAllBytes(TestPaths.Fixture("users-export.csv")), File.ReadAllBytes(file.FullName));

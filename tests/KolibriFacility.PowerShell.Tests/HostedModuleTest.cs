@@ -1,16 +1,16 @@
-using KolibriFacility.Tests;
-using Microsoft.Data.Sqlite;
+namespace KolibriFacility.Tests;
 
-namespace KolibriFacility.PowerShell.Tests.ReadSide;
-
-/// <summary>A module session with a copy of the Kolibri fixture database ($Db) in a temporary folder ($Dir).</summary>
-public abstract class ReadSideSession : IDisposable
+/// <summary>
+/// The base of every hosted-module test class: a module session with a copy of the Kolibri fixture database ($Db)
+/// in a temporary folder ($Dir), both disposed after each test.
+/// </summary>
+public abstract class HostedModuleTest : IDisposable
 {
     protected const string FacilityId = "9c9a861ccfe31c98f97cb3d38f9dc039";
     protected const string DatasetId = "e53af19467e2a90b59f255d539e476a6";
     protected const string DefaultExportName = "Demo Facility_9c9a_users.csv";
 
-    protected ReadSideSession()
+    protected HostedModuleTest()
     {
         Home = new TempFolder();
         Db = Home.CopyFixtureDatabase();
@@ -23,7 +23,8 @@ public abstract class ReadSideSession : IDisposable
 
     protected ModuleSession Session { get; }
 
-    protected Dictionary<string, object?> Vars => new() { ["Db"] = Db, ["Dir"] = Home.Path };
+    /// <summary>The variables every script sees; a class adds its own by overriding.</summary>
+    protected virtual Dictionary<string, object?> Vars => new() { ["Db"] = Db, ["Dir"] = Home.Path };
 
     protected ScriptResult Run(string script) => Session.Run(script, Vars);
 
@@ -38,19 +39,7 @@ public abstract class ReadSideSession : IDisposable
     protected static List<string> Strings(ScriptResult result, string property) =>
         result.Output.Select(o => o.Properties[property].Value?.ToString() ?? "").ToList();
 
-    protected void Sql(string sql, params (string Name, object Value)[] parameters)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Db, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        command.ExecuteNonQuery();
-    }
+    protected void Sql(string sql, params (string Name, object Value)[] parameters) => DbFiles.Execute(Db, sql, parameters);
 
     protected void AddFacility(string id, string name) => Sql("""
         INSERT INTO kolibriauth_collection (id, _morango_dirty_bit, _morango_source_id, _morango_partition, name, kind, dataset_id, parent_id)
@@ -59,8 +48,16 @@ public abstract class ReadSideSession : IDisposable
 
     public void Dispose()
     {
-        Session.Dispose();
-        Home.Dispose();
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Session.Dispose();
+            Home.Dispose();
+        }
     }
 }
