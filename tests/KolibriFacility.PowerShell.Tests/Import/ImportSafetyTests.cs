@@ -158,12 +158,13 @@ public sealed class ImportSafetyTests : HostedModuleTest
     public void An_import_shows_progress_for_hashing_and_writing()
     {
         var csv = Home.File("some.csv");
-        File.WriteAllText(csv, Header + "\r\n" + string.Concat(Enumerable.Range(1, 12).Select(i => $",newuser{i},secret{i},New User {i},LEARNER,,,,,\r\n")));
+        // Enough users that hashing outlasts several of the pipeline thread's 100 ms progress polls, even 16 at once per core.
+        File.WriteAllText(csv, Header + "\r\n" + string.Concat(Enumerable.Range(1, 100).Select(i => $",newuser{i},secret{i},New User {i},LEARNER,,,,,\r\n")));
         var result = Session.Run($"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoDelete -NoBackup -Confirm:$false -PassThru", new Dictionary<string, object?> { ["Db"] = Db });
         Assert.Empty(result.ErrorIds);
         Assert.Contains(result.Progress, p => p.StatusDescription.StartsWith("Hashing passwords", StringComparison.Ordinal));
         Assert.Equal(System.Management.Automation.ProgressRecordType.Completed, result.Progress.Last().RecordType);
-        Assert.Equal(12, ((dynamic)result.Output[0].Properties["Summary"].Value).UsersCreated);
+        Assert.Equal(100, ((dynamic)result.Output[0].Properties["Summary"].Value).UsersCreated);
     }
 
 }
