@@ -132,7 +132,7 @@ public sealed class HostileCsvTests : HostedModuleTest
         Assert.Contains("not a regular file", text, StringComparison.Ordinal);
         Assert.Contains(fifo, text, StringComparison.Ordinal);
 
-        var planned = await Task.Run(() => session.Run($"(Get-FacilityImportPlan -Database $Db -LiteralPath '{fifo}' -WarningAction SilentlyContinue).Errors | ForEach-Object {{ $_.ErrorId + ': ' + $_.Message }}", Vars));
+        var planned = await Task.Run(() => Session.Run($"(Get-FacilityImportPlan -Database $Db -LiteralPath '{fifo}' -WarningAction SilentlyContinue).Errors | ForEach-Object {{ $_.ErrorId + ': ' + $_.Message }}", Vars));
         Assert.Equal($"NotARegularFile: '{fifo}' is a named pipe, not a regular file, so it is not opened: a users CSV must be a file on disk (save the data to a file first).",
             Assert.Single(planned.Output).ToString());
     }
@@ -145,12 +145,12 @@ public sealed class HostileCsvTests : HostedModuleTest
             return;
         }
 
-        var before = DbFiles.Sha256(db);
-        var imported = session.Run("Import-FacilityUsers -Database $Db -LiteralPath /dev/zero -NoDelete -NoBackup -Confirm:$false", Vars);
+        var before = DbFiles.Sha256(Db);
+        var imported = Session.Run("Import-FacilityUsers -Database $Db -LiteralPath /dev/zero -NoDelete -NoBackup -Confirm:$false", Vars);
         Assert.Contains("'/dev/zero' is a character device, not a regular file", Everything(imported), StringComparison.Ordinal);
-        Assert.Equal(before, DbFiles.Sha256(db));
+        Assert.Equal(before, DbFiles.Sha256(Db));
 
-        var planned = session.Run("(Get-FacilityImportPlan -Database $Db -LiteralPath /dev/zero -WarningAction SilentlyContinue).Errors.ErrorId", Vars);
+        var planned = Session.Run("(Get-FacilityImportPlan -Database $Db -LiteralPath /dev/zero -WarningAction SilentlyContinue).Errors.ErrorId", Vars);
         Assert.Equal("NotARegularFile", Assert.Single(planned.Output).ToString());
     }
 }
