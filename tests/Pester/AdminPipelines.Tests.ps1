@@ -65,6 +65,17 @@ Describe 'A plan or its JSON from the pipeline binds to -Plan' {
     }
 }
 
+Describe 'Get-FacilityUser objects after Export-Clixml / Import-Clixml' {
+    It 'format as the same readable table, user type by name with the superuser mark' {
+        $clixml = Join-Path $TestDrive 'users.xml'
+        Get-FacilityUser -Database $FixtureDatabase -Username admin | Export-Clixml -LiteralPath $clixml
+        $back = Import-Clixml -LiteralPath $clixml
+        $back.PSTypeNames[0] | Should -BeLike 'Deserialized.*'
+        $table = $back | Format-Table | Out-String -Width 80
+        $table | Should -Match 'admin\s+admin\s+ADMIN\*'
+    }
+}
+
 Describe 'Get-Facility | Get-FacilityClass still lists every class of the facility' {
     It 'does not take the facility name for a class name' {
         $all = @(Get-FacilityClass -Database $FixtureDatabase)
