@@ -12,8 +12,10 @@ namespace KolibriFacility.PowerShell.Commands;
 /// deletion, backs the database up, and writes everything in one transaction.
 /// </summary>
 [Alias("Import-FacilityUser")]
-[Cmdlet(VerbsData.Import, "FacilityUsers", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.ImportFacilityUsers)]
+[Cmdlet(VerbsData.Import, "FacilityUsers", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PlanSet, HelpUri = HelpLinks.ImportFacilityUsers)]
 [OutputType(typeof(ImportResult))]
+// The Plan set is the default only so that the binder offers pipeline input to -Plan first: a plan (or its JSON) binds
+// there, and whatever the transformation leaves alone (a path string, a file) falls through to -Path / -LiteralPath.
 public sealed class ImportFacilityUsersCommand : ImportCmdlet
 {
     private const string PlanSet = "Plan";

@@ -13,8 +13,8 @@ public abstract class ImportCmdlet : FacilityCmdlet
     protected const string PathSet = "Path";
     protected const string LiteralPathSet = "LiteralPath";
 
-    /// <summary>The users CSV to import (wildcards allowed; must match exactly one file).</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    /// <summary>The users CSV to import (wildcards allowed; must match exactly one file). Takes a path string from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 

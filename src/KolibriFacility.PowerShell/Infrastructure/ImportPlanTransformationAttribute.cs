@@ -7,7 +7,8 @@ namespace KolibriFacility.PowerShell.Infrastructure;
 /// <summary>
 /// Accepts an import plan as the object Get-FacilityImportPlan returned, as that object after Export-Clixml /
 /// Import-Clixml (a deserialized object whose Json property carries the whole plan), as the plan's JSON text, or as
-/// the path of a JSON file holding it.
+/// the path of a JSON file holding it. Anything else passes through unchanged, so a users CSV from the pipeline
+/// binds to the path parameters instead.
 /// </summary>
 public sealed class ImportPlanTransformationAttribute : ArgumentTransformationAttribute
 {
@@ -18,11 +19,40 @@ public sealed class ImportPlanTransformationAttribute : ArgumentTransformationAt
         {
             ImportPlan plan => plan,
             string text when text.TrimStart().StartsWith('{') => Parse(text, "the JSON text"),
-            string path => FromFile(engineIntrinsics, path),
+            string path when IsPlanFile(engineIntrinsics, path, out var resolved) => Parse(File.ReadAllText(resolved), $"the file '{resolved}'"),
             _ when inputData is PSObject deserialized && deserialized.Properties["Json"] is not null => FromDeserialized(deserialized),
-            _ => throw new ArgumentTransformationMetadataException(
-                $"'{value}' is not an import plan. Give the object Get-FacilityImportPlan returned (also after Export-Clixml / Import-Clixml), its JSON text, or the path of a JSON file saved from $plan.Json."),
+            // Anything else is left as it is, so the binder does not bind it here: from the pipeline a path string
+            // or a file then binds to -Path or -LiteralPath ('./users.csv' | Import-FacilityUsers); given to -Plan
+            // by name it ends in PowerShell's "Cannot convert ... to type ImportPlan".
+            _ => inputData,
         };
+    }
+
+    /// <summary>A path to an existing file whose text starts as JSON does (a plan saved from $plan.Json).</summary>
+    private static bool IsPlanFile(EngineIntrinsics engine, string path, out string resolved)
+    {
+        resolved = "";
+        try
+        {
+            resolved = engine.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        }
+        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or PSArgumentException)
+        {
+            return false;
+        }
+
+        if (!File.Exists(resolved))
+        {
+            return false;
+        }
+
+        using var reader = new StreamReader(resolved, detectEncodingFromByteOrderMarks: true);
+        int next;
+        while ((next = reader.Read()) >= 0 && char.IsWhiteSpace((char)next))
+        {
+        }
+
+        return next == '{';
     }
 
     private static ImportPlan FromDeserialized(PSObject deserialized) =>
@@ -30,26 +60,6 @@ public sealed class ImportPlanTransformationAttribute : ArgumentTransformationAt
             ? Parse(json, "the deserialized plan")
             : throw new ArgumentTransformationMetadataException(
                 "The object has no Json property, so it is not a saved import plan. Save plans with Export-Clixml or $plan.Json | Set-Content plan.json.");
-
-    private static ImportPlan FromFile(EngineIntrinsics engine, string path)
-    {
-        string resolved;
-        try
-        {
-            resolved = engine.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-        }
-        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
-        {
-            throw new ArgumentTransformationMetadataException($"The plan path '{path}' cannot be resolved: {ex.Message}", ex);
-        }
-
-        if (!File.Exists(resolved))
-        {
-            throw new ArgumentTransformationMetadataException($"Cannot find the plan file '{resolved}'.");
-        }
-
-        return Parse(File.ReadAllText(resolved), $"the file '{resolved}'");
-    }
 
     private static ImportPlan Parse(string json, string source)
     {
