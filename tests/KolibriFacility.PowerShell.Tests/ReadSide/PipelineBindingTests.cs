@@ -3,7 +3,7 @@ using KolibriFacility.Tests;
 namespace KolibriFacility.PowerShell.Tests.ReadSide;
 
 /// <summary>Issue 12: what pipeline input binds to which parameter, in the real engine.</summary>
-public sealed class PipelineBindingTests : ReadSideSession
+public sealed class PipelineBindingTests : HostedModuleTest
 {
     private string ExportCsv()
     {
