@@ -17,7 +17,8 @@ internal sealed class BackgroundWork<TProgress>
 
     /// <summary>
     /// Runs <paramref name="work"/> on a worker thread and calls <paramref name="show"/> on this (pipeline) thread
-    /// for each new report until the work ends; rethrows the work's exception unwrapped.
+    /// for each new report until the work ends, and once more for the last report if it was not shown yet; rethrows
+    /// the work's exception unwrapped.
     /// </summary>
     public T Run<T>(Func<T> work, Action<TProgress> show)
     {
@@ -32,6 +33,13 @@ internal sealed class BackgroundWork<TProgress>
                 shown = current;
                 show(current);
             }
+        }
+
+        // Work shorter than one poll still shows where it got to, so a quick import is not a silent one.
+        var last = Volatile.Read(ref latest);
+        if (last is not null && !ReferenceEquals(last, shown))
+        {
+            show(last);
         }
 
         return task.GetAwaiter().GetResult(); // rethrows the work's own exception, not an AggregateException
