@@ -33,3 +33,21 @@ function New-TestKolibriHome([string] $Database = $FixtureDatabase) {
     (Get-Item -LiteralPath $target).IsReadOnly = $false
     $kolibriHome
 }
+
+function New-UsersCsvRow($Template, [string] $Username, [string] $Password, [string] $FullName, [string] $Type,
+    [string] $Enrolled = '', [string] $Assigned = '', [string] $BirthYear = '', [string] $Gender = '') {
+    # A new user's row for a users CSV read with Import-Csv from Export-FacilityUsers: a copy of $Template (so every
+    # column is there) with no database id, which makes the import create the user.
+    $row = $Template.psobject.Copy()
+    $row.'Database ID (UUID)' = ''
+    $row.'Username (USERNAME)' = $Username
+    $row.'Password (PASSWORD)' = $Password
+    $row.'Full name (FULL_NAME)' = $FullName
+    $row.'User type (USER_TYPE)' = $Type
+    $row.'Identifier (IDENTIFIER)' = ''
+    $row.'Birth year (BIRTH_YEAR)' = $BirthYear
+    $row.'Gender (GENDER)' = $Gender
+    $row.'Learner enrollment (ENROLLED_IN)' = $Enrolled
+    $row.'Coach assignment (ASSIGNED_TO)' = $Assigned
+    $row
+}

@@ -17,18 +17,8 @@ BeforeAll {
         foreach ($row in Import-Csv -LiteralPath $exported) { $rows.Add($row) }
         $template = $rows[0]
         foreach ($new in $NewUsers) {
-            $row = $template.psobject.Copy()
-            $row.'Database ID (UUID)' = ''
-            $row.'Username (USERNAME)' = $new.Username
-            $row.'Password (PASSWORD)' = $new.Password
-            $row.'Full name (FULL_NAME)' = "Full $($new.Username)"
-            $row.'User type (USER_TYPE)' = $new.Type
-            $row.'Identifier (IDENTIFIER)' = ''
-            $row.'Birth year (BIRTH_YEAR)' = '2001'
-            $row.'Gender (GENDER)' = 'MALE'
-            $row.'Learner enrollment (ENROLLED_IN)' = $new.Enrolled
-            $row.'Coach assignment (ASSIGNED_TO)' = $new.Assigned
-            $rows.Add($row)
+            $rows.Add((New-UsersCsvRow $template -Username $new.Username -Password $new.Password -FullName "Full $($new.Username)" -Type $new.Type `
+                    -Enrolled $new.Enrolled -Assigned $new.Assigned -BirthYear '2001' -Gender 'MALE'))
         }
         $rows | Export-Csv -LiteralPath $Path -Encoding utf8BOM -UseQuotes AsNeeded
     }

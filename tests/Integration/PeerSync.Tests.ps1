@@ -84,18 +84,8 @@ Describe 'A facility synced through Kolibri''s engine, with our import on one de
         foreach ($new in @(
                 @{ Username = 'sync_coach1'; FullName = 'Sync Coach One'; Type = 'FACILITY_COACH'; Enrolled = ''; Assigned = 'Class A' }
                 @{ Username = 'sync_learner1'; FullName = 'Sync Learner One'; Type = 'LEARNER'; Enrolled = 'Class A'; Assigned = '' })) {
-            $row = $template.psobject.Copy()
-            $row.'Database ID (UUID)' = ''
-            $row.'Username (USERNAME)' = $new.Username
-            $row.'Password (PASSWORD)' = $NewUsers[$new.Username]
-            $row.'Full name (FULL_NAME)' = $new.FullName
-            $row.'User type (USER_TYPE)' = $new.Type
-            $row.'Identifier (IDENTIFIER)' = ''
-            $row.'Birth year (BIRTH_YEAR)' = '1990'
-            $row.'Gender (GENDER)' = 'FEMALE'
-            $row.'Learner enrollment (ENROLLED_IN)' = $new.Enrolled
-            $row.'Coach assignment (ASSIGNED_TO)' = $new.Assigned
-            $rows.Add($row)
+            $rows.Add((New-UsersCsvRow $template -Username $new.Username -Password $NewUsers[$new.Username] -FullName $new.FullName -Type $new.Type `
+                    -Enrolled $new.Enrolled -Assigned $new.Assigned -BirthYear '1990' -Gender 'FEMALE'))
         }
         $edited = Join-Path $TestDrive 'b-edited.csv'
         $rows | Export-Csv -LiteralPath $edited -Encoding utf8BOM -UseQuotes AsNeeded
