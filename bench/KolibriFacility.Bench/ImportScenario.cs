@@ -75,7 +75,7 @@ public sealed class ImportScenario : IBenchScenario
         report.Add(Name, "  users created", result.Summary.UsersCreated.ToString(CultureInfo.InvariantCulture));
 
         // Deleting: 2,000 learners not in the CSV (cascade over every table that references a user, recorded in morango).
-        var keep = users.Where((u, i) => u.IsAdmin || u.IsSuperuser || u.UserType != UserType.LEARNER || i % 10 != 0).ToList();
+        var keep = users.Where((u, i) => u.IsAdmin || u.IsSuperuser || u.UserType != nameof(UserType.LEARNER) || i % 10 != 0).ToList();
         var deletions = Document(keep.Select((u, i) => Row(u, i + 1, u.FullName)).ToList());
         var deleteCopy = Path.Combine(folder, "delete.sqlite3");
         File.Copy(sandbox.Path, deleteCopy);
@@ -170,7 +170,7 @@ public sealed class ImportScenario : IBenchScenario
         Username = u.Username,
         Password = UsersCsvFormat.KeepPassword,
         FullName = fullName,
-        UserType = u.UserType,
+        UserType = Enum.Parse<UserType>(u.UserType),
         Identifier = u.Identifier.ToUpperInvariant(),
         BirthYear = u.BirthYear is Demographics.Deferred or Demographics.NotSpecified ? "" : u.BirthYear,
         Gender = u.Gender is Demographics.Deferred or Demographics.NotSpecified ? "" : u.Gender,

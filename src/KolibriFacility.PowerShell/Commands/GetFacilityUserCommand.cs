@@ -55,7 +55,7 @@ public sealed class GetFacilityUserCommand : FacilityCmdlet
             query = query with { Usernames = names.Literals.ToList() };
         }
 
-        var types = UserType is null ? null : new HashSet<UserType>(UserType);
+        var types = UserType?.Select(t => t.ToString()).ToHashSet(StringComparer.Ordinal);
         foreach (var user in new UserReader(OpenedDatabase).Read(facility, query))
         {
             Cancellation.ThrowIfCancellationRequested();

@@ -36,7 +36,7 @@ internal static class ImportTestData
         Username = u.Username,
         Password = "*",
         FullName = u.FullName,
-        UserType = u.UserType,
+        UserType = u.Type,
         Identifier = u.Identifier.ToUpperInvariant(),
         BirthYear = u.BirthYear is "DEFERRED" or "NOT_SPECIFIED" ? "" : u.BirthYear,
         Gender = u.Gender is "DEFERRED" or "NOT_SPECIFIED" ? "" : u.Gender,

@@ -34,11 +34,11 @@ public sealed class UserReaderTests : IDisposable
         var users = ReadAll();
         Assert.Equal(51, users.Count);
         Assert.Equal(DbFiles.Rows(path, "SELECT id FROM kolibriauth_facilityuser ORDER BY rowid").Select(r => r[0]), users.Select(u => u.Id));
-        Assert.Equal(KolibriSmall.Admins, users.Where(u => u.UserType == UserType.ADMIN).Select(u => u.Username));
-        Assert.Equal(KolibriSmall.FacilityCoaches, users.Where(u => u.UserType == UserType.FACILITY_COACH).Select(u => u.Username));
-        Assert.Equal(KolibriSmall.ClassCoaches, users.Where(u => u.UserType == UserType.CLASS_COACH).Select(u => u.Username));
-        Assert.Equal(KolibriSmall.Learners, users.Where(u => u.UserType == UserType.LEARNER).Select(u => u.Username));
-        Assert.All(users.Where(u => u.UserType == UserType.ADMIN), u => Assert.True(u.IsAdmin));
+        Assert.Equal(KolibriSmall.Admins, users.Where(u => u.Type == UserType.ADMIN).Select(u => u.Username));
+        Assert.Equal(KolibriSmall.FacilityCoaches, users.Where(u => u.Type == UserType.FACILITY_COACH).Select(u => u.Username));
+        Assert.Equal(KolibriSmall.ClassCoaches, users.Where(u => u.Type == UserType.CLASS_COACH).Select(u => u.Username));
+        Assert.Equal(KolibriSmall.Learners, users.Where(u => u.Type == UserType.LEARNER).Select(u => u.Username));
+        Assert.All(users.Where(u => u.Type == UserType.ADMIN), u => Assert.True(u.IsAdmin));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class UserReaderTests : IDisposable
         var superuser = Assert.Single(ReadAll(), u => u.IsSuperuser);
         Assert.Equal(KolibriSmall.SuperuserId, superuser.Id);
         Assert.Equal("admin", superuser.Username);
-        Assert.Equal(UserType.ADMIN, superuser.UserType);
+        Assert.Equal(UserType.ADMIN, superuser.Type);
     }
 
     [Fact]
@@ -94,8 +94,8 @@ public sealed class UserReaderTests : IDisposable
             Assert.Equal(coaching[user.Username].Order(), user.AssignedTo.Order());
         }
 
-        Assert.Equal(40, users.Sum(u => u.EnrolledIn.Length));
-        Assert.Equal(14, users.Sum(u => u.AssignedTo.Length));
+        Assert.Equal(40, users.Sum(u => u.EnrolledIn.Count));
+        Assert.Equal(14, users.Sum(u => u.AssignedTo.Count));
         Assert.Equal(["Class B", "Class A"], users.Single(u => u.Username == "fcoach1").AssignedTo);
     }
 
@@ -146,7 +146,7 @@ public sealed class UserReaderTests : IDisposable
             VALUES ('00000000000000000000000000000001', 1, '', '', $class, $dataset, 'e2e58ec400ca6b1deb299a3ab345002d', 'coach')
             """, ("$class", classA), ("$dataset", KolibriSmall.DatasetId));
         var learner = ReadAll(new UserQuery { Usernames = ["learner01"] }).Single();
-        Assert.Equal(UserType.LEARNER, learner.UserType);
+        Assert.Equal(UserType.LEARNER, learner.Type);
         Assert.Equal(["Class A"], learner.AssignedTo);
     }
 

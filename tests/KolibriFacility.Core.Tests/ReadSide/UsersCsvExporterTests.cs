@@ -82,7 +82,7 @@ public sealed class UsersCsvExporterTests : IDisposable
             Gender = Demographics.Deferred,
             EnrolledIn = ["A", "B"],
             AssignedTo = ["=C"],
-            UserType = UserType.CLASS_COACH,
+            Type = UserType.CLASS_COACH,
         };
         Assert.Equal(["0123456789abcdef0123456789abcdef", "'-dash", "*", "Say \"hi\", please", "CLASS_COACH", "'+1\\|2", "", "", "A,B", "'=C"], UsersCsvExporter.ToRow(user));
 
@@ -114,7 +114,7 @@ public sealed class UsersCsvExporterTests : IDisposable
         var bytes = Export(sandbox.Path, new UsersCsvExporter(), CsvEncodings.KolibriDefault);
         Assert.Equal(Bom, bytes[..3]);
         var lines = Lines(bytes[3..]);
-        var expected = users.Where(u => u.UserType != UserType.ADMIN).ToList();
+        var expected = users.Where(u => u.Type != UserType.ADMIN).ToList();
         Assert.Equal(expected.Count + 1, lines.Length);
         Assert.Equal(expected.Select(u => u.Id), lines.Skip(1).Select(l => l.Split(',')[0]));
         Assert.All(lines.Skip(1), l => Assert.Equal("*", l.Split(',')[2]));
