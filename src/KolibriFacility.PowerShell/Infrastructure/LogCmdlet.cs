@@ -87,7 +87,7 @@ public abstract class LogCmdlet : ClassFilterCmdlet
         return query;
     }
 
-    protected string Describe(Facility facility, LogQuery query)
+    protected static string Describe(Facility facility, LogQuery query)
     {
         var what = (query.Type == LogType.Summary ? "summary" : "session") + $" logs of facility '{facility.Name}'";
         if (query.StartDate is { } start)

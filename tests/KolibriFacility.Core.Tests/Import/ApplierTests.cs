@@ -37,7 +37,7 @@ public sealed class ApplierTests : IDisposable
 
     private ImportResult Apply(ImportPlan plan, UsersCsvDocument document, ImportApplyOptions? options = null,
         CancellationToken cancellation = default) =>
-        new ImportApplier().Apply(plan, document, options ?? new ImportApplyOptions { DatabasePath = plan.DatabasePath, HashParallelism = 2 }, cancellation);
+        ImportApplier.Apply(plan, document, options ?? new ImportApplyOptions { DatabasePath = plan.DatabasePath, HashParallelism = 2 }, cancellation);
 
     private ImportRow Row(string username) => current.Single(r => r.Username == username);
 
@@ -299,7 +299,7 @@ public sealed class ApplierTests : IDisposable
         var plan = Plan(document, new ImportOptions { RemoveUnreferencedClasses = true }, sandbox.Path);
         Assert.False(plan.IsRefused, plan.RefusalReason);
         Assert.Equal(1, plan.Summary.ClassesDeleted);
-        new ImportApplier().Apply(plan, document, new ImportApplyOptions { DatabasePath = sandbox.Path });
+        ImportApplier.Apply(plan, document, new ImportApplyOptions { DatabasePath = sandbox.Path });
         using var after = KolibriDatabase.OpenRead(sandbox.Path);
         Assert.DoesNotContain(new Facilities.FacilityDirectory(after).GetClasses(sandboxFacility), c => c.Name == victim);
     }

@@ -46,7 +46,7 @@ public sealed class FixtureImportTests : IDisposable
         var plan = Plan(sandbox, document);
         Assert.Empty(plan.Errors);
         Assert.False(plan.IsRefused);
-        var result = new ImportApplier().Apply(plan, document, new ImportApplyOptions { DatabasePath = sandbox, Backup = false });
+        var result = ImportApplier.Apply(plan, document, new ImportApplyOptions { DatabasePath = sandbox, Backup = false });
         Assert.Equal(document.Rows.Count, result.Summary.UsersCreated);
 
         // Compare what Kolibri's export shows (ids differ: they are random for new users), admins included.
@@ -81,7 +81,7 @@ public sealed class FixtureImportTests : IDisposable
         var sandbox = folder.File("sandbox/db.sqlite3");
         SandboxDatabase.Create(sandbox, new SandboxOptions { SampleUsers = 0 });
         var document = UsersCsvReader.Read(TestPaths.Fixture("users-import.csv"));
-        new ImportApplier().Apply(Plan(sandbox, document), document, new ImportApplyOptions { DatabasePath = sandbox, Backup = false });
+        ImportApplier.Apply(Plan(sandbox, document), document, new ImportApplyOptions { DatabasePath = sandbox, Backup = false });
 
         var export = folder.File("export.csv");
         using (var db = KolibriDatabase.OpenRead(sandbox))

@@ -54,7 +54,7 @@ public sealed class ImportFaultTests : IDisposable
     private static ImportResult Apply((ImportPlan Plan, UsersCsvDocument Document) planned, Stages? stages = null, int keep = ImportApplyOptions.DefaultBackupsToKeep, CancellationToken cancellation = default)
     {
         var (plan, document) = planned;
-        return new ImportApplier().Apply(plan, document, new ImportApplyOptions
+        return ImportApplier.Apply(plan, document, new ImportApplyOptions
         {
             DatabasePath = plan.DatabasePath, HashParallelism = 1, Progress = stages, BackupsToKeep = keep,
         }, cancellation);

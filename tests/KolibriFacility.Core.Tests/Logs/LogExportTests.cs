@@ -168,7 +168,7 @@ public sealed class LogExportTests : IDisposable
         var target = folder.File("logs.csv");
         using var cancel = new CancellationTokenSource();
         Assert.ThrowsAny<OperationCanceledException>(() => SafeFileWriter.Write(target, ExistingFile.Overwrite, stream =>
-            LogsCsvExporter.Write(stream, CsvEncodings.KolibriDefault, LogType.Session, new LogReader(database).ReadRecords(facility, new LogQuery(), cancel.Token),
+            LogsCsvExporter.Write(stream, CsvEncodings.KolibriDefault, LogType.Session, new LogReader(database).ReadRecords(facility, new LogQuery(), cancellation: cancel.Token),
                 n => { if (n == 500) cancel.Cancel(); }, cancel.Token)));
         Assert.Empty(Directory.GetFiles(folder.Path, "*.csv*"));
         Assert.Empty(Directory.GetFiles(folder.Path, ".*"));
