@@ -23,7 +23,7 @@ public sealed class ApplierTests : IDisposable
     {
         path = folder.CopyFixtureDatabase();
         using var db = KolibriDatabase.OpenRead(path);
-        facility = Facility(db);
+        facility = db.DefaultFacility();
         current = RowsOf(db, facility);
     }
 
@@ -32,7 +32,7 @@ public sealed class ApplierTests : IDisposable
     private ImportPlan Plan(UsersCsvDocument document, ImportOptions? options = null, string? databasePath = null)
     {
         using var db = KolibriDatabase.OpenRead(databasePath ?? path);
-        return new ImportPlanner(db).Plan(Facility(db), document, options ?? new ImportOptions());
+        return new ImportPlanner(db).Plan(db.DefaultFacility(), document, options ?? new ImportOptions());
     }
 
     private ImportResult Apply(ImportPlan plan, UsersCsvDocument document, ImportApplyOptions? options = null,
@@ -291,7 +291,7 @@ public sealed class ApplierTests : IDisposable
     {
         var sandbox = SandboxDatabase.Create(folder.File("sandbox.sqlite3"), new SandboxOptions { SampleUsers = 80, Seed = 3 });
         using var db = KolibriDatabase.OpenRead(sandbox.Path);
-        var sandboxFacility = Facility(db);
+        var sandboxFacility = db.DefaultFacility();
         var rows = RowsOf(db, sandboxFacility);
         db.Dispose();
         var victim = rows.SelectMany(r => r.EnrolledIn!).First();

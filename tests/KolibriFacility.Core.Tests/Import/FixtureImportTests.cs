@@ -1,5 +1,4 @@
 using System.Text;
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
 using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Sandbox;
@@ -87,7 +86,7 @@ public sealed class FixtureImportTests : IDisposable
         using (var db = KolibriDatabase.OpenRead(sandbox))
         using (var stream = File.Create(export))
         {
-            var facility = new FacilityDirectory(db).Resolve(null);
+            var facility = db.DefaultFacility();
             new UsersCsvExporter().Write(stream, new UTF8Encoding(true), new UserReader(db).Read(facility));
         }
 
@@ -99,14 +98,14 @@ public sealed class FixtureImportTests : IDisposable
     private static ImportPlan Plan(string path, UsersCsvDocument document)
     {
         using var db = KolibriDatabase.OpenRead(path);
-        return new ImportPlanner(db).Plan(new FacilityDirectory(db).Resolve(null), document, new ImportOptions());
+        return new ImportPlanner(db).Plan(db.DefaultFacility(), document, new ImportOptions());
     }
 
     /// <summary>The export's lines with the UUID cell dropped, class lists sorted, and the lines sorted.</summary>
     private static List<string> ExportWithoutIds(string path)
     {
         using var db = KolibriDatabase.OpenRead(path);
-        var facility = new FacilityDirectory(db).Resolve(null);
+        var facility = db.DefaultFacility();
         return new UsersCsvExporter { IncludeAdmins = true }.Rows(new UserReader(db).Read(facility))
             .Where(cells => cells[1] != "admin")  // the device superuser made at set-up, not by the import
             .Select(cells => string.Join("|", cells.Skip(1).Select((c, i) => i >= 7 ? SortedList(c) : c)))

@@ -41,7 +41,7 @@ public sealed class ImportFaultTests : IDisposable
     private static (ImportPlan Plan, UsersCsvDocument Document) NewUserPlan(string db, string username = "newkid")
     {
         using var database = KolibriDatabase.OpenRead(db);
-        var facility = Facility(database);
+        var facility = database.DefaultFacility();
         var rows = RowsOf(database, facility);
         rows.Add(NewRow(500, username, UserType.LEARNER, password: "kid-pass-1"));
         var document = Document(rows);

@@ -1,4 +1,3 @@
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
 using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Model;
@@ -68,6 +67,4 @@ internal static class ImportTestData
         Cells = new Dictionary<string, string> { ["USERNAME"] = username ?? "", ["UUID"] = uuid ?? "", ["BIRTH_YEAR"] = "abc" },
         Errors = [new ImportError { Row = row, Line = row + 1, Column = "BIRTH_YEAR", Value = "abc", Message = "Value in column 'BIRTH_YEAR' not valid", ErrorId = ImportErrorIds.BirthYearInvalid, Username = username }],
     };
-
-    public static Facility Facility(KolibriDatabase db) => new FacilityDirectory(db).Resolve(null);
 }

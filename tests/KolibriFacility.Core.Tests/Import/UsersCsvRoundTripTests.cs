@@ -1,6 +1,5 @@
 using System.Text;
 using KolibriFacility.Core.Csv;
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
 using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Model;
@@ -25,7 +24,7 @@ public sealed class UsersCsvRoundTripTests : IDisposable
         List<FacilityUser> users;
         using (var db = KolibriDatabase.OpenRead(path))
         {
-            users = new UserReader(db).Read(new FacilityDirectory(db).Resolve(null)).ToList();
+            users = new UserReader(db).Read(db.DefaultFacility()).ToList();
         }
 
         var doc = ExportAndRead(users);
@@ -47,7 +46,7 @@ public sealed class UsersCsvRoundTripTests : IDisposable
         List<FacilityUser> users;
         using (var db = KolibriDatabase.OpenRead(result.Path))
         {
-            users = new UserReader(db).Read(new FacilityDirectory(db).Resolve(null)).ToList();
+            users = new UserReader(db).Read(db.DefaultFacility()).ToList();
         }
 
         var doc = ExportAndRead(users, includeAdmins: true);

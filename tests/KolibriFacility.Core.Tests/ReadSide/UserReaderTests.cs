@@ -1,4 +1,3 @@
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Ids;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Sandbox;
@@ -25,7 +24,7 @@ public sealed class UserReaderTests : IDisposable
     private List<FacilityUser> ReadAll(UserQuery? query = null)
     {
         using var db = KolibriDatabase.OpenRead(path);
-        return new UserReader(db).Read(new FacilityDirectory(db).Resolve(null), query).ToList();
+        return new UserReader(db).Read(db.DefaultFacility(), query).ToList();
     }
 
     [Fact]
@@ -103,7 +102,7 @@ public sealed class UserReaderTests : IDisposable
     public void UserNameReader_streams_the_names_in_database_order()
     {
         using var db = KolibriDatabase.OpenRead(path);
-        var facility = new FacilityDirectory(db).Resolve(null);
+        var facility = db.DefaultFacility();
         Assert.Equal(new UserReader(db).Read(facility).Select(u => u.Username), new UserNameReader(db).Read(facility).Select(u => u.Username));
     }
 
@@ -186,7 +185,7 @@ public sealed class UserReaderTests : IDisposable
         DbFiles.Execute(sandbox.Path, "UPDATE kolibriauth_facilityuser SET username = 'Дарья' WHERE id = $id", ("$id", renamed[2]));
 
         using var db = KolibriDatabase.OpenRead(sandbox.Path);
-        var facility = new FacilityDirectory(db).Resolve(null);
+        var facility = db.DefaultFacility();
         var reader = new UserReader(db);
         string[] Find(params string[] names) => reader.Read(facility, new UserQuery { Usernames = names }).Select(u => u.Username).ToArray();
         Assert.Equal(["Björn.Ödegård", "ΣΩΚΡΑΤΗΣ", "Дарья"], Find("BJÖRN.ÖDEGÅRD", "σωκρατης", "ДАРЬЯ"));

@@ -1,4 +1,3 @@
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Ids;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Sandbox;
@@ -25,7 +24,7 @@ public sealed class SandboxDatabaseTests : IDisposable
     {
         var result = Create(300);
         using var db = KolibriDatabase.OpenRead(result.Path);
-        var facility = new FacilityDirectory(db).Resolve(null);
+        var facility = db.DefaultFacility();
         Assert.Equal("Test School", facility.Name);
         Assert.True(facility.IsDefault);
         Assert.Equal(301, facility.UserCount);
