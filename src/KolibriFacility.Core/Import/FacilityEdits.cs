@@ -193,7 +193,7 @@ public sealed class FacilityEdits : PlanSource
         private FacilitySnapshot.Class? FindClass(int row, string? id, string? name)
         {
             if (id is not null && snapshot.ClassesById.TryGetValue(id, out var byId)) return byId;
-            if (id is null && name is not null && snapshot.ClassesByName.TryGetValue(name.Trim(), out var byName)) return byName;
+            if (id is null && name is not null && (snapshot.ClassesByName.TryGetValue(name.Trim(), out var byName) || snapshot.ClassesById.TryGetValue(name.Trim(), out byName))) return byName;
             Fail(row, id ?? name, null, ImportErrorIds.ClassNotFound, $"The facility '{snapshot.Facility.Name}' has no class '{name ?? id}'.");
             return null;
         }
