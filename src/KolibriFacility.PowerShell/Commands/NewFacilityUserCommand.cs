@@ -30,7 +30,10 @@ public sealed class NewFacilityUserCommand : EditCmdlet
 
     /// <summary>LEARNER (default), CLASS_COACH, FACILITY_COACH or ADMIN.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public UserType UserType { get; set; } = UserType.LEARNER;
+    public UserType UserType { get => userType is UserType type ? type : UserType.LEARNER; set => userType = value; }
+
+    // Boxed: a field of a Core value type would make PowerShell load Core before the module's initializer routes it (Loading/).
+    private object? userType;
 
     /// <summary>The password, as a SecureString (Read-Host -AsSecureString).</summary>
     [Parameter(Mandatory = true, ParameterSetName = PasswordSet)]

@@ -45,7 +45,10 @@ public sealed class SetFacilityUserCommand : EditCmdlet
 
     /// <summary>The new user type: LEARNER, CLASS_COACH, FACILITY_COACH or ADMIN (the facility role changes with it).</summary>
     [Parameter]
-    public UserType? UserType { get; set; }
+    public UserType? UserType { get => userType as UserType?; set => userType = value; }
+
+    // Boxed: a field of a Core value type would make PowerShell load Core before the module's initializer routes it (Loading/).
+    private object? userType;
 
     /// <summary>A new password, as a SecureString (Read-Host -AsSecureString).</summary>
     [Parameter(ParameterSetName = UsernameSet)]
