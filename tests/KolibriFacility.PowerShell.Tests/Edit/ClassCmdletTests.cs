@@ -71,7 +71,7 @@ public sealed class ClassCmdletTests : HostedModuleTest
         var before = DbFiles.Sha256(Db);
         var result = Run(script);
         Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith(errorId + ",", StringComparison.Ordinal));
-        Assert.StartsWith("ImportHasErrors,", result.Terminating?.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.StartsWith("ImportHasErrors,", result.ErrorIds.Last(), StringComparison.Ordinal);
         Assert.Equal(before, DbFiles.Sha256(Db));
     }
 
@@ -81,7 +81,7 @@ public sealed class ClassCmdletTests : HostedModuleTest
         var id = Scalar("SELECT id FROM kolibriauth_collection WHERE name = 'Science 7'");
         var before = DbFiles.Sha256(Db);
         var refused = Run("Remove-FacilityClass -Database $Db 'Science 7' -Confirm:$false");
-        Assert.StartsWith("ImportRefused,", refused.Terminating?.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.StartsWith("ImportRefused,", refused.ErrorIds.Last(), StringComparison.Ordinal);
         Assert.Equal(before, DbFiles.Sha256(Db));
 
         var whatIf = Ok("Remove-FacilityClass -Database $Db 'Science 7' -Force -WhatIf");

@@ -85,7 +85,7 @@ public sealed class UserCmdletTests : HostedModuleTest
         var before = DbFiles.Sha256(Db);
         var result = Run(script);
         Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith(errorId + ",", StringComparison.Ordinal));
-        Assert.StartsWith("ImportHasErrors,", result.Terminating?.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.StartsWith("ImportHasErrors,", result.ErrorIds.Last(), StringComparison.Ordinal);
         Assert.Equal(before, DbFiles.Sha256(Db));
     }
 
