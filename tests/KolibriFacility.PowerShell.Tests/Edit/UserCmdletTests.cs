@@ -139,6 +139,22 @@ public sealed class UserCmdletTests : HostedModuleTest
     }
 
     [Fact]
+    public void Ctrl_C_while_a_pipelines_passwords_are_hashed_writes_nothing()
+    {
+        var before = DbFiles.Sha256(Db);
+        // 200 new users in one pipeline: hashing outlasts the first progress poll.
+        var (result, stopped) = Session.RunAndStop(
+            "1..200 | ForEach-Object { [pscustomobject]@{ Username = \"pupil$_\"; FullName = \"Pupil $_\" } } | New-FacilityUser -Database $Db -Password $Pw",
+            Vars,
+            () => { lock (Session.Host.Progress) { return Session.Host.Progress.Any(p => p.StatusDescription.StartsWith("Hashing", StringComparison.Ordinal)); } },
+            TimeSpan.FromSeconds(60));
+        Assert.True(stopped, "the pipeline finished before it could be stopped");
+        Assert.DoesNotContain(result.ErrorIds, id => id.StartsWith("System.", StringComparison.Ordinal));
+        Assert.Equal(before, DbFiles.Sha256(Db));
+        Assert.Empty(Directory.GetFiles(Home.Path, "*.sqlite3-journal"));
+    }
+
+    [Fact]
     public void Usernames_classes_and_genders_complete()
     {
         Assert.Equal(["ccoach1", "ccoach2", "ccoach3", "ccoach4", "ccoach5", "ccoach6"], Complete("Set-FacilityUser -Database $Db -Username cc"));
