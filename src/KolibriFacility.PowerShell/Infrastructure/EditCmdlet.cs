@@ -91,7 +91,8 @@ public abstract class EditCmdlet : FacilityCmdlet
         }
 
         WriteVerbose($"Planned {plan.Changes.Count} changes for facility '{plan.FacilityName}' with {plan.Errors.Count} errors and {plan.Warnings.Count} warnings");
-        ImportMessages.WriteImportWarnings(this, plan);
+        // An edit with an error stops the whole plan: "the user of an invalid row is left unchanged" says nothing more here.
+        ImportMessages.WriteImportWarnings(this, plan, except: ImportWarningIds.InvalidRowUserProtected);
         if (IsWhatIf)
         {
             Preview(plan);

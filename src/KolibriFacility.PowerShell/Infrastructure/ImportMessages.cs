@@ -34,9 +34,9 @@ internal static class ImportMessages
         WriteLeftOut(cmdlet, sample, leftOutWhere);
     }
 
-    public static void WriteImportWarnings(Cmdlet cmdlet, ImportPlan plan)
+    public static void WriteImportWarnings(Cmdlet cmdlet, ImportPlan plan, string? except = null)
     {
-        foreach (var warning in plan.Warnings)
+        foreach (var warning in plan.Warnings.Where(w => w.WarningId != except))
         {
             cmdlet.WriteWarning(warning.Row is { } row ? $"Row {row}: {warning.Message}" : warning.Message);
         }
