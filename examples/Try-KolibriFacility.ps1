@@ -72,7 +72,7 @@ if ($sandbox) {
     $from = (Get-FacilityClass -Database $Database | Select-Object -First 1).Name
     $to = "$from (next year)"
     New-FacilityClass -Database $Database $to
-    Get-FacilityUser -Database $Database -Class $from -UserType LEARNER | Add-FacilityClassMember -Class $to -WhatIf
+    Get-FacilityUser -Database $Database -Class $from -UserType LEARNER | Select-Object -First 3 | Add-FacilityClassMember -Class $to -WhatIf
     Get-FacilityUser -Database $Database -Class $from -UserType LEARNER | Add-FacilityClassMember -Class $to
     Get-FacilityUser -Database $Database -Class $from -UserType LEARNER | Remove-FacilityClassMember -Class $from
     Get-FacilityClass -Database $Database | Format-Table
