@@ -108,7 +108,8 @@ public abstract class EditCmdlet : FacilityCmdlet
 
         if (plan.IsRefused)
         {
-            throw new ImportRefusedException(plan.Refusal, plan.RefusalReason!);
+            ThrowTerminatingError(CoreErrorTranslator.Refused(new ImportRefusedException(plan.Refusal, plan.RefusalReason!), plan.FacilityName,
+                ImportAdvice.ForEdits(plan.Refusal), "Nothing was changed: "));
         }
 
         if (plan.IsEmpty)
@@ -154,7 +155,7 @@ public abstract class EditCmdlet : FacilityCmdlet
         }
         else if (plan.RefusalReason is { } reason)
         {
-            WriteWarning(reason + " " + ImportAdvice.For(plan.Refusal));
+            WriteWarning(reason + " " + ImportAdvice.ForEdits(plan.Refusal));
         }
         else if (plan.IsEmpty)
         {
