@@ -82,6 +82,9 @@ public sealed class ClassCmdletTests : HostedModuleTest
         var before = DbFiles.Sha256(Db);
         var refused = Run("Remove-FacilityClass -Database $Db 'Science 7' -Confirm:$false");
         Assert.StartsWith("ImportRefused,", refused.ErrorIds.Last(), StringComparison.Ordinal);
+        var advice = (refused.Terminating ?? refused.Errors.Last()).ErrorDetails.RecommendedAction;
+        Assert.Contains("-Force", advice, StringComparison.Ordinal);
+        Assert.DoesNotContain("RemoveUnreferencedClasses", advice, StringComparison.Ordinal);
         Assert.Equal(before, DbFiles.Sha256(Db));
 
         var whatIf = Ok("Remove-FacilityClass -Database $Db 'Science 7' -Force -WhatIf");
