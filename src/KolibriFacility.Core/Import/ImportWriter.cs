@@ -36,6 +36,11 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
             case (ImportTarget.Class, ImportAction.Create):
                 CreateClass(change.ClassName!);
                 break;
+            case (ImportTarget.Class, ImportAction.Update):
+                // A rename: the collection row keeps its id, so memberships, roles, lessons and quizzes follow it.
+                rows.Execute("UPDATE kolibriauth_collection SET name = $name, _morango_dirty_bit = 1 WHERE id = $id",
+                    ("$name", change.Fields[0].NewValue), ("$id", change.ClassId));
+                break;
             case (ImportTarget.Class, ImportAction.Clear):
                 ClearClass(change.ClassId!, change.AffectedUserIds);
                 break;

@@ -106,15 +106,18 @@ internal static class CoreErrorTranslator
         return Record(ex, id, category, facility, advice);
     }
 
-    private static ErrorRecord Refused(ImportRefusedException ex, object? csv)
+    private static ErrorRecord Refused(ImportRefusedException ex, object? csv) =>
+        Refused(ex, csv, ImportAdvice.For(ex.Refusal), "Nothing was imported: ");
+
+    /// <summary>A refused plan with the caller's advice (the user and class cmdlets have other parameters than the import).</summary>
+    public static ErrorRecord Refused(ImportRefusedException ex, object? target, string advice, string nothingDone)
     {
         var (id, category) = ex.Refusal.HasFlag(ImportRefusal.LooksTruncated)
             ? (ErrorIds.ImportFileLooksTruncated, ErrorCategory.InvalidData)
             : ex.Refusal.HasFlag(ImportRefusal.TooManyDeletions)
                 ? (ErrorIds.DeletionThresholdExceeded, ErrorCategory.LimitsExceeded)
                 : (ErrorIds.ImportRefused, ErrorCategory.InvalidOperation);
-        var advice = ImportAdvice.For(ex.Refusal);
-        return Record(ex, id, category, csv, advice.Length == 0 ? null : advice, "Nothing was imported: " + ex.Message);
+        return Record(ex, id, category, target, advice.Length == 0 ? null : advice, nothingDone + ex.Message);
     }
 
     private static DllNotFoundException? NativeLoadFailure(Exception exception)
