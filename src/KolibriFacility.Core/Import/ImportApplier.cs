@@ -27,7 +27,7 @@ public static class ImportApplier
     }
 
     /// <summary>Applies a plan made from a CSV document or from a set of edits (<see cref="FacilityEdits"/>).</summary>
-    public ImportResult Apply(ImportPlan plan, PlanSource source, ImportApplyOptions options, CancellationToken cancellation = default)
+    public static ImportResult Apply(ImportPlan plan, PlanSource source, ImportApplyOptions options, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(source);

@@ -66,7 +66,7 @@ public abstract class EditCmdlet : FacilityCmdlet
     {
     }
 
-    protected override void End()
+    protected override void Complete()
     {
         try
         {
@@ -179,7 +179,7 @@ public abstract class EditCmdlet : FacilityCmdlet
         try
         {
             return work.Run(
-                () => new ImportApplier().Apply(plan, batch.Edits, options, Cancellation),
+                () => ImportApplier.Apply(plan, batch.Edits, options, Cancellation),
                 p => progress.Report(p.Done, p.Total, $"{p.Stage}: {p.Done} of {p.Total}"));
         }
         finally

@@ -21,14 +21,14 @@ public sealed class EditPlanningTests : IDisposable
     private ImportPlan Plan(FacilityEdits edits, ImportOptions? options = null)
     {
         using var db = KolibriDatabase.OpenRead(path);
-        return new ImportPlanner(db).Plan(Facility(db), edits, options ?? new ImportOptions());
+        return new ImportPlanner(db).Plan(db.DefaultFacility(), edits, options ?? new ImportOptions());
     }
 
     private ImportResult Apply(FacilityEdits edits, ImportOptions? options = null)
     {
         var plan = Plan(edits, options);
         Assert.False(plan.IsRefused, plan.RefusalReason);
-        return new ImportApplier().Apply(plan, edits, new ImportApplyOptions { DatabasePath = path, Backup = false, HashParallelism = 1 });
+        return ImportApplier.Apply(plan, edits, new ImportApplyOptions { DatabasePath = path, Backup = false, HashParallelism = 1 });
     }
 
     private T Scalar<T>(string sql, params (string, object)[] parameters)
@@ -171,11 +171,11 @@ public sealed class EditPlanningTests : IDisposable
         Assert.Equal($"Delete user 'learner05' ({Scalar<string>("SELECT full_name FROM kolibriauth_facilityuser WHERE id = $u", ("$u", id))}, LEARNER)", Assert.Single(plan.Changes).Description);
 
         edits.Users.Add(new UserEdit { Action = UserEditAction.Delete, Username = "learner06" });
-        var refused = Assert.Throws<ImportRefusedException>(() => new ImportApplier().Apply(plan, edits, new ImportApplyOptions { DatabasePath = path, Backup = false }));
+        var refused = Assert.Throws<ImportRefusedException>(() => ImportApplier.Apply(plan, edits, new ImportApplyOptions { DatabasePath = path, Backup = false }));
         Assert.Equal(ImportRefusal.CsvChanged, refused.Refusal);
 
         edits.Users.RemoveAt(1);
-        new ImportApplier().Apply(plan, edits, new ImportApplyOptions { DatabasePath = path, Backup = false });
+        ImportApplier.Apply(plan, edits, new ImportApplyOptions { DatabasePath = path, Backup = false });
         Assert.Equal(0L, Scalar<long>("SELECT COUNT(*) FROM kolibriauth_facilityuser WHERE id = $u", ("$u", id)));
         Assert.Equal(1L, Scalar<long>("SELECT COUNT(*) FROM morango_harddeletedmodels WHERE id = $u", ("$u", id)));
     }
