@@ -25,7 +25,7 @@ public sealed class ClassCmdletTests : HostedModuleTest
         var added = Ok("Get-FacilityUser -Database $Db -Class 'Class B' -UserType LEARNER | Add-FacilityClassMember -Class 'Grade 4 A' -PassThru -Verbose");
         Assert.Single(added.Verbose, v => v.StartsWith("Planned ", StringComparison.Ordinal));
         Assert.Equal(learners, Members("Grade 4 A"));
-        Assert.All(added.Output, u => Assert.Contains("Grade 4 A", (string[])u.Properties["EnrolledIn"].Value));
+        Assert.All(added.Output, u => Assert.Contains("Grade 4 A", (IEnumerable<string>)u.Properties["EnrolledIn"].Value));
 
         Ok("Get-FacilityUser -Database $Db -Class 'Class B' -UserType LEARNER | Remove-FacilityClassMember -Class 'Class B'");
         Assert.DoesNotContain(Members("Class B"), learners.Contains);

@@ -40,7 +40,7 @@ public sealed class UserCmdletTests : HostedModuleTest
         AssertNoSecret(result);
         var user = Assert.Single(result.Output);
         Assert.Equal("maria", user.Properties["Username"].Value);
-        Assert.Equal(["Class A"], (string[])user.Properties["EnrolledIn"].Value);
+        Assert.Equal(["Class A"], ((IEnumerable<string>)user.Properties["EnrolledIn"].Value).ToArray());
         Assert.Equal("LEARNER", user.Properties["UserType"].Value.ToString());
         Assert.True(PasswordMatches(Secret, Scalar("SELECT password FROM kolibriauth_facilityuser WHERE username = 'maria'")));
         Assert.Equal("FEMALE", Scalar("SELECT gender FROM kolibriauth_facilityuser WHERE username = 'maria'"));
@@ -131,7 +131,7 @@ public sealed class UserCmdletTests : HostedModuleTest
         Ok("Set-FacilityUser -Database $Db learner16 -UserType CLASS_COACH -AssignTo 'Reading Club'");
         var user = Ok("Get-FacilityUser -Database $Db learner16").Output.Single();
         Assert.Equal("CLASS_COACH", user.Properties["UserType"].Value.ToString());
-        Assert.Contains("Reading Club", (string[])user.Properties["AssignedTo"].Value);
+        Assert.Contains("Reading Club", (IEnumerable<string>)user.Properties["AssignedTo"].Value);
         var before = DbFiles.Sha256(Db);
         var again = Ok("Set-FacilityUser -Database $Db learner16 -UserType CLASS_COACH -AssignTo 'Reading Club' -Verbose");
         Assert.Contains(again.Verbose, v => v.StartsWith("Nothing to change", StringComparison.Ordinal));
