@@ -24,10 +24,11 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
     private readonly Dictionary<string, int> firstRowOfUuid = new(StringComparer.Ordinal);
 
     /// <param name="rawRecord">The row as written (UTF-8), decoded only for a wrong field count.</param>
-    public RowOutcome Validate(int row, int line, string[] fields, ReadOnlySpan<byte> rawRecord)
+    /// <param name="source">Where the row is in its file: rows keep that rather than their raw fields.</param>
+    public RowOutcome Validate(int row, int line, string[] fields, ReadOnlySpan<byte> rawRecord, CsvRecordSpan source)
     {
         var cells = Cells(fields);
-        var context = new RowContext(row, line, cells, Clean(Raw(cells, UsersCsvFormat.Username)));
+        var context = new RowContext(row, line, fields, cells, Clean(Raw(cells, UsersCsvFormat.Username)), source);
         if (fields.Length != header.Cells.Count)
         {
             // Shown with the password masked: errors reach screens, logs and saved plans.
@@ -78,7 +79,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
             Gender = gender,
             EnrolledIn = enrolledIn,
             AssignedTo = assignedTo,
-            RawFields = fields,
+            Source = context.Source,
         }, null);
     }
 
@@ -339,14 +340,26 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
         }
     }
 
-    private static RowOutcome Rejected(RowContext context, bool errorsNameUser = true)
+    /// <summary>A rejected row keeps its cells only as they may be shown, its class names and its place in the file, not its raw text.</summary>
+    private RowOutcome Rejected(RowContext context, bool errorsNameUser = true)
     {
         var uuidCell = Clean(context.Raw(UsersCsvFormat.Uuid));
+        var classNames = new List<string>();
+        foreach (var column in new[] { UsersCsvFormat.EnrolledIn, UsersCsvFormat.AssignedTo })
+        {
+            if (context.Raw(column) is { Length: > 0 } cell)
+            {
+                classNames.AddRange(ClassList.Split(cell));
+            }
+        }
+
         return new RowOutcome(null, new RejectedRow
         {
             Row = context.Row,
             Line = context.Line,
-            Cells = context.Cells,
+            Cells = Cells(ShownText.Fields(context.Fields, header.IndexOf(UsersCsvFormat.Password), header.Cells.Count)),
+            ClassNames = classNames.Count == 0 ? [] : classNames,
+            Source = context.Source,
             Uuid = uuidCell.Length == 0 ? null : NormaliseUuid(uuidCell),
             Username = context.Username.Length == 0 ? null : context.Username,
             Errors = errorsNameUser ? context.Errors : context.Errors.Select(e => e with { Username = null }).ToList(),
@@ -365,10 +378,12 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
         return count;
     }
 
-    private sealed class RowContext(int row, int line, Dictionary<string, string> cells, string username)
+    private sealed class RowContext(int row, int line, string[] fields, Dictionary<string, string> cells, string username, CsvRecordSpan source)
     {
         public int Row { get; } = row;
         public int Line { get; } = line;
+        public string[] Fields { get; } = fields;
+        public CsvRecordSpan Source { get; } = source;
         public Dictionary<string, string> Cells { get; } = cells;
         public string Username { get; } = username;
         public List<ImportError> Errors { get; } = [];
