@@ -152,6 +152,8 @@ public static class UsersCsvReader
         MissingField = CsvMissingFieldHandling.ReturnEmpty,
         MalformedData = CsvMalformedDataHandling.Recover,
         MaxRecordSize = UsersCsvLimits.MaxLineBytes,
+        // Rows are kept, and their values repeat (user types, years, class names): each distinct one is held once.
+        PoolStrings = true,
         OnMalformedRecord = onMalformed,
     };
 

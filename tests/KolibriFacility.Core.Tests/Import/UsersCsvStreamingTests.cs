@@ -116,6 +116,8 @@ public sealed class UsersCsvStreamingTests : IDisposable
         // Kept in memory: the cells as they may be shown (no password) and the class names.
         Assert.Equal(ShownText.PasswordMask, doc.Rejected[0].Cells["PASSWORD"]);
         Assert.Equal(["Class A", "Class B"], doc.Rejected[0].ClassNames);
+        Assert.Equal(["UUID", "USERNAME", "PASSWORD"], doc.Rejected[2].Cells.Keys); // a short row has only its cells
+        Assert.Equal(["", "short", ShownText.PasswordMask], doc.Rejected[2].Cells.Values);
 
         var plan = Plan(doc);
         Assert.Equal([1, 2, 4, 5], plan.SkippedRows().Keys.Order());
