@@ -268,7 +268,7 @@ internal sealed class CsvDecodingStream : Stream
         }
     }
 
-    /// <summary>Copies validated UTF-8 to the output; a byte order mark at the very start of the text is dropped (written twice by some tools).</summary>
+    /// <summary>Copies validated UTF-8 to the output.</summary>
     private void Emit(ReadOnlySpan<byte> text)
     {
         EnsureOutput(text.Length);
@@ -277,21 +277,20 @@ internal sealed class CsvDecodingStream : Stream
         outputEnd += text.Length;
     }
 
-    /// <summary>Keeps what the rest of the reader needs to know about the text returned so far.</summary>
+    /// <summary>
+    /// Keeps what the rest of the reader needs to know about the text returned so far; a byte order mark at the very
+    /// start of the text is dropped (some tools write it twice).
+    /// </summary>
     private void Observe(int from)
     {
-        if (!textStarted && outputEnd - from >= 3)
+        if (!textStarted && outputEnd > from)
         {
             textStarted = true;
-            if (output.AsSpan(from).StartsWith("\uFEFF"u8))
+            if (output.AsSpan(from, outputEnd - from).StartsWith("\uFEFF"u8))
             {
                 output.AsSpan(from + 3, outputEnd - from - 3).CopyTo(output.AsSpan(from));
                 outputEnd -= 3;
             }
-        }
-        else if (!textStarted && (sourceDone || Error is not null))
-        {
-            textStarted = true;
         }
 
         var text = output.AsSpan(from, outputEnd - from);

@@ -122,7 +122,7 @@ public static class UsersCsvReader
 
         if (text.TooLarge)
         {
-            return result.FailOnly(TooLarge("more than that: it grew while it was read"));
+            return result.FailOnly(TooLarge("more than the limit: it grew while it was read"));
         }
 
         if (!text.SawContent)

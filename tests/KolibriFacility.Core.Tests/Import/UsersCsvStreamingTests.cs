@@ -117,7 +117,7 @@ public sealed class UsersCsvStreamingTests : IDisposable
         Assert.Equal(ShownText.PasswordMask, doc.Rejected[0].Cells["PASSWORD"]);
         Assert.Equal(["Class A", "Class B"], doc.Rejected[0].ClassNames);
         Assert.Equal(["UUID", "USERNAME", "PASSWORD"], doc.Rejected[2].Cells.Keys); // a short row has only its cells
-        Assert.Equal(["", "short", ShownText.PasswordMask], doc.Rejected[2].Cells.Values);
+        Assert.All(doc.Rejected[2].Cells.Values, v => Assert.Equal(ShownText.PasswordMask, v)); // the password may have moved to any of them
 
         var plan = Plan(doc);
         Assert.Equal([1, 2, 4, 5], plan.SkippedRows().Keys.Order());
@@ -242,5 +242,35 @@ public sealed class UsersCsvStreamingTests : IDisposable
         Assert.True(UsersCsvReader.Read(path).LastLineUnterminated);
         System.IO.File.WriteAllText(path, File(MachineHeader, Row("a")) + " \t");
         Assert.False(UsersCsvReader.Read(path).LastLineUnterminated);
+    }
+
+    /// <summary>A stream that returns a few bytes at a time, as a slow pipe or network share may.</summary>
+    private sealed class Trickle(byte[] bytes) : MemoryStream(bytes)
+    {
+        private int turn;
+
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 1 + (turn++ % 3)));
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, 1 + (turn++ % 3))]);
+    }
+
+    [Theory]
+    [InlineData("utf8BOM")]
+    [InlineData("utf8NoBOM")]
+    [InlineData("unicode")]
+    [InlineData("bigendianunicode")]
+    public void The_decoder_gives_the_same_text_whatever_size_the_reads_are(string encoding)
+    {
+        var body = "USERNAME,FULL_NAME\r\n" + string.Concat(Enumerable.Range(0, 500).Select(i => $"u{i},Zoë 😀 Ñ {i}\r\n"));
+        // With a byte order mark, one more is written into the text (some tools do): it is dropped too.
+        var bytes = Encode(encoding == "utf8NoBOM" ? body : "\uFEFF" + body, EncodingOf(encoding));
+        using var decoded = new CsvDecodingStream(new Trickle(bytes), long.MaxValue);
+        var output = new MemoryStream();
+        decoded.CopyTo(output);
+        decoded.Finish();
+        Assert.Null(decoded.Error);
+        Assert.Equal(encoding, decoded.EncodingName);
+        Assert.Equal(Encoding.UTF8.GetBytes(body), output.ToArray());
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(), decoded.Sha256);
     }
 }
