@@ -10,6 +10,7 @@ public static class ImportErrorIds
     public const string MalformedCsv = "MalformedCsv";
     public const string FileTooLarge = "FileTooLarge";
     public const string TooManyRows = "TooManyRows";
+    public const string LineTooLong = "LineTooLong";
 
     // Header level
     public const string MissingColumn = "MissingColumn";

@@ -133,13 +133,11 @@ internal sealed class ImportPlanBuilder
         // A class named only in an invalid row is still "referenced": clearing it would undo what that row meant.
         foreach (var rejected in document.Rejected)
         {
-            foreach (var column in new[] { UsersCsvFormat.EnrolledIn, UsersCsvFormat.AssignedTo })
+            var names = rejected.ClassNames
+                ?? [.. new[] { UsersCsvFormat.EnrolledIn, UsersCsvFormat.AssignedTo }.SelectMany(c => ClassList.Split(rejected.Cells.GetValueOrDefault(c, "")))];
+            foreach (var name in names)
             {
-                if (!rejected.Cells.TryGetValue(column, out var cell)) continue;
-                foreach (var name in ClassList.Split(cell))
-                {
-                    if (classIds.TryGetValue(name, out var id) && id is not null) Reference(name);
-                }
+                if (classIds.TryGetValue(name, out var id) && id is not null) Reference(name);
             }
         }
     }
