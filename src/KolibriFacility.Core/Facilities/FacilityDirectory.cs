@@ -1,6 +1,6 @@
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Facilities;
 

@@ -3,7 +3,7 @@ using System.Text;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Time;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Logs;
 
@@ -106,7 +106,7 @@ public sealed class LogReader(KolibriDatabase database)
             ? TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond))
             : TimeSpan.Zero;
 
-    private static string Where(SqliteCommand command, Facility facility, LogQuery query)
+    private static string Where(DbCommand command, Facility facility, LogQuery query)
     {
         var where = new StringBuilder("+s.dataset_id = $dataset AND s.kind <> 'quiz'");
         command.Parameters.AddWithValue("$dataset", facility.DatasetId);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace KolibriFacility.Core.Storage;
@@ -11,15 +12,17 @@ public sealed class KolibriDatabase : IDisposable
     /// <summary>How long a writer waits for Kolibri to release the database before failing (Kolibri itself uses 100 s).</summary>
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);
 
+    private readonly SqliteConnection sqlite;
+
     private KolibriDatabase(string path, SqliteConnection connection)
     {
         Path = path;
-        Connection = connection;
+        sqlite = connection;
     }
 
     public string Path { get; }
 
-    public SqliteConnection Connection { get; }
+    public DbConnection Connection => sqlite;
 
     /// <summary>The KOLIBRI_HOME this database lives in (its folder).</summary>
     public string Home => KolibriDatabaseLocator.HomeOf(Path);
@@ -106,7 +109,7 @@ public sealed class KolibriDatabase : IDisposable
             ForeignKeys = false,
         }.ToString();
 
-    public SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
+    public DbCommand Command(string sql, DbTransaction? transaction = null)
     {
         var command = Connection.CreateCommand();
         command.CommandText = sql;
@@ -114,5 +117,19 @@ public sealed class KolibriDatabase : IDisposable
         return command;
     }
 
-    public void Dispose() => Connection.Dispose();
+    /// <summary>A write transaction that takes the write lock now, not at the first write (SQLite's BEGIN IMMEDIATE).</summary>
+    public DbTransaction BeginWrite() => sqlite.BeginTransaction(deferred: false);
+
+    /// <summary>
+    /// Registers Kolibri's username folding (Python's, which folds every script; SQLite's lower() folds ASCII only)
+    /// as an SQL function and returns its name.
+    /// </summary>
+    internal string UsernameFoldFunction()
+    {
+        const string name = "kf_fold_username";
+        sqlite.CreateFunction(name, (string? value) => value is null ? null : Users.UsernameComparer.Fold(value), isDeterministic: true);
+        return name;
+    }
+
+    public void Dispose() => sqlite.Dispose();
 }

@@ -1,11 +1,11 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Storage;
 
 /// <summary>Checks that a database has the Kolibri 0.17 tables and columns the module addresses by name.</summary>
 internal static class SchemaValidator
 {
-    public static void Validate(SqliteConnection connection, string path)
+    public static void Validate(DbConnection connection, string path)
     {
         var tables = ReadTables(connection);
         if (!tables.Contains("kolibriauth_facilityuser") && !tables.Contains("kolibriauth_collection"))
@@ -43,7 +43,7 @@ internal static class SchemaValidator
     }
 
     /// <summary>The database's table names (SQLite's own sqlite_* tables included); inside a transaction pass it.</summary>
-    internal static HashSet<string> ReadTables(SqliteConnection connection, SqliteTransaction? transaction = null)
+    internal static HashSet<string> ReadTables(DbConnection connection, DbTransaction? transaction = null)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
         using var command = connection.CreateCommand();
@@ -58,7 +58,7 @@ internal static class SchemaValidator
         return result;
     }
 
-    internal static HashSet<string> ReadColumns(SqliteConnection connection, string table, SqliteTransaction? transaction = null)
+    internal static HashSet<string> ReadColumns(DbConnection connection, string table, DbTransaction? transaction = null)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
         using var command = connection.CreateCommand();

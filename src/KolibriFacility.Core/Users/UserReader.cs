@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Security;
@@ -15,7 +16,6 @@ namespace KolibriFacility.Core.Users;
 public sealed class UserReader(KolibriDatabase database)
 {
     private const char Separator = '\u001f';
-    private const string FoldFunction = "kf_fold_username";
 
     public IEnumerable<FacilityUser> Read(Facility facility, UserQuery? query = null)
     {
@@ -50,8 +50,7 @@ public sealed class UserReader(KolibriDatabase database)
         if (query.Usernames is { } usernames)
         {
             // SQLite's lower() folds ASCII only; Kolibri compares usernames in Python, which folds every script.
-            database.Connection.CreateFunction(FoldFunction, (string? value) => value is null ? null : UsernameComparer.Fold(value), isDeterministic: true);
-            sql.Append(" AND ").Append(FoldFunction).Append("(u.username) IN (").Append(SqlParameters.InList(command, "n", usernames.Select(UsernameComparer.Fold))).Append(')');
+            sql.Append(" AND ").Append(database.UsernameFoldFunction()).Append("(u.username) IN (").Append(SqlParameters.InList(command, "n", usernames.Select(UsernameComparer.Fold))).Append(')');
         }
 
         sql.Append(" ORDER BY u.rowid");
@@ -83,6 +82,6 @@ public sealed class UserReader(KolibriDatabase database)
         }
     }
 
-    private static string[] Split(Microsoft.Data.Sqlite.SqliteDataReader reader, int ordinal) =>
+    private static string[] Split(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? [] : reader.GetString(ordinal).Split(Separator);
 }
