@@ -82,7 +82,7 @@ internal sealed class ContentLookup(KolibriDatabase database) : IDisposable
 
     private DbCommand Prepare(string sql)
     {
-        var command = database.Command(sql);
+        var command = database.LookupCommand(sql);
         command.AddText("$id");
         return command;
     }

@@ -47,6 +47,7 @@ public static class SqlParameters
     public static DbParameter AddWithValue(this DbParameterCollection parameters, string name, object? value) => parameters switch
     {
         SqliteParameterCollection sqlite => sqlite.AddWithValue(name, value ?? DBNull.Value),
+        Npgsql.NpgsqlParameterCollection postgres => postgres.AddWithValue(name, value ?? DBNull.Value),
         _ => throw new NotSupportedException($"No parameter binding for {parameters?.GetType().Name}."),
     };
 

@@ -17,6 +17,8 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportFacilityUsersCommand : FacilityCmdlet
 {
+    protected override bool SupportsPostgreSql => true;
+
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
     private const int ProgressId = 0x4B46;

@@ -13,6 +13,8 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(FacilityUser))]
 public sealed class GetFacilityUserCommand : FacilityCmdlet
 {
+    protected override bool SupportsPostgreSql => true;
+
     private readonly HashSet<string> emitted = new(StringComparer.Ordinal);
 
     /// <summary>Usernames; wildcards allowed; matched case-insensitively as Kolibri's sign-in does.</summary>
