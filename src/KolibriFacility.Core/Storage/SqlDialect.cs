@@ -84,9 +84,17 @@ public abstract class SqlDialect
 
         public override string Unindexed(string column) => column;
 
-        // Kolibri keeps every table in schema public (Django's default search_path).
-        internal override string TablesQuery => "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'";
+        // Kolibri keeps every table in schema public (Django's default search_path). The catalogs, not
+        // information_schema, whose column view takes some 50 ms a query.
+        internal override string TablesQuery => """
+            SELECT c.relname::text FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+            """;
 
-        internal override string ColumnsQuery => "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $table";
+        internal override string ColumnsQuery => """
+            SELECT a.attname::text FROM pg_catalog.pg_attribute a
+            JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relname = $table AND a.attnum > 0 AND NOT a.attisdropped
+            """;
     }
 }

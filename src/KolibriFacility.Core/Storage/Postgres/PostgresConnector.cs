@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Npgsql;
 
@@ -6,9 +7,20 @@ namespace KolibriFacility.Core.Storage.Postgres;
 /// <summary>Opens a connection to a PostgreSQL-backed Kolibri and says in plain words why when it cannot (never showing the password).</summary>
 internal static class PostgresConnector
 {
+    // One data source per connection string, kept for the process: it holds no connection (pooling is off), only
+    // the settings. Type loading is off: Kolibri's tables use built-in types only, and loading the server's type
+    // catalog would cost some 80 ms at every open.
+    private static readonly ConcurrentDictionary<string, NpgsqlDataSource> Sources = new(StringComparer.Ordinal);
+
     public static NpgsqlConnection Open(PostgresSettings settings, bool readOnly, string where)
     {
-        var connection = new NpgsqlConnection(settings.ConnectionString(readOnly));
+        var source = Sources.GetOrAdd(settings.ConnectionString(readOnly), static connectionString =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+            return builder.Build();
+        });
+        var connection = source.CreateConnection();
         try
         {
             connection.Open();
