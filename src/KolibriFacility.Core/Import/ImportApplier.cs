@@ -5,7 +5,7 @@ using KolibriFacility.Core.Security;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Users;
 using KolibriFacility.Core.UsersCsv;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Import;
 
@@ -96,7 +96,7 @@ public static class ImportApplier
             cancellation.ThrowIfCancellationRequested();
             transaction.Commit();
         }
-        catch (SqliteException ex) when (WriteFault(database.Path, options.BusyTimeout, ex) is { } fault)
+        catch (DbException ex) when (WriteFault(database.Path, options.BusyTimeout, ex) is { } fault)
         {
             RollBack(transaction, backup);
             throw fault;
@@ -126,7 +126,7 @@ public static class ImportApplier
 
     private static bool IsUserDelete(ImportChange change) => change is { Kind: ImportTarget.User, Action: ImportAction.Delete };
 
-    private static void RollBack(SqliteTransaction transaction, BackupFile? backup)
+    private static void RollBack(DbTransaction transaction, BackupFile? backup)
     {
         if (backup is not null)
         {
@@ -138,7 +138,7 @@ public static class ImportApplier
         {
             transaction.Rollback();
         }
-        catch (SqliteException)
+        catch (DbException)
         {
             // SQLite already rolled the transaction back (a failed COMMIT or an I/O error does).
         }
@@ -181,7 +181,7 @@ public static class ImportApplier
         return jobs.Select((j, i) => (j.Id, Hash: hashes[i])).ToDictionary(p => p.Id, p => p.Hash);
     }
 
-    private static SqliteTransaction BeginImmediate(KolibriDatabase database, TimeSpan busyTimeout)
+    private static DbTransaction BeginImmediate(KolibriDatabase database, TimeSpan busyTimeout)
     {
         using (var pragma = database.Command("PRAGMA busy_timeout = " + ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)))
         {
@@ -190,27 +190,26 @@ public static class ImportApplier
 
         try
         {
-            return database.Connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now, not at the first write
+            return database.BeginWrite(); // BEGIN IMMEDIATE: take the write lock now, not at the first write
         }
-        catch (SqliteException ex) when (SqlParameters.IsBusy(ex))
+        catch (DbException ex) when (SqlParameters.IsBusy(ex))
         {
             throw Busy(database.Path, busyTimeout, ex);
         }
     }
 
     /// <summary>The SQLite failures of a write that are the system's, not a bug: each named with its file and cause.</summary>
-    private static KolibriDatabaseException? WriteFault(string path, TimeSpan busyTimeout, SqliteException ex) => SqlParameters.IsBusy(ex)
-        ? Busy(path, busyTimeout, ex)
-        : ex.SqliteErrorCode switch
+    private static KolibriDatabaseException? WriteFault(string path, TimeSpan busyTimeout, DbException ex) => DbFailures.Classify(ex) switch
     {
-        8 /* SQLITE_READONLY */ => new(DatabaseProblem.ReadOnly, path, $"The database '{path}' became read-only during the import (SQLite: {ex.Message}). Nothing was changed.", ex),
-        13 /* SQLITE_FULL */ => new(DatabaseProblem.DiskFull, path, $"The disk holding the database '{path}' is full. Nothing was changed.", ex),
-        14 /* SQLITE_CANTOPEN */ => new(DatabaseProblem.FolderReadOnly, path,
+        DbFailure.Busy => Busy(path, busyTimeout, ex),
+        DbFailure.ReadOnly => new(DatabaseProblem.ReadOnly, path, $"The database '{path}' became read-only during the import (SQLite: {ex.Message}). Nothing was changed.", ex),
+        DbFailure.DiskFull => new(DatabaseProblem.DiskFull, path, $"The disk holding the database '{path}' is full. Nothing was changed.", ex),
+        DbFailure.CannotOpen => new(DatabaseProblem.FolderReadOnly, path,
             $"SQLite could not create its journal beside the database '{path}' (SQLite: {ex.Message}). Nothing was changed.", ex),
         _ => null,
     };
 
-    private static KolibriDatabaseException Busy(string path, TimeSpan busyTimeout, SqliteException ex) =>
+    private static KolibriDatabaseException Busy(string path, TimeSpan busyTimeout, DbException ex) =>
         new(DatabaseProblem.Busy, path,
             string.Create(CultureInfo.InvariantCulture,
                 $"The database '{path}' is busy: another program (probably Kolibri) kept it locked for more than {busyTimeout.TotalSeconds:0.#} s. Nothing was changed."),

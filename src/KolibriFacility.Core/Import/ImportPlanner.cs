@@ -1,7 +1,7 @@
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Import;
 
@@ -13,14 +13,14 @@ namespace KolibriFacility.Core.Import;
 public sealed class ImportPlanner
 {
     private readonly KolibriDatabase database;
-    private readonly SqliteTransaction? transaction;
+    private readonly DbTransaction? transaction;
 
     public ImportPlanner(KolibriDatabase database)
         : this(database, null)
     {
     }
 
-    internal ImportPlanner(KolibriDatabase database, SqliteTransaction? transaction)
+    internal ImportPlanner(KolibriDatabase database, DbTransaction? transaction)
     {
         this.database = database;
         this.transaction = transaction;

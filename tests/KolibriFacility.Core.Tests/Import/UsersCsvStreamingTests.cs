@@ -98,7 +98,7 @@ public sealed class UsersCsvStreamingTests : IDisposable
     private ImportPlan Plan(UsersCsvDocument doc)
     {
         using var db = KolibriDatabase.OpenRead(folder.CopyFixtureDatabase());
-        return new ImportPlanner(db).Plan(new Facilities.FacilityDirectory(db).Resolve(null), doc, new ImportOptions { NoDelete = true, SkipInvalidRows = true });
+        return new ImportPlanner(db).Plan(db.DefaultFacility(), doc, new ImportOptions { NoDelete = true, SkipInvalidRows = true });
     }
 
     [Theory]
