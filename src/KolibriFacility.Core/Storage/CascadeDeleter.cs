@@ -51,28 +51,84 @@ internal sealed class CascadeDeleter
         hasHardDeletedModels = tables.Contains("morango_harddeletedmodels", StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Called with every row just before it is deleted, and the id of the row given to <see cref="Delete"/> whose
+    /// deletion cascaded to it (the import journal keeps them, so an undo can put them back).
+    /// </summary>
+    public Action<RowImage, string>? Deleting { get; init; }
+
     /// <summary>Deletes rows of <paramref name="table"/> by id, and everything that references them.</summary>
     public void Delete(string table, IReadOnlyCollection<string> ids, bool hardDelete)
     {
         foreach (var batch in ids.Distinct(StringComparer.Ordinal).Chunk(SqlParameters.BatchSize))
         {
-            DeleteBatch(table, batch, hardDelete);
+            DeleteBatch(table, batch, hardDelete, Deleting is null ? null : batch.ToDictionary(id => id, id => id, StringComparer.Ordinal));
         }
     }
 
-    private void DeleteBatch(string table, string[] ids, bool hardDelete)
+    /// <summary>The rows (table, id or null) that point at this row through a foreign key: what deleting it would cascade to first.</summary>
+    public List<(string Table, string? Id)> Referencing(string table, string id)
+    {
+        var found = new List<(string, string?)>();
+        foreach (var (child, column) in children.GetValueOrDefault(table) ?? [])
+        {
+            if (withId.Contains(child))
+            {
+                found.AddRange(SelectPairs(child, column, [id]).Where(p => !(child.Equals(table, StringComparison.OrdinalIgnoreCase) && p.Id == id)).Select(p => (child, (string?)p.Id)));
+            }
+            else
+            {
+                using var command = database.Command($"SELECT count(*) FROM \"{child}\" WHERE \"{column}\" = $id", transaction);
+                command.Parameters.AddWithValue("$id", id);
+                var count = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+                for (var i = 0; i < count; i++) found.Add((child, null));
+            }
+        }
+
+        return found;
+    }
+
+    /// <param name="roots">When rows are reported: for each id, the id given to Delete that it cascades from.</param>
+    private void DeleteBatch(string table, string[] ids, bool hardDelete, Dictionary<string, string>? roots)
     {
         foreach (var (child, column) in children.GetValueOrDefault(table) ?? [])
         {
             if (withId.Contains(child))
             {
-                var childIds = Select(child, column, ids);
-                if (child.Equals(table, StringComparison.OrdinalIgnoreCase)) childIds.RemoveAll(ids.Contains);
-                if (childIds.Count > 0) Delete(child, childIds, hardDelete);
+                var pairs = SelectPairs(child, column, ids);
+                if (child.Equals(table, StringComparison.OrdinalIgnoreCase)) pairs.RemoveAll(p => ids.Contains(p.Id));
+                var childRoots = roots is null ? null : new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (id, parent) in pairs)
+                {
+                    if (childRoots is not null && parent is not null) childRoots.TryAdd(id, roots![parent]);
+                }
+
+                foreach (var batch in pairs.Select(p => p.Id).Distinct(StringComparer.Ordinal).Chunk(SqlParameters.BatchSize))
+                {
+                    DeleteBatch(child, batch, hardDelete, childRoots);
+                }
             }
             else
             {
+                if (roots is not null)
+                {
+                    using var rows = new RowStore(database, transaction);
+                    foreach (var row in rows.Select(child, column, ids))
+                    {
+                        Deleting!(row, roots[Convert.ToString(row[column], CultureInfo.InvariantCulture)!]);
+                    }
+                }
+
                 Execute($"DELETE FROM \"{child}\" WHERE \"{column}\" IN ({{0}})", ids);
+            }
+        }
+
+        if (roots is not null)
+        {
+            using var rows = new RowStore(database, transaction);
+            foreach (var row in rows.Select(table, "id", ids))
+            {
+                Deleting!(row, roots[row.Id!]);
             }
         }
 
@@ -101,13 +157,14 @@ internal sealed class CascadeDeleter
         }
     }
 
-    private List<string> Select(string table, string column, string[] ids)
+    /// <summary>The ids of the rows whose <paramref name="column"/> is one of <paramref name="ids"/>, each with that value.</summary>
+    private List<(string Id, string? Parent)> SelectPairs(string table, string column, string[] ids)
     {
         using var command = database.Command("", transaction);
-        command.CommandText = $"SELECT id FROM \"{table}\" WHERE \"{column}\" IN ({SqlParameters.InList(command, "p", ids)})";
-        var result = new List<string>();
+        command.CommandText = $"SELECT id, \"{column}\" FROM \"{table}\" WHERE \"{column}\" IN ({SqlParameters.InList(command, "p", ids)})";
+        var result = new List<(string, string?)>();
         using var reader = command.ExecuteReader();
-        while (reader.Read()) result.Add(Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!);
+        while (reader.Read()) result.Add((Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!, reader.IsDBNull(1) ? null : Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture)));
         return result;
     }
 
