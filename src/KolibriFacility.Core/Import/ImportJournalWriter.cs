@@ -16,6 +16,7 @@ internal sealed class ImportJournalWriter : IDisposable
     private readonly FileStream stream;
     private readonly Utf8JsonWriter json;
     private bool completed;
+    private bool disposed;
 
     private ImportJournalWriter(string path)
     {
@@ -95,7 +96,7 @@ internal sealed class ImportJournalWriter : IDisposable
     {
         json.Flush();
         stream.Flush(flushToDisk: true);
-        stream.Dispose();
+        Dispose();
         File.Move(partial, Path);
         completed = true;
     }
@@ -167,6 +168,8 @@ internal sealed class ImportJournalWriter : IDisposable
 
     public void Dispose()
     {
+        if (disposed) return;
+        disposed = true;
         json.Dispose();
         stream.Dispose();
     }

@@ -13,14 +13,14 @@ internal sealed class CascadeDeleter
 {
     private const string Profile = "facilitydata";
     private readonly KolibriDatabase database;
-    private readonly SqliteTransaction transaction;
+    private readonly SqliteTransaction? transaction;
     private readonly Dictionary<string, List<(string Table, string Column)>> children = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> syncable = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> withId = new(StringComparer.OrdinalIgnoreCase);
     private readonly bool hasDeletedModels;
     private readonly bool hasHardDeletedModels;
 
-    public CascadeDeleter(KolibriDatabase database, SqliteTransaction transaction)
+    public CascadeDeleter(KolibriDatabase database, SqliteTransaction? transaction)
     {
         this.database = database;
         this.transaction = transaction;
@@ -66,22 +66,31 @@ internal sealed class CascadeDeleter
         }
     }
 
-    /// <summary>The rows (table, id or null) that point at this row through a foreign key: what deleting it would cascade to first.</summary>
-    public List<(string Table, string? Id)> Referencing(string table, string id)
+    /// <summary>
+    /// For each of <paramref name="ids"/>, the rows (table, id or null) that point at it through a foreign key: what
+    /// deleting it would cascade to first. One query per child table and 400 ids.
+    /// </summary>
+    public Dictionary<string, List<(string Table, string? Id)>> Referencing(string table, IReadOnlyCollection<string> ids)
     {
-        var found = new List<(string, string?)>();
-        foreach (var (child, column) in children.GetValueOrDefault(table) ?? [])
+        var found = new Dictionary<string, List<(string, string?)>>(StringComparer.Ordinal);
+        foreach (var batch in ids.Distinct(StringComparer.Ordinal).Chunk(SqlParameters.BatchSize))
         {
-            if (withId.Contains(child))
+            foreach (var (child, column) in children.GetValueOrDefault(table) ?? [])
             {
-                found.AddRange(SelectPairs(child, column, [id]).Where(p => !(child.Equals(table, StringComparison.OrdinalIgnoreCase) && p.Id == id)).Select(p => (child, (string?)p.Id)));
-            }
-            else
-            {
-                using var command = database.Command($"SELECT count(*) FROM \"{child}\" WHERE \"{column}\" = $id", transaction);
-                command.Parameters.AddWithValue("$id", id);
-                var count = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-                for (var i = 0; i < count; i++) found.Add((child, null));
+                var self = child.Equals(table, StringComparison.OrdinalIgnoreCase);
+                using var command = database.Command("", transaction);
+                command.CommandText = withId.Contains(child)
+                    ? $"SELECT \"{column}\", id FROM \"{child}\" WHERE \"{column}\" IN ({SqlParameters.InList(command, "p", batch)})"
+                    : $"SELECT \"{column}\", NULL FROM \"{child}\" WHERE \"{column}\" IN ({SqlParameters.InList(command, "p", batch)})";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    var parent = Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!;
+                    var id = reader.IsDBNull(1) ? null : Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture);
+                    if (self && id == parent) continue;
+                    if (!found.TryGetValue(parent, out var list)) found[parent] = list = [];
+                    list.Add((child, id));
+                }
             }
         }
 

@@ -141,7 +141,7 @@ internal static class DatabaseBackup
             .Concat(folder.EnumerateFiles(Import.ImportJournal.FilePattern).Select(f => (Stem: f.FullName[..^Import.ImportJournal.Extension.Length], File: f)))
             .GroupBy(f => f.Stem, StringComparer.Ordinal)
             .Where(g => !string.Equals(g.Key + ".sqlite3", newest.Path, StringComparison.Ordinal))
-            .OrderByDescending(g => g.Max(f => f.File.LastWriteTimeUtc))
+            .OrderByDescending(g => g.Min(f => f.File.LastWriteTimeUtc))
             .ThenByDescending(g => g.Key, StringComparer.Ordinal)
             .Skip(Math.Max(1, keep) - 1)
             .SelectMany(g => g.Select(f => f.File.FullName))
