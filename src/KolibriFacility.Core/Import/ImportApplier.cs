@@ -22,8 +22,15 @@ public sealed class ImportApplier
 
     public ImportResult Apply(ImportPlan plan, UsersCsvDocument document, ImportApplyOptions options, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(document);
+        return Apply(plan, PlanSource.FromCsv(document), options, cancellation);
+    }
+
+    /// <summary>Applies a plan made from a CSV document or from a set of edits (<see cref="FacilityEdits"/>).</summary>
+    public ImportResult Apply(ImportPlan plan, PlanSource source, ImportApplyOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
 
@@ -32,10 +39,11 @@ public sealed class ImportApplier
             throw new ImportRefusedException(plan.Refusal, reason);
         }
 
-        if (!string.Equals(document.Sha256, plan.CsvSha256, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(source.Sha256, plan.CsvSha256, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ImportRefusedException(ImportRefusal.CsvChanged,
-                $"The CSV is not the file the plan was made from (SHA-256 {document.Sha256} instead of {plan.CsvSha256}). Plan the import again with this file.");
+            throw new ImportRefusedException(ImportRefusal.CsvChanged, source is CsvPlanSource
+                ? $"The CSV is not the file the plan was made from (SHA-256 {source.Sha256} instead of {plan.CsvSha256}). Plan the import again with this file."
+                : $"{source.Noun} are not the ones the plan was made from (SHA-256 {source.Sha256} instead of {plan.CsvSha256}). Plan them again.");
         }
 
         var changes = SelectChanges(plan, options.ExcludedChanges);
@@ -43,8 +51,7 @@ public sealed class ImportApplier
         var journalFolder = options.BackupFolder ?? ImportPreflight.DefaultBackupFolder(options.DatabasePath);
         var backupFolder = options.Backup ? journalFolder : null;
         ImportPreflight.Check(options.DatabasePath, journalFolder);
-        var rows = document.Rows.ToDictionary(r => r.Row);
-        var hashes = HashPasswords(changes, rows, options, cancellation);
+        var hashes = HashPasswords(changes, source, options, cancellation);
         cancellation.ThrowIfCancellationRequested();
 
         using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout);
@@ -54,7 +61,8 @@ public sealed class ImportApplier
         try
         {
             var facility = new Facility { Id = plan.FacilityId, Name = plan.FacilityName, DatasetId = plan.DatasetId, Database = database.Path };
-            var fresh = new ImportPlanner(database, transaction).Plan(facility, document, plan.Options);
+            var fresh = new ImportPlanner(database, transaction).Plan(facility, source, plan.Options);
+            var rows = fresh.Rows;
             if (plan.FindConflict(fresh) is { } conflict)
             {
                 throw new ImportConflictException(conflict);
@@ -164,12 +172,12 @@ public sealed class ImportApplier
         return plan.Changes.Where(c => !excluded.Contains(c.Id)).ToList();
     }
 
-    private static Dictionary<int, string> HashPasswords(List<ImportChange> changes, Dictionary<int, ImportRow> rows, ImportApplyOptions options, CancellationToken cancellation)
+    private static Dictionary<int, string> HashPasswords(List<ImportChange> changes, PlanSource source, ImportApplyOptions options, CancellationToken cancellation)
     {
         var jobs = changes
             .Where(c => c.Kind == ImportTarget.User && c.Action is ImportAction.Create or ImportAction.Update && c.Fields.Any(f => f.Field == UsersCsvFormat.Password))
-            .Select(c => (c.Id, Password: (c.Row is { } r && rows.TryGetValue(r, out var row) ? row
-                : throw new InvalidDataException($"Change {c.Id} ({c.Description}) refers to CSV row {c.Row}, which the CSV does not have.")).Password))
+            .Select(c => (c.Id, Password: c.Row is { } r && source.PasswordOf(r) is { } password ? password
+                : throw new InvalidDataException($"Change {c.Id} ({c.Description}) refers to row {c.Row}, which {source.Noun.ToLowerInvariant()} do not have.")))
             .ToArray();
         var progress = new ThrottledProgress(options.Progress, HashingStage, jobs.Length);
         var hashes = PasswordHasher.Default.HashAll(jobs.Select(j => j.Password).ToArray(), new PasswordHashingOptions

@@ -39,4 +39,11 @@ public static class ImportErrorIds
     public const string UserNotInFacility = "UserNotInFacility";
     public const string UsernameTaken = "UsernameTaken";
     public const string NewUserNeedsPassword = "NewUserNeedsPassword";
+
+    // Planning stage of the user and class cmdlets' edits
+    public const string UserNotFound = "UserNotFound";
+    public const string UserProtected = "UserProtected";
+    public const string ClassNotFound = "ClassNotFound";
+    public const string ClassNameRequired = "ClassNameRequired";
+    public const string ClassNameTaken = "ClassNameTaken";
 }

@@ -28,10 +28,17 @@ public sealed class ImportPlanner
 
     public ImportPlan Plan(Facility facility, UsersCsvDocument document, ImportOptions options)
     {
-        ArgumentNullException.ThrowIfNull(facility);
         ArgumentNullException.ThrowIfNull(document);
+        return Plan(facility, PlanSource.FromCsv(document), options);
+    }
+
+    /// <summary>Plans a CSV document or a set of edits (<see cref="FacilityEdits"/>) with the same rules.</summary>
+    public ImportPlan Plan(Facility facility, PlanSource source, ImportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(facility);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         var snapshot = FacilitySnapshot.Load(database, transaction, facility);
-        return new ImportPlanBuilder(snapshot, document, options).Build(database.Path);
+        return new ImportPlanBuilder(snapshot, source.Input(snapshot), options).Build(database.Path);
     }
 }

@@ -47,6 +47,17 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
             case (ImportTarget.Class, ImportAction.Create):
                 CreateClass(change.ClassName!);
                 break;
+            case (ImportTarget.Class, ImportAction.Update):
+                // A rename: the collection row keeps its id, so memberships, roles, lessons and quizzes follow it.
+                var before = journal is null ? null : images.Find("kolibriauth_collection", change.ClassId!);
+                rows.Execute("UPDATE kolibriauth_collection SET name = $name, _morango_dirty_bit = 1 WHERE id = $id",
+                    ("$name", change.Fields[0].NewValue), ("$id", change.ClassId));
+                if (before is not null)
+                {
+                    journal!.Updated(current, before, images.Find("kolibriauth_collection", change.ClassId!)!);
+                }
+
+                break;
             case (ImportTarget.Class, ImportAction.Clear):
                 ClearClass(change.ClassId!, change.AffectedUserIds);
                 break;

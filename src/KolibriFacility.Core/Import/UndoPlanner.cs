@@ -171,6 +171,7 @@ internal sealed class UndoPlanner(KolibriDatabase database, SqliteTransaction? t
             (ImportTarget.User, ImportAction.Create) => (ImportAction.Delete, $"Delete user '{user}' (created by the import)"),
             (ImportTarget.User, ImportAction.Update) => (ImportAction.Update, $"Update user '{user}' back: " + string.Join(", ", change.Fields.Select(f => new FieldChange(f.Field, f.NewValue, f.OldValue)))),
             (ImportTarget.User, ImportAction.Delete) => (ImportAction.Create, Inv($"Restore user '{user}' with its id and {children} row(s) deleted with it (memberships, roles, progress)")),
+            (ImportTarget.Class, ImportAction.Update) => (ImportAction.Update, $"Rename class '{change.Fields[0].NewValue}' back to '{change.Fields[0].OldValue}'"),
             (ImportTarget.Class, ImportAction.Create) => (ImportAction.Delete, $"Delete class '{change.ClassName}' (created by the import)"),
             (ImportTarget.Class, ImportAction.Delete) => (ImportAction.Create, Inv($"Restore class '{change.ClassName}' with its id and {children} row(s) deleted with it (groups, memberships, roles, lessons, quizzes)")),
             (ImportTarget.Class, ImportAction.Clear) => (ImportAction.Add, Inv($"Restore the {ops.Count} enrolment(s) and coach assignment(s) the import removed from class '{change.ClassName}'")),

@@ -131,19 +131,23 @@ internal static class DatabaseBackup
     /// made) and deletes the older ones. Returns the deleted paths.
     /// </summary>
     /// <remarks>
-    /// A backup and its import's journal go together (an import with -NoBackup leaves only a journal, under the name
-    /// its backup would have had): they count as one, and are deleted together.
+    /// A backup and its import's journal go together and are deleted together. Imports without a backup (-NoBackup,
+    /// small edits) leave only a journal, under the name its backup would have had: those are kept by the same
+    /// count, but apart, so that many small edits never push the backups out.
     /// </remarks>
     public static IReadOnlyList<string> Prune(BackupFile newest, int keep)
     {
         var folder = new DirectoryInfo(newest.Folder);
+        var newestStem = newest.Path[..^".sqlite3".Length];
         var old = folder.EnumerateFiles(FilePattern).Select(f => (Stem: f.FullName[..^".sqlite3".Length], File: f))
             .Concat(folder.EnumerateFiles(Import.ImportJournal.FilePattern).Select(f => (Stem: f.FullName[..^Import.ImportJournal.Extension.Length], File: f)))
             .GroupBy(f => f.Stem, StringComparer.Ordinal)
-            .Where(g => !string.Equals(g.Key + ".sqlite3", newest.Path, StringComparison.Ordinal))
-            .OrderByDescending(g => g.Min(f => f.File.LastWriteTimeUtc))
-            .ThenByDescending(g => g.Key, StringComparer.Ordinal)
-            .Skip(Math.Max(1, keep) - 1)
+            .Where(g => !string.Equals(g.Key, newestStem, StringComparison.Ordinal))
+            .GroupBy(g => g.Any(f => f.File.Name.EndsWith(".sqlite3", StringComparison.Ordinal)))
+            .SelectMany(kind => kind
+                .OrderByDescending(g => g.Min(f => f.File.LastWriteTimeUtc))
+                .ThenByDescending(g => g.Key, StringComparer.Ordinal)
+                .Skip(Math.Max(1, keep) - (kind.Key == File.Exists(newest.Path) ? 1 : 0)))
             .SelectMany(g => g.Select(f => f.File.FullName))
             .ToList();
         old.ForEach(TryDelete);

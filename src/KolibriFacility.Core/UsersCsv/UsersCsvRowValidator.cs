@@ -46,6 +46,18 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
             return Rejected(context);
         }
 
+        return Validate(context, fields);
+    }
+
+    /// <summary>
+    /// Checks a row that was not read from a file (the cmdlets' edits): its cells by machine name, only the columns
+    /// it has. The same rules as a CSV row, except the field count and raw-length checks that only a file needs.
+    /// </summary>
+    public RowOutcome Validate(int row, Dictionary<string, string> cells) =>
+        Validate(new RowContext(row, null, cells, Clean(Raw(cells, UsersCsvFormat.Username))), null);
+
+    private RowOutcome Validate(RowContext context, string[]? fields)
+    {
         CheckDuplicateUsername(context);
         var uuid = CheckUuid(context);
         var fullName = CheckFullName(context);
@@ -66,8 +78,8 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
 
         return new RowOutcome(new ImportRow
         {
-            Row = row,
-            Line = line,
+            Row = context.Row,
+            Line = context.Line ?? context.Row,
             Uuid = uuid,
             Username = username,
             Password = password,
@@ -345,7 +357,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
         return new RowOutcome(null, new RejectedRow
         {
             Row = context.Row,
-            Line = context.Line,
+            Line = context.Line ?? context.Row,
             Cells = context.Cells,
             Uuid = uuidCell.Length == 0 ? null : NormaliseUuid(uuidCell),
             Username = context.Username.Length == 0 ? null : context.Username,
@@ -365,10 +377,10 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
         return count;
     }
 
-    private sealed class RowContext(int row, int line, Dictionary<string, string> cells, string username)
+    private sealed class RowContext(int row, int? line, Dictionary<string, string> cells, string username)
     {
         public int Row { get; } = row;
-        public int Line { get; } = line;
+        public int? Line { get; } = line;
         public Dictionary<string, string> Cells { get; } = cells;
         public string Username { get; } = username;
         public List<ImportError> Errors { get; } = [];
