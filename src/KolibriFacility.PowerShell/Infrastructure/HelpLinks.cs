@@ -19,4 +19,7 @@ internal static class HelpLinks
     public const string InvokePortalSync = Base + "Invoke-PortalSync.md";
     public const string GetPortalSyncStatus = Base + "Get-PortalSyncStatus.md";
     public const string NewFacilityDatabase = Base + "New-FacilityDatabase.md";
+    public const string UndoFacilityImport = Base + "Undo-FacilityImport.md";
+    public const string GetFacilityBackup = Base + "Get-FacilityBackup.md";
+    public const string RestoreFacilityDatabase = Base + "Restore-FacilityDatabase.md";
 }
