@@ -15,7 +15,8 @@ internal sealed class UndoWriter(KolibriDatabase database, SqliteTransaction tra
     private const int BatchSize = 400;
     private readonly RowStore rows = new(database, transaction);
     private readonly CascadeDeleter deleter = new(database, transaction);
-    private readonly HashSet<string> reinsertedTables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> forget = [];
+    private readonly Dictionary<string, HashSet<long>> reinserted = new(StringComparer.OrdinalIgnoreCase);
 
     public void Write(IReadOnlyList<UndoStep> steps, Action<int> done)
     {
@@ -25,12 +26,21 @@ internal sealed class UndoWriter(KolibriDatabase database, SqliteTransaction tra
             switch (step.Kind)
             {
                 case UndoStepKind.Remove:
-                    // Consecutive removals from one table cascade together, as the import's user deletes do.
-                    var batch = steps.Skip(i).Take(BatchSize).TakeWhile(s => s.Kind == UndoStepKind.Remove && s.Row.Table == step.Row.Table).ToList();
-                    deleter.Delete(step.Row.Table, batch.Select(s => s.Row.Id!).ToList(),
-                        hardDelete: step.Row.Table.Equals("kolibriauth_facilityuser", StringComparison.OrdinalIgnoreCase));
-                    i += batch.Count;
-                    break;
+                    // A run of removals goes table by table, in the order the tables first appear in it, each in
+                    // batches that cascade together (as the import's user deletes do). Safe: the import inserted a
+                    // row after the rows it refers to, so newest first, a table appears before the tables it refers to.
+                    var run = steps.Skip(i).TakeWhile(s => s.Kind == UndoStepKind.Remove).ToList();
+                    foreach (var table in run.GroupBy(s => s.Row.Table, StringComparer.OrdinalIgnoreCase))
+                    {
+                        foreach (var batch in table.Select(s => s.Row.Id!).Chunk(BatchSize))
+                        {
+                            deleter.Delete(table.Key, batch, hardDelete: table.Key.Equals("kolibriauth_facilityuser", StringComparison.OrdinalIgnoreCase));
+                            i += batch.Length;
+                            done(i);
+                        }
+                    }
+
+                    continue;
                 case UndoStepKind.Restore:
                     var before = step.Row;
                     var changed = before.Differences(step.ImportedImage!);
@@ -38,23 +48,26 @@ internal sealed class UndoWriter(KolibriDatabase database, SqliteTransaction tra
                     i++;
                     break;
                 default:
-                    rows.Insert(step.Row);
+                    var rowid = rows.Insert(step.Row);
                     if (step.Row.Id is { } id)
                     {
-                        deleter.ForgetDeletion(id);
+                        forget.Add(id);
                     }
 
-                    reinsertedTables.Add(step.Row.Table);
+                    if (!reinserted.TryGetValue(step.Row.Table, out var rowids)) reinserted[step.Row.Table] = rowids = [];
+                    rowids.Add(rowid);
                     i++;
                     break;
             }
 
             done(i);
         }
+
+        deleter.ForgetDeletions(forget);
     }
 
     /// <summary>Foreign keys of the rows put back that point at rows gone since.</summary>
-    public List<string> BrokenReferences() => rows.ForeignKeyViolations(reinsertedTables);
+    public List<string> BrokenReferences() => rows.ForeignKeyViolations(reinserted);
 
     public void Dispose() => rows.Dispose();
 }

@@ -151,19 +151,30 @@ internal sealed class CascadeDeleter
     }
 
     /// <summary>A row re-created with a deterministic id (membership, role) is no longer deleted.</summary>
-    public void ForgetDeletion(string id)
+    public void ForgetDeletion(string id) => ForgetDeletions([id]);
+
+    /// <summary>Rows re-created with their ids (an undo) are no longer deleted: one statement per table and 400 ids.</summary>
+    public void ForgetDeletions(IReadOnlyCollection<string> ids)
     {
-        if (hasDeletedModels) Execute("DELETE FROM morango_deletedmodels WHERE id IN ({0})", [id]);
-        if (hasHardDeletedModels) Execute("DELETE FROM morango_harddeletedmodels WHERE id IN ({0})", [id]);
+        foreach (var batch in ids.Chunk(SqlParameters.BatchSize))
+        {
+            if (hasDeletedModels) Execute("DELETE FROM morango_deletedmodels WHERE id IN ({0})", batch);
+            if (hasHardDeletedModels) Execute("DELETE FROM morango_harddeletedmodels WHERE id IN ({0})", batch);
+        }
     }
 
     private void RecordDeletion(string table, bool exists, string[] ids)
     {
-        if (!exists) return;
-        foreach (var id in ids)
+        if (!exists || ids.Length == 0) return;
+        using var command = database.Command("", transaction);
+        var values = ids.Select((id, i) =>
         {
-            Execute($"INSERT OR REPLACE INTO {table} (id, profile) VALUES ({{0}}, '{Profile}')", [id]);
-        }
+            var name = "$p" + i.ToString(CultureInfo.InvariantCulture);
+            command.Parameters.AddWithValue(name, id);
+            return $"({name}, '{Profile}')";
+        });
+        command.CommandText = $"INSERT OR REPLACE INTO {table} (id, profile) VALUES {string.Join(", ", values)}";
+        command.ExecuteNonQuery();
     }
 
     /// <summary>The ids of the rows whose <paramref name="column"/> is one of <paramref name="ids"/>, each with that value.</summary>

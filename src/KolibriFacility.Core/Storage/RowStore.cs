@@ -44,15 +44,15 @@ internal sealed class RowStore(KolibriDatabase database, SqliteTransaction? tran
         return set.Contains(column);
     }
 
-    /// <summary>Inserts a row as it was, with the dirty bit set so that morango serializes it again on the next sync.</summary>
-    public void Insert(RowImage row)
+    /// <summary>Inserts a row as it was, with the dirty bit set so that morango serializes it again on the next sync; returns its rowid.</summary>
+    public long Insert(RowImage row)
     {
         var values = row.Values.Where(v => HasColumn(row.Table, v.Key)).ToList();
         var key = row.Table + "(" + string.Join(",", values.Select(v => v.Key)) + ")";
         if (!inserts.TryGetValue(key, out var command))
         {
             command = database.Command(
-                $"INSERT INTO \"{row.Table}\" ({string.Join(", ", values.Select(v => "\"" + v.Key + "\""))}) VALUES ({string.Join(", ", values.Select((_, i) => "$v" + i.ToString(CultureInfo.InvariantCulture)))})",
+                $"INSERT INTO \"{row.Table}\" ({string.Join(", ", values.Select(v => "\"" + v.Key + "\""))}) VALUES ({string.Join(", ", values.Select((_, i) => "$v" + i.ToString(CultureInfo.InvariantCulture)))}) RETURNING rowid",
                 transaction);
             for (var i = 0; i < values.Count; i++)
             {
@@ -64,7 +64,7 @@ internal sealed class RowStore(KolibriDatabase database, SqliteTransaction? tran
         }
 
         KolibriRowWriter.Bind(command, values.Select(v => string.Equals(v.Key, RowImage.DirtyBit, StringComparison.OrdinalIgnoreCase) ? 1L : v.Value).ToArray());
-        command.ExecuteNonQuery();
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Sets <paramref name="values"/> on the row with this id, and its dirty bit where it has one.</summary>
@@ -99,16 +99,20 @@ internal sealed class RowStore(KolibriDatabase database, SqliteTransaction? tran
         return command.ExecuteScalar() is not null;
     }
 
-    /// <summary>Rows of <paramref name="tables"/> whose foreign keys point at no row (SQLite's own check).</summary>
-    public List<string> ForeignKeyViolations(IEnumerable<string> tables)
+    /// <summary>
+    /// Which of the given rows (table, rowid) have a foreign key pointing at no row (SQLite's own check, of their
+    /// tables; rows that were broken before are not these rows' concern).
+    /// </summary>
+    public List<string> ForeignKeyViolations(IReadOnlyDictionary<string, HashSet<long>> rows)
     {
         var found = new List<string>();
-        foreach (var table in tables.Distinct(StringComparer.OrdinalIgnoreCase))
+        foreach (var (table, rowids) in rows)
         {
             using var command = database.Command($"PRAGMA foreign_key_check(\"{table}\")", transaction);
             using var reader = command.ExecuteReader();
             while (reader.Read() && found.Count < 20)
             {
+                if (reader.IsDBNull(1) || !rowids.Contains(reader.GetInt64(1))) continue;
                 found.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)} row {reader.GetValue(1)} refers to a missing {reader.GetString(2)} row"));
             }
         }

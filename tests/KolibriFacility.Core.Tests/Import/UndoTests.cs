@@ -269,6 +269,72 @@ public sealed class UndoTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(Path.Combine(folder.Path, "backups")).Length);
     }
 
+    [Fact]
+    public void A_class_the_import_created_that_has_a_lesson_since_is_kept_and_the_rest_is_undone()
+    {
+        var result = Import();
+        var brandNew = ImportJournal.Read(result.JournalPath!).Ops.Single(o => o.Kind == "insert" && o.Row.Table == "kolibriauth_collection").Row.Id!;
+        Execute("""
+            INSERT INTO lessons_lesson (id, _morango_dirty_bit, _morango_source_id, _morango_partition, description, resources, is_active, collection_id, dataset_id, title, date_created)
+            VALUES ('cccccccccccccccccccccccccccccccc', 1, 's', 'p', '', '[]', 1, $c, $d, 'Made since', '2026-01-01 00:00:00')
+            """, ("$c", brandNew), ("$d", facility.DatasetId));
+
+        var undone = Undo(result.JournalPath!, path);
+        var refusal = Assert.Single(undone.Refused);
+        Assert.Equal(UndoRefusalIds.RecordsSince, refusal.RefusalId);
+        Assert.Equal("Brand New", refusal.ClassName);
+        Assert.Contains("lessons_lesson: 1", refusal.Reason, StringComparison.Ordinal);
+        Assert.Equal(1L, Count("SELECT COUNT(*) FROM kolibriauth_collection WHERE id = $c", ("$c", brandNew)));
+        Assert.Equal(0L, Count("SELECT COUNT(*) FROM kolibriauth_facilityuser WHERE username = 'newkid'"));
+        Assert.Equal(1L, Count("SELECT COUNT(*) FROM kolibriauth_facilityuser WHERE id = $u", ("$u", Row("learner12").Uuid!)));
+    }
+
+    [Fact]
+    public void Rows_that_would_come_back_pointing_at_a_class_deleted_since_stop_the_whole_undo()
+    {
+        var result = Import();
+        var learner = Row("learner12").Uuid!;
+        var classes = ImportJournal.Read(result.JournalPath!).Ops
+            .Where(o => o.Kind == "delete" && o.Row.Table == "kolibriauth_membership" && (string?)o.Row["user_id"] == learner)
+            .Select(o => (string)o.Row["collection_id"]!).ToList();
+        Assert.NotEmpty(classes);
+        using (var db = KolibriDatabase.OpenWrite(path))
+        using (var transaction = db.Connection.BeginTransaction())
+        {
+            new CascadeDeleter(db, transaction).Delete("kolibriauth_collection", classes, hardDelete: false);
+            transaction.Commit();
+        }
+
+        var before = Snapshot();
+        var ex = Assert.Throws<UndoException>(() => Undo(result.JournalPath!, path));
+        Assert.Equal(UndoProblem.BrokenReferences, ex.Problem);
+        Assert.Contains("kolibriauth_membership", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot());
+        Assert.Null(ImportJournal.Read(result.JournalPath!).UndoneAt);
+    }
+
+    [Fact]
+    public void A_class_rename_is_journalled_and_its_undo_renames_it_back()
+    {
+        var classA = Count("SELECT COUNT(*) FROM kolibriauth_collection WHERE name = 'Class A'");
+        Assert.Equal(1L, classA);
+        var edits = new FacilityEdits();
+        edits.Classes.Add(new ClassEdit { Action = ClassEditAction.Rename, Name = "Class A", NewName = "Class A (2026)" });
+        ImportResult result;
+        using (var db = KolibriDatabase.OpenRead(path))
+        {
+            var plan = new ImportPlanner(db).Plan(facility, edits, new ImportOptions());
+            Assert.False(plan.IsRefused, plan.RefusalReason);
+            result = new ImportApplier().Apply(plan, edits, new ImportApplyOptions { DatabasePath = path, Backup = false });
+        }
+
+        Assert.Equal(1L, Count("SELECT COUNT(*) FROM kolibriauth_collection WHERE name = 'Class A (2026)'"));
+        var undo = new UndoApplier().Plan(ImportJournal.Read(result.JournalPath!), path);
+        Assert.Equal("Rename class 'Class A (2026)' back to 'Class A'", Assert.Single(undo.Changes).Description);
+        Undo(result.JournalPath!, path);
+        Assert.Equal(1L, Count("SELECT COUNT(*) FROM kolibriauth_collection WHERE name = 'Class A'"));
+    }
+
     private sealed class CancelOnWrite(CancellationTokenSource source) : IProgress<ImportProgress>
     {
         public void Report(ImportProgress value)
