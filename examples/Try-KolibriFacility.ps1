@@ -61,4 +61,9 @@ if ($sandbox) {
     $plan = Get-FacilityImportPlan -Database $Database -Path $csv
     $plan.Changes | Format-Table Id, Action, Kind, Target, Description
     Import-FacilityUsers -Plan $plan -Confirm:$false -PassThru | Format-List
+
+    Write-Host "== A way back: every import keeps a journal beside its backup; undo the newest one" -ForegroundColor Cyan
+    Get-FacilityBackup -Database $Database | Format-Table
+    Undo-FacilityImport -Database $Database -Last -WhatIf
+    Undo-FacilityImport -Database $Database -Last -Confirm:$false -PassThru | Format-List
 }
