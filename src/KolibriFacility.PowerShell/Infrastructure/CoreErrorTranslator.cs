@@ -72,11 +72,11 @@ internal static class CoreErrorTranslator
         var (id, category, advice) = ex.Problem switch
         {
             BackupProblem.FolderIsFile => (ErrorIds.BackupFolderIsFile, ErrorCategory.ResourceExists,
-                "Rename or remove that file (Kolibri does not use it), or import with -NoBackup."),
+                "Rename or remove that file (Kolibri does not use it): the backup and the import's journal (kept for Undo-FacilityImport even with -NoBackup) go into that folder."),
             BackupProblem.DiskFull => (ErrorIds.DiskFull, ErrorCategory.ResourceUnavailable,
-                "Free space on that disk (older backups in the folder can go), or import with -NoBackup."),
+                "Free space on that disk (older backups in the folder can go; Get-FacilityBackup lists them), or import with -NoBackup."),
             _ => (ErrorIds.BackupFolderNotWritable, ErrorCategory.PermissionDenied,
-                "Make the folder writable for this user (run as the user Kolibri runs as), or import with -NoBackup."),
+                "Make the folder writable for this user (run as the user Kolibri runs as): the backup and the import's journal (kept for Undo-FacilityImport even with -NoBackup) go there."),
         };
         return Record(ex, id, category, ex.Path, advice);
     }
