@@ -61,7 +61,8 @@ if ($sandbox) {
     Import-FacilityUsers -Database $Database -Path $csv -WhatIf
     $plan = Get-FacilityImportPlan -Database $Database -Path $csv
     $plan.Changes | Format-Table Id, Action, Kind, Target, Description
-    Import-FacilityUsers -Plan $plan -Confirm:$false -PassThru | Format-List
+    $imported = Import-FacilityUsers -Plan $plan -Confirm:$false -PassThru
+    $imported | Format-List
 
     Write-Host "== A forgotten password: reset it (the password is never shown, in no plan and no message)" -ForegroundColor Cyan
     # In a real session: Get-FacilityUser maria | Set-FacilityUser -Password (Read-Host -AsSecureString 'New password')
@@ -76,4 +77,10 @@ if ($sandbox) {
     Get-FacilityUser -Database $Database -Class $from -UserType LEARNER | Add-FacilityClassMember -Class $to
     Get-FacilityUser -Database $Database -Class $from -UserType LEARNER | Remove-FacilityClassMember -Class $from
     Get-FacilityClass -Database $Database | Format-Table
+
+    Write-Host "== A way back: every import keeps a journal beside its backup; undo the import above" -ForegroundColor Cyan
+    # What changed since the import (the password reset of new_learner) is reported and left alone, never overwritten.
+    Get-FacilityBackup -Database $Database | Format-Table
+    $imported | Undo-FacilityImport -WhatIf
+    $imported | Undo-FacilityImport -Confirm:$false -PassThru | Format-List
 }

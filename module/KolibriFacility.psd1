@@ -9,7 +9,7 @@
     Description          = 'Administer Kolibri facilities from PowerShell: list and export users, import users with a full -WhatIf preview, generate usage logs, and register and sync with the Kolibri Data Portal. Works directly on Kolibri 0.17 databases.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('KolibriFacility.Format.ps1xml', 'KolibriFacility.Portal.Format.ps1xml', 'KolibriFacility.Import.Format.ps1xml', 'KolibriFacility.Logs.Format.ps1xml')
+    FormatsToProcess     = @('KolibriFacility.Format.ps1xml', 'KolibriFacility.Portal.Format.ps1xml', 'KolibriFacility.Import.Format.ps1xml', 'KolibriFacility.Logs.Format.ps1xml', 'KolibriFacility.Backup.Format.ps1xml')
     TypesToProcess       = @('KolibriFacility.Types.ps1xml')
     CmdletsToExport      = @(
         'Get-Facility'
@@ -31,6 +31,9 @@
         'Remove-FacilityClass'
         'Add-FacilityClassMember'
         'Remove-FacilityClassMember'
+        'Undo-FacilityImport'
+        'Get-FacilityBackup'
+        'Restore-FacilityDatabase'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @('Export-FacilityUser', 'Import-FacilityUser')

@@ -47,14 +47,17 @@ public static class ImportApplier
         }
 
         var changes = SelectChanges(plan, options.ExcludedChanges);
-        var backupFolder = options.Backup ? options.BackupFolder ?? ImportPreflight.DefaultBackupFolder(options.DatabasePath) : null;
-        ImportPreflight.Check(options.DatabasePath, backupFolder);
+        // The journal goes to the backup folder even without a backup (docs/Undo.md).
+        var journalFolder = options.BackupFolder ?? ImportPreflight.DefaultBackupFolder(options.DatabasePath);
+        var backupFolder = options.Backup ? journalFolder : null;
+        ImportPreflight.Check(options.DatabasePath, journalFolder);
         var hashes = HashPasswords(changes, source, options, cancellation);
         cancellation.ThrowIfCancellationRequested();
 
         using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout);
         using var transaction = BeginImmediate(database, options.BusyTimeout);
         BackupFile? backup = null;
+        ImportJournalWriter? journal = null;
         try
         {
             var facility = new Facility { Id = plan.FacilityId, Name = plan.FacilityName, DatasetId = plan.DatasetId, Database = database.Path };
@@ -66,12 +69,13 @@ public static class ImportApplier
             }
 
             cancellation.ThrowIfCancellationRequested();
-            if (backupFolder is not null)
-            {
-                backup = DatabaseBackup.Create(database.Path, backupFolder, plan.FacilityName, DateTimeOffset.UtcNow);
-            }
+            var now = DateTimeOffset.UtcNow;
+            backup = backupFolder is not null
+                ? DatabaseBackup.Create(database.Path, backupFolder, plan.FacilityName, now)
+                : DatabaseBackup.ReserveJournalOnly(journalFolder, plan.FacilityName, now);
+            journal = ImportJournalWriter.Create(ImportJournal.PathFor(backup.Path), plan, backupFolder is null ? null : backup.Path, now);
 
-            using var writer = new ImportWriter(database, transaction, plan, DateTimeOffset.UtcNow);
+            using var writer = new ImportWriter(database, transaction, plan, now, journal);
             var progress = new ThrottledProgress(options.Progress, WritingStage, changes.Count);
             for (var i = 0; i < changes.Count;)
             {
@@ -81,7 +85,7 @@ public static class ImportApplier
                 {
                     // Consecutive user deletes cascade together: one query per child table per batch, not per user.
                     var batch = changes.Skip(i).Take(DeleteBatchSize).TakeWhile(IsUserDelete).ToList();
-                    writer.DeleteUsers(batch.Select(c => c.UserId!).ToList());
+                    writer.DeleteUsers(batch);
                     i += batch.Count;
                 }
                 else
@@ -94,29 +98,32 @@ public static class ImportApplier
             }
 
             cancellation.ThrowIfCancellationRequested();
+            journal.Complete();
             transaction.Commit();
         }
         catch (DbException ex) when (WriteFault(database.Path, options.BusyTimeout, ex) is { } fault)
         {
-            RollBack(transaction, backup);
+            RollBack(transaction, backup, journal);
             throw fault;
         }
         catch
         {
-            RollBack(transaction, backup);
+            RollBack(transaction, backup, journal);
             throw;
         }
-
-        if (backup is not null)
+        finally
         {
-            DatabaseBackup.Prune(backup, options.BackupsToKeep);
+            journal?.Dispose();
         }
+
+        DatabaseBackup.Prune(backup!, options.BackupsToKeep);
 
         var excludedUserDeletes = plan.Changes.Count(c => options.ExcludedChanges.Contains(c.Id) && c.Kind == ImportTarget.User && c.Action == ImportAction.Delete);
         return new ImportResult
         {
             Summary = ImportSummary.Count(changes, plan.Summary.UsersUnchanged + excludedUserDeletes, plan.Errors.Count, plan.Warnings.Count),
-            BackupPath = backup?.Path,
+            BackupPath = backupFolder is null ? null : backup!.Path,
+            JournalPath = journal!.Path,
             Duration = clock.Elapsed,
             Plan = plan,
             ChangesApplied = changes.Count,
@@ -126,11 +133,12 @@ public static class ImportApplier
 
     private static bool IsUserDelete(ImportChange change) => change is { Kind: ImportTarget.User, Action: ImportAction.Delete };
 
-    private static void RollBack(DbTransaction transaction, BackupFile? backup)
+    internal static void RollBack(DbTransaction transaction, BackupFile? backup, ImportJournalWriter? journal = null)
     {
+        // The database stays as it was: a backup or a journal of it would only mislead.
+        journal?.Discard();
         if (backup is not null)
         {
-            // The database stays as it was: a backup of it would only mislead.
             DatabaseBackup.Discard(backup);
         }
 
@@ -181,7 +189,7 @@ public static class ImportApplier
         return jobs.Select((j, i) => (j.Id, Hash: hashes[i])).ToDictionary(p => p.Id, p => p.Hash);
     }
 
-    private static DbTransaction BeginImmediate(KolibriDatabase database, TimeSpan busyTimeout)
+    internal static DbTransaction BeginImmediate(KolibriDatabase database, TimeSpan busyTimeout)
     {
         using (var pragma = database.Command("PRAGMA busy_timeout = " + ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)))
         {
@@ -199,7 +207,7 @@ public static class ImportApplier
     }
 
     /// <summary>The SQLite failures of a write that are the system's, not a bug: each named with its file and cause.</summary>
-    private static KolibriDatabaseException? WriteFault(string path, TimeSpan busyTimeout, DbException ex) => DbFailures.Classify(ex) switch
+    internal static KolibriDatabaseException? WriteFault(string path, TimeSpan busyTimeout, DbException ex) => DbFailures.Classify(ex) switch
     {
         DbFailure.Busy => Busy(path, busyTimeout, ex),
         DbFailure.ReadOnly => new(DatabaseProblem.ReadOnly, path, $"The database '{path}' became read-only during the import (SQLite: {ex.Message}). Nothing was changed.", ex),
@@ -216,7 +224,7 @@ public static class ImportApplier
             ex);
 
     /// <summary>Reports at most every 100 ms (and the last item), from any thread.</summary>
-    private sealed class ThrottledProgress(IProgress<ImportProgress>? target, string stage, int total)
+    internal sealed class ThrottledProgress(IProgress<ImportProgress>? target, string stage, int total)
     {
         private static readonly long Interval = Stopwatch.Frequency / 10;
         private long last = -Interval;

@@ -40,6 +40,13 @@ public sealed record ImportResult
 
     public string? BackupPath { get; init; }
 
+    /// <summary>
+    /// The import's journal (what each change replaced, for Undo-FacilityImport): beside the backup, with the same base
+    /// name; with -NoBackup in the backup folder all the same, under the name the backup would have had. Null only for
+    /// an import that changed nothing.
+    /// </summary>
+    public string? JournalPath { get; init; }
+
     public TimeSpan Duration { get; init; }
 
     public required ImportPlan Plan { get; init; }

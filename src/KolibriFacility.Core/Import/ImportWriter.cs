@@ -12,7 +12,8 @@ namespace KolibriFacility.Core.Import;
 /// Writes the changes of a plan inside the applier's transaction, with Kolibri's morango ids, partitions, source
 /// ids and dirty bit on every inserted or updated row, and morango_deletedmodels for every deleted one.
 /// </summary>
-internal sealed class ImportWriter(KolibriDatabase database, DbTransaction transaction, ImportPlan plan, DateTimeOffset now) : IDisposable
+/// <remarks>With a journal, every row written is recorded in it, attributed to the change that wrote it.</remarks>
+internal sealed class ImportWriter(KolibriDatabase database, DbTransaction transaction, ImportPlan plan, DateTimeOffset now, ImportJournalWriter? journal = null) : IDisposable
 {
     private static readonly Dictionary<string, string> UserColumns = new(StringComparer.Ordinal)
     {
@@ -24,13 +25,23 @@ internal sealed class ImportWriter(KolibriDatabase database, DbTransaction trans
     };
 
     private readonly KolibriRowWriter rows = new(database, transaction);
-    private readonly CascadeDeleter deleter = new(database, transaction);
+    private readonly RowStore images = new(database, transaction);
+    private readonly Dictionary<string, int> deletedBy = new(StringComparer.Ordinal);
+    private CascadeDeleter? deleter;
+    private int current;
     private readonly Dictionary<string, string> createdUsers = new(UsernameComparer.Instance);
     private readonly Dictionary<string, string> createdClasses = new(StringComparer.OrdinalIgnoreCase);
     private readonly string dataset = plan.DatasetId;
 
+    private CascadeDeleter Deleter => deleter ??= new CascadeDeleter(database, transaction)
+    {
+        Deleting = journal is null ? null : (row, root) => journal.Deleted(deletedBy.GetValueOrDefault(root, current), row),
+    };
+
     public void Apply(ImportChange change, ImportRow? row, string? passwordHash)
     {
+        current = change.Id;
+        journal?.Change(change);
         switch (change.Kind, change.Action)
         {
             case (ImportTarget.Class, ImportAction.Create):
@@ -38,15 +49,21 @@ internal sealed class ImportWriter(KolibriDatabase database, DbTransaction trans
                 break;
             case (ImportTarget.Class, ImportAction.Update):
                 // A rename: the collection row keeps its id, so memberships, roles, lessons and quizzes follow it.
+                var before = journal is null ? null : images.Find("kolibriauth_collection", change.ClassId!);
                 rows.Execute("UPDATE kolibriauth_collection SET name = $name, _morango_dirty_bit = 1 WHERE id = $id",
                     ("$name", change.Fields[0].NewValue), ("$id", change.ClassId));
+                if (before is not null)
+                {
+                    journal!.Updated(current, before, images.Find("kolibriauth_collection", change.ClassId!)!);
+                }
+
                 break;
             case (ImportTarget.Class, ImportAction.Clear):
                 ClearClass(change.ClassId!, change.AffectedUserIds);
                 break;
             case (ImportTarget.Class, ImportAction.Delete):
                 // Kolibri's UI deletes a class with a soft (syncing) delete, cascading to its groups, memberships, roles, lessons and quizzes.
-                deleter.Delete("kolibriauth_collection", [change.ClassId!], hardDelete: false);
+                Deleter.Delete("kolibriauth_collection", [change.ClassId!], hardDelete: false);
                 break;
             case (ImportTarget.User, ImportAction.Create):
                 CreateUser(Required(row, change), passwordHash!);
@@ -55,7 +72,7 @@ internal sealed class ImportWriter(KolibriDatabase database, DbTransaction trans
                 UpdateUser(change, Required(row, change), passwordHash);
                 break;
             case (ImportTarget.User, ImportAction.Delete):
-                DeleteUsers([change.UserId!]);
+                Deleter.Delete("kolibriauth_facilityuser", [change.UserId!], hardDelete: true);
                 break;
             case (ImportTarget.Role, ImportAction.Add):
                 InsertRole(UserOf(change), plan.FacilityId, change.RoleKind!);
@@ -81,7 +98,18 @@ internal sealed class ImportWriter(KolibriDatabase database, DbTransaction trans
     }
 
     /// <summary>Deletes users as bulkimportusers does: morango's hard delete, so every cascaded row is also purged from the store on sync.</summary>
-    public void DeleteUsers(IReadOnlyCollection<string> userIds) => deleter.Delete("kolibriauth_facilityuser", userIds, hardDelete: true);
+    public void DeleteUsers(IReadOnlyList<ImportChange> changes)
+    {
+        deletedBy.Clear();
+        foreach (var change in changes)
+        {
+            journal?.Change(change);
+            deletedBy[change.UserId!] = change.Id;
+        }
+
+        Deleter.Delete("kolibriauth_facilityuser", changes.Select(c => c.UserId!).ToList(), hardDelete: true);
+        deletedBy.Clear();
+    }
 
     private static ImportRow Required(ImportRow? row, ImportChange change) =>
         row ?? throw new InvalidDataException($"Change {change.Id} ({change.Description}) refers to CSV row {change.Row}, which the CSV does not have.");
@@ -99,6 +127,7 @@ internal sealed class ImportWriter(KolibriDatabase database, DbTransaction trans
         var identity = MorangoId.ForCollection(CollectionKinds.Classroom, dataset);
         rows.InsertCollection(identity, name, CollectionKinds.Classroom, dataset, plan.FacilityId);
         createdClasses[name] = identity.Id;
+        Journal("kolibriauth_collection", identity.Id);
     }
 
     private void CreateUser(ImportRow row, string passwordHash)
@@ -107,6 +136,7 @@ internal sealed class ImportWriter(KolibriDatabase database, DbTransaction trans
         rows.InsertUser(identity, dataset, plan.FacilityId, row.Username, row.FullName, passwordHash, row.Gender ?? "", row.BirthYear ?? "",
             row.Identifier ?? "", KolibriTimestamp.Format(now, plan.TimeZone));
         createdUsers[row.Username] = identity.Id;
+        Journal("kolibriauth_facilityuser", identity.Id);
     }
 
     private void UpdateUser(ImportChange change, ImportRow row, string? passwordHash)
@@ -133,21 +163,28 @@ internal sealed class ImportWriter(KolibriDatabase database, DbTransaction trans
             return; // only the user type changes: that is the role rows
         }
 
+        var before = journal is null ? null : images.Find("kolibriauth_facilityuser", change.UserId!);
         rows.Execute($"UPDATE kolibriauth_facilityuser SET {string.Join(", ", sets)}, _morango_dirty_bit = 1 WHERE id = $id", [.. values]);
+        if (before is not null)
+        {
+            journal!.Updated(current, before, images.Find("kolibriauth_facilityuser", change.UserId!)!);
+        }
     }
 
     private void InsertRole(string userId, string collectionId, string kind)
     {
         var identity = MorangoId.ForRole(dataset, userId, collectionId, kind);
-        deleter.ForgetDeletion(identity.Id);
+        Deleter.ForgetDeletion(identity.Id);
         rows.InsertRole(identity, dataset, userId, collectionId, kind);
+        Journal("kolibriauth_role", identity.Id);
     }
 
     private void InsertMembership(string userId, string collectionId)
     {
         var identity = MorangoId.ForMembership(dataset, userId, collectionId);
-        deleter.ForgetDeletion(identity.Id);
+        Deleter.ForgetDeletion(identity.Id);
         rows.InsertMembership(identity, dataset, userId, collectionId);
+        Journal("kolibriauth_membership", identity.Id);
     }
 
     private void DeleteRole(string userId, string collectionId, string kind) =>
@@ -181,9 +218,22 @@ internal sealed class ImportWriter(KolibriDatabase database, DbTransaction trans
 
         if (ids.Count > 0)
         {
-            deleter.Delete(table, ids, hardDelete: false);
+            Deleter.Delete(table, ids, hardDelete: false);
         }
     }
 
-    public void Dispose() => rows.Dispose();
+    /// <summary>Records a row this change inserted, as stored.</summary>
+    private void Journal(string table, string id)
+    {
+        if (journal is not null)
+        {
+            journal.Inserted(current, images.Find(table, id)!);
+        }
+    }
+
+    public void Dispose()
+    {
+        rows.Dispose();
+        images.Dispose();
+    }
 }

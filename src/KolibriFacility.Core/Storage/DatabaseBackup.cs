@@ -95,6 +95,27 @@ internal static class DatabaseBackup
         }
     }
 
+    /// <summary>
+    /// Where the journal of an import without a backup (-NoBackup) goes: the backup folder, under the name its backup
+    /// would have had, so that listing, pruning and undoing treat both alike. Creates the folder (owner-only).
+    /// </summary>
+    public static BackupFile ReserveJournalOnly(string folder, string label, DateTimeOffset now)
+    {
+        folder = Path.GetFullPath(folder);
+        Check(folder);
+        var createdFolder = !Directory.Exists(folder);
+        try
+        {
+            IO.FilePermissions.EnsureOwnerOnlyFolder(folder);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw NotWritable(folder, ex);
+        }
+
+        return new BackupFile(FreeName(folder, label, now), folder, createdFolder);
+    }
+
     /// <summary>Removes a backup of an import that did not happen (it would only mislead), and the folder if this run made it.</summary>
     public static void Discard(BackupFile backup)
     {
@@ -109,14 +130,25 @@ internal static class DatabaseBackup
     /// Keeps the <paramref name="keep"/> newest backups of the folder (never fewer than one, never the one just
     /// made) and deletes the older ones. Returns the deleted paths.
     /// </summary>
+    /// <remarks>
+    /// A backup and its import's journal go together and are deleted together. Imports without a backup (-NoBackup,
+    /// small edits) leave only a journal, under the name its backup would have had: those are kept by the same
+    /// count, but apart, so that many small edits never push the backups out.
+    /// </remarks>
     public static IReadOnlyList<string> Prune(BackupFile newest, int keep)
     {
-        var old = new DirectoryInfo(newest.Folder).EnumerateFiles(FilePattern)
-            .Where(f => !string.Equals(f.FullName, newest.Path, StringComparison.Ordinal))
-            .OrderByDescending(f => f.LastWriteTimeUtc)
-            .ThenByDescending(f => f.Name, StringComparer.Ordinal)
-            .Skip(Math.Max(1, keep) - 1)
-            .Select(f => f.FullName)
+        var folder = new DirectoryInfo(newest.Folder);
+        var newestStem = newest.Path[..^".sqlite3".Length];
+        var old = folder.EnumerateFiles(FilePattern).Select(f => (Stem: f.FullName[..^".sqlite3".Length], File: f))
+            .Concat(folder.EnumerateFiles(Import.ImportJournal.FilePattern).Select(f => (Stem: f.FullName[..^Import.ImportJournal.Extension.Length], File: f)))
+            .GroupBy(f => f.Stem, StringComparer.Ordinal)
+            .Where(g => !string.Equals(g.Key, newestStem, StringComparison.Ordinal))
+            .GroupBy(g => g.Any(f => f.File.Name.EndsWith(".sqlite3", StringComparison.Ordinal)))
+            .SelectMany(kind => kind
+                .OrderByDescending(g => g.Min(f => f.File.LastWriteTimeUtc))
+                .ThenByDescending(g => g.Key, StringComparer.Ordinal)
+                .Skip(Math.Max(1, keep) - (kind.Key == File.Exists(newest.Path) ? 1 : 0)))
+            .SelectMany(g => g.Select(f => f.File.FullName))
             .ToList();
         old.ForEach(TryDelete);
         return old;
@@ -132,7 +164,7 @@ internal static class DatabaseBackup
 
         var stem = "db-" + (safe.Length == 0 ? "facility" : safe) + "-" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var path = Path.Combine(folder, stem + ".sqlite3");
-        for (var n = 2; File.Exists(path); n++)
+        for (var n = 2; File.Exists(path) || File.Exists(Import.ImportJournal.PathFor(path)); n++)
         {
             path = Path.Combine(folder, stem + "-" + n.ToString(CultureInfo.InvariantCulture) + ".sqlite3");
         }

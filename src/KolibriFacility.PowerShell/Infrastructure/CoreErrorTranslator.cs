@@ -24,6 +24,8 @@ internal static class CoreErrorTranslator
         FacilitySelectionException ex => Facility(ex),
         PortalException ex => Portal(ex, context),
         ImportRefusedException ex => Refused(ex, context),
+        UndoException ex => Undo(ex, context),
+        RestoreException ex => Restore(ex),
         ImportConflictException ex => Record(ex, ErrorIds.ImportPlanStale, ErrorCategory.InvalidData, context, ImportAdvice.MakeNewPlan),
         KolibriCommandNotFoundException ex => Record(ex, ErrorIds.KolibriCommandNotFound, ErrorCategory.ObjectNotFound, context,
             "Install Kolibri or pass -KolibriCommand with the path of its 'kolibri' command (see Get-Help Invoke-PortalSync -Full)."),
@@ -78,11 +80,11 @@ internal static class CoreErrorTranslator
         var (id, category, advice) = ex.Problem switch
         {
             BackupProblem.FolderIsFile => (ErrorIds.BackupFolderIsFile, ErrorCategory.ResourceExists,
-                "Rename or remove that file (Kolibri does not use it), or import with -NoBackup."),
+                "Rename or remove that file (Kolibri does not use it): the backup and the import's journal (kept for Undo-FacilityImport even with -NoBackup) go into that folder."),
             BackupProblem.DiskFull => (ErrorIds.DiskFull, ErrorCategory.ResourceUnavailable,
-                "Free space on that disk (older backups in the folder can go), or import with -NoBackup."),
+                "Free space on that disk (older backups in the folder can go; Get-FacilityBackup lists them), or import with -NoBackup."),
             _ => (ErrorIds.BackupFolderNotWritable, ErrorCategory.PermissionDenied,
-                "Make the folder writable for this user (run as the user Kolibri runs as), or import with -NoBackup."),
+                "Make the folder writable for this user (run as the user Kolibri runs as): the backup and the import's journal (kept for Undo-FacilityImport even with -NoBackup) go there."),
         };
         return Record(ex, id, category, ex.Path, advice);
     }
@@ -127,6 +129,25 @@ internal static class CoreErrorTranslator
                 : (ErrorIds.ImportRefused, ErrorCategory.InvalidOperation);
         return Record(ex, id, category, target, advice.Length == 0 ? null : advice, nothingDone + ex.Message);
     }
+
+    private static ErrorRecord Undo(UndoException ex, object? journal) => ex.Problem switch
+    {
+        UndoProblem.AlreadyUndone => Record(ex, ErrorIds.ImportAlreadyUndone, ErrorCategory.InvalidOperation, journal,
+            "Nothing to do. To go back further, restore the backup taken before the import (Get-FacilityBackup | Restore-FacilityDatabase)."),
+        UndoProblem.WrongDatabase => Record(ex, ErrorIds.UndoWrongDatabase, ErrorCategory.InvalidArgument, journal,
+            "Pass -Database with the database the import was made on."),
+        _ => Record(ex, ErrorIds.UndoBrokenReferences, ErrorCategory.InvalidData, journal,
+            "Rows the import deleted refer to rows removed since (a class deleted after the import, say). Restore the backup taken before the import instead, or re-create what is missing."),
+    };
+
+    private static ErrorRecord Restore(RestoreException ex) => ex.Problem switch
+    {
+        RestoreProblem.KolibriRunning => Record(ex, ErrorIds.KolibriRunning, ErrorCategory.ResourceBusy, ex.Path,
+            "Stop Kolibri ('kolibri stop'), restore, then start it again; or pass -Force and restart Kolibri right after."),
+        RestoreProblem.BackupDamaged => Record(ex, ErrorIds.BackupDamaged, ErrorCategory.InvalidData, ex.Path, "Choose another backup (Get-FacilityBackup lists them)."),
+        _ => Record(ex, ErrorIds.RestoredDatabaseDamaged, ErrorCategory.InvalidResult, ex.Path,
+            "Restore the safety copy named in the message (Restore-FacilityDatabase -Path <it>) and check the disk."),
+    };
 
     private static DllNotFoundException? NativeLoadFailure(Exception exception)
     {

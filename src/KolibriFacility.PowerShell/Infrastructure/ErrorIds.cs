@@ -49,4 +49,13 @@ public static class ErrorIds
     public const string InvalidDateRange = "InvalidDateRange";
     public const string UsersOfSeveralFacilities = "UsersOfSeveralFacilities";
     public const string SampleLogsNeedUsers = "SampleLogsNeedUsers";
+    public const string ImportJournalInvalid = "ImportJournalInvalid";
+    public const string ImportAlreadyUndone = "ImportAlreadyUndone";
+    public const string NoImportToUndo = "NoImportToUndo";
+    public const string UndoWrongDatabase = "UndoWrongDatabase";
+    public const string UndoBrokenReferences = "UndoBrokenReferences";
+    public const string NoBackupFile = "NoBackupFile";
+    public const string KolibriRunning = "KolibriRunning";
+    public const string BackupDamaged = "BackupDamaged";
+    public const string RestoredDatabaseDamaged = "RestoredDatabaseDamaged";
 }

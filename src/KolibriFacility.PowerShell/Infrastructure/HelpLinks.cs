@@ -27,4 +27,7 @@ internal static class HelpLinks
     public const string RemoveFacilityClass = Base + "Remove-FacilityClass.md";
     public const string AddFacilityClassMember = Base + "Add-FacilityClassMember.md";
     public const string RemoveFacilityClassMember = Base + "Remove-FacilityClassMember.md";
+    public const string UndoFacilityImport = Base + "Undo-FacilityImport.md";
+    public const string GetFacilityBackup = Base + "Get-FacilityBackup.md";
+    public const string RestoreFacilityDatabase = Base + "Restore-FacilityDatabase.md";
 }

@@ -487,14 +487,14 @@ public sealed class ApplierTests : IDisposable
     }
 
     [Fact]
-    public void NoBackup_writes_no_backup()
+    public void NoBackup_writes_no_backup_only_the_journal()
     {
         var rows = current.ToList();
         rows.Add(NewRow(99, "fresh"));
         var document = Document(rows);
         var result = Apply(Plan(document), document, options: new ImportApplyOptions { DatabasePath = path, Backup = false });
         Assert.Null(result.BackupPath);
-        Assert.False(Directory.Exists(Path.Combine(folder.Path, "backups")));
+        Assert.Equal([result.JournalPath!], Directory.GetFiles(Path.Combine(folder.Path, "backups")));
     }
 
     private sealed class SyncProgress(Action<ImportProgress> report) : IProgress<ImportProgress>

@@ -90,7 +90,8 @@ public sealed class ImportFaultTests : IDisposable
         var third = Apply(home, keep: 2, username: "kid3").BackupPath!;
 
         // Compared as sets: backups made within one second get "-2", "-3" suffixes, which do not sort by time.
-        Assert.Equal(new[] { second, third }.Order(StringComparer.Ordinal), Directory.GetFiles(backups).Order(StringComparer.Ordinal));
+        // Each backup with its import's journal (pruned together).
+        Assert.Equal(new[] { second, third, ImportJournal.PathFor(second), ImportJournal.PathFor(third) }.Order(StringComparer.Ordinal), Directory.GetFiles(backups).Order(StringComparer.Ordinal));
         Assert.False(File.Exists(leftover));
         Assert.False(File.Exists(first));
     }

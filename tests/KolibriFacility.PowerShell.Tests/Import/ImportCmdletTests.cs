@@ -122,7 +122,8 @@ public sealed class ImportCmdletTests : HostedModuleTest
         var error = Assert.Single(result.Errors);
         Assert.Equal("BackupFolderIsFile," + Command, error.FullyQualifiedErrorId);
         Assert.Equal(backups, error.TargetObject);
-        Assert.Contains("-NoBackup", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.Contains("Rename or remove that file", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.Contains("journal", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         Assert.DoesNotContain(result.Progress, p => p.StatusDescription.Contains("Hashing", StringComparison.Ordinal));
         Assert.Equal(before, DbFiles.Sha256(Db));
     }

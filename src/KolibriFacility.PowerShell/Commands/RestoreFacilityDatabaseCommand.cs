@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using KolibriFacility.Core.Storage;
+using KolibriFacility.PowerShell.Infrastructure;
+
+namespace KolibriFacility.PowerShell.Commands;
+
+/// <summary>
+/// Replaces a Kolibri database with one of its backups, whole, after a safety copy of the current state; checks the
+/// backup and the result with SQLite's integrity check; refuses while a Kolibri server runs on the database.
+/// </summary>
+[Cmdlet(VerbsData.Restore, "FacilityDatabase", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.RestoreFacilityDatabase)]
+[OutputType(typeof(RestoreResult))]
+public sealed class RestoreFacilityDatabaseCommand : DatabaseCmdlet
+{
+    /// <summary>The backup file to restore, or an entry of Get-FacilityBackup (its Path and Database bind by property name).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("BackupPath", "FullName")]
+    [AllowNull]
+    [AllowEmptyString]
+    public string? Path { get; set; }
+
+    /// <summary>Restore although a Kolibri server runs on the database (stop it first if you can; restart it afterwards).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Seconds to wait for Kolibri to release the database before giving up.</summary>
+    [Parameter]
+    [Alias("BusyTimeoutSeconds")]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = 30;
+
+    /// <summary>Return the result: the database, the backup restored and the safety copy of the state before.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void Process()
+    {
+        if (string.IsNullOrEmpty(Path))
+        {
+            throw Terminate(new ArgumentException("This entry has no backup file to restore (an import made with -NoBackup keeps only its journal: undo it with Undo-FacilityImport)."),
+                ErrorIds.NoBackupFile, ErrorCategory.InvalidArgument, Path);
+        }
+
+        var backup = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        if (!File.Exists(backup))
+        {
+            throw Terminate(new FileNotFoundException($"No backup at '{backup}'.", backup), ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, backup);
+        }
+
+        var database = DatabaseFile;
+        ErrorContext = backup;
+        if (!ShouldProcess(database, $"Replace the database with the backup '{backup}' (a safety copy of the current state is taken first)"))
+        {
+            return;
+        }
+
+        var result = DatabaseRestorer.Restore(backup, new RestoreOptions { DatabasePath = database, Force = Force, BusyTimeout = TimeSpan.FromSeconds(TimeoutSec) });
+        WriteVerbose($"Restored '{result.DatabasePath}' from '{result.RestoredFrom}' in {result.Duration.TotalSeconds:0.0} s; the state before is in '{result.SafetyCopyPath}'.");
+        if (PassThru)
+        {
+            WriteObject(result);
+        }
+        else
+        {
+            WriteInformation(new HostInformationMessage { Message = $"Restored '{result.DatabasePath}' from '{result.RestoredFrom}'. The state before is in '{result.SafetyCopyPath}'." }, ["PSHOST"]);
+        }
+    }
+}
