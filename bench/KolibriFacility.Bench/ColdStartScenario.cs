@@ -86,7 +86,8 @@ public sealed class ColdStartScenario : IBenchScenario
     /// </summary>
     private static string JitCompiledMethods(string repo, string[] host, string script)
     {
-        var output = Output(repo, host, script + "; [System.Runtime.JitInfo]::GetCompiledMethodCount($false)");
+        const string count = "[System.Runtime.JitInfo]::GetCompiledMethodCount($false)";
+        var output = Output(repo, host, script == "exit" ? count : script + "; " + count);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
     }
 
