@@ -81,6 +81,11 @@ function Invoke-XunitSuite {
     @{ Passed = $passed; Failed = $failed }
 }
 
+function ConvertTo-SingleQuoted([string] $Text) {
+    # A path with a ' in it (e.g. a clone under "O'Brien's work") stays one literal argument.
+    "'" + ($Text -replace "'", "''") + "'"
+}
+
 function Invoke-PesterSuite([string] $Folder, [string] $PesterManifest) {
     # In a child pwsh, so the module loaded by the tests does not stay loaded (and locked, on Windows) here.
     $summary = Join-Path $PSScriptRoot 'out' 'TestResults' "pester-$(Split-Path $Folder -Leaf).json"
@@ -102,7 +107,7 @@ $result = Invoke-Pester -Configuration $config
     $pwsh = Get-PwshCommand
     $env:KOLIBRIFACILITY_CONFIGURATION = $Configuration
     $arguments = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command',
-        "& { $script } -PesterManifest '$PesterManifest' -Folder '$Folder' -Summary '$summary'")
+        "& { $script } -PesterManifest $(ConvertTo-SingleQuoted $PesterManifest) -Folder $(ConvertTo-SingleQuoted $Folder) -Summary $(ConvertTo-SingleQuoted $summary)")
     & $pwsh[0] @arguments | Out-Host
     if (-not (Test-Path -LiteralPath $summary)) { return @{ Passed = 0; Failed = 1 } }
     $counts = Get-Content -LiteralPath $summary -Raw | ConvertFrom-Json

@@ -42,7 +42,7 @@ public sealed class ImportNewUsersScenario : IBenchScenario
             plan = new ImportPlanner(db).Plan(new FacilityDirectory(db).Resolve(null), document, new ImportOptions { NoDelete = true });
         }
 
-        var result = new ImportApplier().Apply(plan, document, new ImportApplyOptions
+        var result = ImportApplier.Apply(plan, document, new ImportApplyOptions
         {
             DatabasePath = database,
             Backup = true,

@@ -68,14 +68,14 @@ public sealed class ImportScenario : IBenchScenario
         {
             if (p.Stage == ImportApplier.HashingStage && p.Done == p.Total) hashed = apply.Elapsed;
         });
-        var result = new ImportApplier().Apply(applyPlan, additions, new ImportApplyOptions { DatabasePath = copy, Backup = true, Progress = stages });
+        var result = ImportApplier.Apply(applyPlan, additions, new ImportApplyOptions { DatabasePath = copy, Backup = true, Progress = stages });
         apply.Stop();
         report.Add(Name, $"apply {newUsers:N0} new users ({Environment.ProcessorCount} cores, with backup)", apply.Elapsed.TotalSeconds, "s");
         report.Add(Name, "  of which after hashing (lock, re-plan, backup, writes)", (apply.Elapsed - hashed).TotalSeconds, "s");
         report.Add(Name, "  users created", result.Summary.UsersCreated.ToString(CultureInfo.InvariantCulture));
 
         // Deleting: 2,000 learners not in the CSV (cascade over every table that references a user, recorded in morango).
-        var keep = users.Where((u, i) => u.IsAdmin || u.IsSuperuser || u.UserType != UserType.LEARNER || i % 10 != 0).ToList();
+        var keep = users.Where((u, i) => u.IsAdmin || u.IsSuperuser || u.UserType != nameof(UserType.LEARNER) || i % 10 != 0).ToList();
         var deletions = Document(keep.Select((u, i) => Row(u, i + 1, u.FullName)).ToList());
         var deleteCopy = Path.Combine(folder, "delete.sqlite3");
         File.Copy(sandbox.Path, deleteCopy);
@@ -86,7 +86,7 @@ public sealed class ImportScenario : IBenchScenario
         }
 
         var deleting = Stopwatch.StartNew();
-        var deleted = new ImportApplier().Apply(deletePlan, deletions, new ImportApplyOptions { DatabasePath = deleteCopy, Backup = false });
+        var deleted = ImportApplier.Apply(deletePlan, deletions, new ImportApplyOptions { DatabasePath = deleteCopy, Backup = false });
         deleting.Stop();
         report.Add(Name, $"apply deleting {deleted.Summary.UsersDeleted:N0} users (no backup)", deleting.Elapsed.TotalSeconds, "s");
 
@@ -137,7 +137,7 @@ public sealed class ImportScenario : IBenchScenario
             plan = new ImportPlanner(db).Plan(new FacilityDirectory(db).Resolve(null), document, new ImportOptions());
             if (!plan.IsEmpty)
             {
-                new ImportApplier().Apply(plan, document, new ImportApplyOptions { DatabasePath = databasePath });
+                ImportApplier.Apply(plan, document, new ImportApplyOptions { DatabasePath = databasePath });
             }
         });
         report.AddTime(Name, $"re-import an unchanged {size}-user export (read file, plan, nothing to apply)", roundTrip);
@@ -170,7 +170,7 @@ public sealed class ImportScenario : IBenchScenario
         Username = u.Username,
         Password = UsersCsvFormat.KeepPassword,
         FullName = fullName,
-        UserType = u.UserType,
+        UserType = Enum.Parse<UserType>(u.UserType),
         Identifier = u.Identifier.ToUpperInvariant(),
         BirthYear = u.BirthYear is Demographics.Deferred or Demographics.NotSpecified ? "" : u.BirthYear,
         Gender = u.Gender is Demographics.Deferred or Demographics.NotSpecified ? "" : u.Gender,

@@ -41,6 +41,21 @@ public sealed class CmdletMetadataReaderTests
     }
 
     [Fact]
+    public void The_output_file_parameters_of_a_dynamic_parameter_holder_are_the_cmdlets_own()
+    {
+        foreach (var name in new[] { "Export-FacilityUsers", "New-FacilityLog" })
+        {
+            var cmdlet = BuiltModule.Cmdlet(name);
+            Assert.Equal(["Path", "LiteralPath"], cmdlet.ParameterSets);
+            Assert.Equal(["NoOverwrite"], Parameter(cmdlet, "NoClobber").Aliases);
+            Assert.Equal("System.Text.Encoding", Parameter(cmdlet, "Encoding").Type.Full);
+            Assert.DoesNotContain(cmdlet.Parameters, p => p.Name == "FileParameters");
+        }
+
+        Assert.DoesNotContain(BuiltModule.Cmdlet("Get-FacilityLog").Parameters, p => p.Name is "Path" or "Encoding");
+    }
+
+    [Fact]
     public void ShouldProcess_cmdlets_get_WhatIf_and_Confirm_and_others_do_not()
     {
         Assert.Contains(BuiltModule.Cmdlet("Import-FacilityUsers").Parameters, p => p.Name == "WhatIf" && p.Aliases.SequenceEqual(["wi"]));

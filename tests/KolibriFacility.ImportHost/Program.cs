@@ -48,7 +48,7 @@ if (plan.HasErrors || plan.IsRefused)
     return 2;
 }
 
-var result = new ImportApplier().Apply(plan, document, new ImportApplyOptions
+var result = ImportApplier.Apply(plan, document, new ImportApplyOptions
 {
     DatabasePath = databasePath,
     Backup = false,

@@ -76,6 +76,37 @@ Describe 'Get-FacilityUser objects after Export-Clixml / Import-Clixml' {
     }
 }
 
+Describe 'Get-FacilityUser | Export-Csv and | ConvertTo-Json write readable data' {
+    It 'Export-Csv writes the class lists joined as Kolibri''s users CSV joins them, and the user type by name' {
+        $csv = Join-Path $TestDrive 'users-export-csv.csv'
+        Get-FacilityUser -Database $FixtureDatabase -Username fcoach1, learner01 | Export-Csv -LiteralPath $csv
+        Get-Content -LiteralPath $csv -Raw | Should -Not -Match 'System\.String\[\]'
+        $rows = Import-Csv -LiteralPath $csv
+        $coach = $rows | Where-Object Username -eq fcoach1
+        $coach.AssignedTo | Should -Be 'Class B,Class A'
+        $coach.UserType | Should -Be 'FACILITY_COACH'
+        ($rows | Where-Object Username -eq learner01).EnrolledIn | Should -Be ((Get-FacilityUser -Database $FixtureDatabase -Username learner01).EnrolledIn -join ',')
+    }
+
+    It 'ConvertTo-Json writes "UserType": "LEARNER" (not a number) and the class lists as arrays of names' {
+        $json = Get-FacilityUser -Database $FixtureDatabase -Username fcoach1, learner01 | ConvertTo-Json
+        $json | Should -Match '"UserType": "FACILITY_COACH"'
+        $json | Should -Match '"UserType": "LEARNER"'
+        $back = $json | ConvertFrom-Json
+        @(($back | Where-Object Username -eq fcoach1).AssignedTo) | Should -Be @('Class B', 'Class A')
+    }
+
+    It 'the class lists still enumerate as names and the user type still filters by name' {
+        $coach = Get-FacilityUser -Database $FixtureDatabase -Username fcoach1
+        $coach.AssignedTo -contains 'Class A' | Should -BeTrue
+        @(foreach ($name in $coach.AssignedTo) { $name.ToUpperInvariant() }) | Should -Be @('CLASS B', 'CLASS A')
+        "$($coach.AssignedTo)" | Should -Be 'Class B Class A'
+        $byName = @(Get-FacilityUser -Database $FixtureDatabase | Where-Object UserType -eq LEARNER)
+        $byName.Count | Should -Be @(Get-FacilityUser -Database $FixtureDatabase -UserType LEARNER).Count
+        $byName.Count | Should -BeGreaterThan 0
+    }
+}
+
 Describe 'Get-Facility | Get-FacilityClass still lists every class of the facility' {
     It 'does not take the facility name for a class name' {
         $all = @(Get-FacilityClass -Database $FixtureDatabase)

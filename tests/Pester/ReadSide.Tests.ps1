@@ -163,16 +163,3 @@ Describe 'Exporting users for a spreadsheet' {
         Test-Path $path | Should -BeFalse
     }
 }
-
-Describe 'Help' {
-    It 'has full help for <_>' -ForEach @('Get-Facility', 'Get-FacilityUser', 'Get-FacilityClass', 'Export-FacilityUsers', 'New-FacilityDatabase') {
-        $help = Get-Help $_ -Full
-        $help.Synopsis | Should -Not -BeNullOrEmpty
-        $help.description | Should -Not -BeNullOrEmpty
-        @($help.examples.example).Count | Should -BeGreaterOrEqual 2
-    }
-
-    It 'has the about_KolibriFacility topic' {
-        Get-Help about_KolibriFacility | Out-String | Should -Match 'CHOOSING THE FACILITY'
-    }
-}

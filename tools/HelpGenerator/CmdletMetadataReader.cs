@@ -40,10 +40,17 @@ internal sealed class CmdletMetadataReader : IDisposable
     {
         var verb = (string)cmdlet.ConstructorArguments[0].Value!;
         var noun = (string)cmdlet.ConstructorArguments[1].Value!;
-        var parameters = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Select(ReadParameter)
-            .OfType<ParameterMetadata>()
-            .ToList();
+        var parameters = ParametersOf(type).ToList();
+        if (type.GetInterfaces().Any(i => i.FullName == Sma + "IDynamicParameters"))
+        {
+            // The cmdlet's GetDynamicParameters returns a parameter holder of the module that it keeps in a public
+            // property: the holder's parameters are the cmdlet's too (nothing here runs the cmdlet to ask it).
+            // PowerShell's own holders (PSCmdlet.PagingParameters) are not: they bind only with their cmdlet attribute.
+            parameters.AddRange(type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.PropertyType.Assembly == type.Assembly && p.PropertyType.IsClass && ParametersOf(p.PropertyType).Any())
+                .SelectMany(p => ParametersOf(p.PropertyType)));
+        }
+
         if (Named(cmdlet, "SupportsShouldProcess") is true)
         {
             parameters.Add(CommonSwitch("WhatIf", "wi"));
@@ -58,6 +65,9 @@ internal sealed class CmdletMetadataReader : IDisposable
             ParameterSetsOf(parameters, Named(cmdlet, "DefaultParameterSetName") as string),
             parameters);
     }
+
+    private static IEnumerable<ParameterMetadata> ParametersOf(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(ReadParameter).OfType<ParameterMetadata>();
 
     private static ParameterMetadata? ReadParameter(PropertyInfo property)
     {

@@ -7,7 +7,7 @@ namespace KolibriFacility.Core.IO;
 /// own write check (access(2), which also knows read-only mounts and immutable files that root cannot bypass).
 /// Every member is a no-op or "unknown" on Windows and where the C library lacks the call.
 /// </summary>
-internal static class UnixFiles
+internal static partial class UnixFiles
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
@@ -117,12 +117,13 @@ internal static class UnixFiles
         }
     }
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
+    // Paths are passed as UTF-8, as the C library reads them on Linux and macOS.
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int statx(int dirfd, string path, int flags, uint mask, byte[] buffer);
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int chown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint owner, uint group);
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int chown(string path, uint owner, uint group);
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
+    [LibraryImport("libc", EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int access(string path, int mode);
 }

@@ -14,13 +14,13 @@ namespace KolibriFacility.Core.Import;
 /// blocked while PBKDF2 runs); then one BEGIN IMMEDIATE transaction re-plans and compares the fingerprint, takes an
 /// online backup, writes every change and commits. Any failure or cancellation rolls everything back.
 /// </summary>
-public sealed class ImportApplier
+public static class ImportApplier
 {
     public const string HashingStage = "Hashing passwords";
     public const string WritingStage = "Writing";
     private const int DeleteBatchSize = 400;
 
-    public ImportResult Apply(ImportPlan plan, UsersCsvDocument document, ImportApplyOptions options, CancellationToken cancellation = default)
+    public static ImportResult Apply(ImportPlan plan, UsersCsvDocument document, ImportApplyOptions options, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(document);

@@ -26,7 +26,7 @@ public sealed class LogReader(KolibriDatabase database)
     /// copy what must outlive the iteration. With <paramref name="csvColumnsOnly"/> the log id and dataset id, which
     /// the CSV does not show, are not read (each text column read costs a string per row).
     /// </summary>
-    public IEnumerable<LogRecord> ReadRecords(Facility facility, LogQuery query, CancellationToken cancellation = default, bool csvColumnsOnly = false)
+    public IEnumerable<LogRecord> ReadRecords(Facility facility, LogQuery query, bool csvColumnsOnly = false, CancellationToken cancellation = default)
     {
         var summary = query.Type == LogType.Summary;
         using var command = database.Command("");
@@ -66,7 +66,7 @@ public sealed class LogReader(KolibriDatabase database)
     /// <summary>Typed logs (<see cref="SessionLog"/> or <see cref="SummaryLog"/>) for pipeline analysis.</summary>
     public IEnumerable<ContentLog> Read(Facility facility, LogQuery query, CancellationToken cancellation = default)
     {
-        foreach (var record in ReadRecords(facility, query, cancellation))
+        foreach (var record in ReadRecords(facility, query, cancellation: cancellation))
         {
             yield return query.Type == LogType.Summary ? ToSummary(record) : ToSession(record);
         }

@@ -10,15 +10,15 @@ namespace KolibriFacility.Core.Portal;
 public static class CertificateChainJson
 {
     public static string Serialize(IEnumerable<MorangoCertificate> chain) =>
-        PythonJson.Array(chain.Select(c => PythonJson.Object(
-            ("id", PythonJson.String(c.Id)),
-            ("parent", PythonJson.String(c.ParentId)),
-            ("profile", PythonJson.String(c.Profile)),
-            ("scope_definition", PythonJson.String(c.ScopeDefinitionId)),
-            ("scope_version", PythonJson.Number(c.ScopeVersion)),
-            ("scope_params", PythonJson.String(c.ScopeParams)),
-            ("public_key", PythonJson.String(c.PublicKey)),
-            ("serialized", PythonJson.String(c.Serialized)),
-            ("signature", PythonJson.String(c.Signature)),
-            ("salt", PythonJson.String(c.Salt)))));
+        PythonJson.ArrayOf(chain.Select(c => PythonJson.ObjectOf(
+            ("id", PythonJson.StringOf(c.Id)),
+            ("parent", PythonJson.StringOf(c.ParentId)),
+            ("profile", PythonJson.StringOf(c.Profile)),
+            ("scope_definition", PythonJson.StringOf(c.ScopeDefinitionId)),
+            ("scope_version", PythonJson.NumberOf(c.ScopeVersion)),
+            ("scope_params", PythonJson.StringOf(c.ScopeParams)),
+            ("public_key", PythonJson.StringOf(c.PublicKey)),
+            ("serialized", PythonJson.StringOf(c.Serialized)),
+            ("signature", PythonJson.StringOf(c.Signature)),
+            ("salt", PythonJson.StringOf(c.Salt)))));
 }

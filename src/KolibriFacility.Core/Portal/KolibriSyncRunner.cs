@@ -11,7 +11,7 @@ namespace KolibriFacility.Core.Portal;
 /// KOLIBRI_HOME set to the database's folder, hands each output line to the caller on the caller's thread, and on
 /// cancellation interrupts Kolibri (SIGINT, as Ctrl+C would) and kills it only if it does not stop in time.
 /// </summary>
-public sealed class KolibriSyncRunner
+public static class KolibriSyncRunner
 {
     private const int SigInt = 2;
 
@@ -24,7 +24,7 @@ public sealed class KolibriSyncRunner
     /// (cancellation was requested; Kolibri was interrupted, and killed if it did not stop in time).
     /// </summary>
     /// <param name="onLine">Called on this thread for each line, until cancellation is requested.</param>
-    public SyncResult Run(KolibriSyncRequest request, Action<KolibriOutputLine>? onLine, CancellationToken cancellation)
+    public static SyncResult Run(KolibriSyncRequest request, Action<KolibriOutputLine>? onLine, CancellationToken cancellation)
     {
         if (!IsKolibriHomeDatabase(request.DatabasePath))
         {
@@ -60,7 +60,9 @@ public sealed class KolibriSyncRunner
         var killAt = DateTime.MaxValue;
         while (streamsOpen > 0)
         {
-            if (lines.TryTake(out var item, 100))
+            // Not the caller's token: on cancellation this loop interrupts Kolibri and keeps draining its output until it
+            // exits (killed after the grace period), which a wait that throws would skip.
+            if (lines.TryTake(out var item, 100, CancellationToken.None))
             {
                 if (item.Text is null)
                 {

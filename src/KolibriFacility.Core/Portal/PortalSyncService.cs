@@ -106,7 +106,7 @@ public sealed class PortalSyncService(IPortalSyncHost host)
     {
         host.Verbose($"Running {request.DisplayCommandLine()} with KOLIBRI_HOME={request.KolibriHome}");
         host.SyncStarting(request);
-        var result = new KolibriSyncRunner().Run(request, host.SyncLine, cancellation);
+        var result = KolibriSyncRunner.Run(request, host.SyncLine, cancellation);
         if (result.Status == SyncState.Cancelled)
         {
             throw new OperationCanceledException(cancellation);

@@ -39,7 +39,7 @@ internal sealed class SampleUserGenerator(Random random)
     private static readonly string[] Clubs = ["Reading Club", "Science Club", "Math Olympiad", "Coding Club"];
 
     /// <summary>About one class per 35 users, at least three: grade streams first, then clubs.</summary>
-    public IEnumerable<string> ClassNames(int userCount)
+    public static IEnumerable<string> ClassNames(int userCount)
     {
         var count = Math.Max(3, userCount / 35);
         var names = new List<string>();

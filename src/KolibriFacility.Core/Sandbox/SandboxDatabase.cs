@@ -81,7 +81,7 @@ public static class SandboxDatabase
         {
             var generator = new SampleUserGenerator(random);
             var classIds = new List<string>();
-            foreach (var className in generator.ClassNames(options.SampleUsers))
+            foreach (var className in SampleUserGenerator.ClassNames(options.SampleUsers))
             {
                 var classroom = MorangoId.ForCollection(CollectionKinds.Classroom, dataset.Id, SourceId(random));
                 writer.InsertCollection(classroom, className, CollectionKinds.Classroom, dataset.Id, facility.Id);

@@ -10,7 +10,7 @@ namespace KolibriFacility.Core.Security;
 /// </summary>
 public static class PythonJson
 {
-    public static string String(string? value)
+    public static string StringOf(string? value)
     {
         if (value is null)
         {
@@ -46,11 +46,11 @@ public static class PythonJson
         return builder.Append('"').ToString();
     }
 
-    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+    public static string NumberOf(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>An object from already-encoded values, in the given order.</summary>
-    public static string Object(params (string Name, string EncodedValue)[] members) =>
-        "{" + string.Join(", ", members.Select(m => String(m.Name) + ": " + m.EncodedValue)) + "}";
+    public static string ObjectOf(params (string Name, string EncodedValue)[] members) =>
+        "{" + string.Join(", ", members.Select(m => StringOf(m.Name) + ": " + m.EncodedValue)) + "}";
 
-    public static string Array(IEnumerable<string> encodedItems) => "[" + string.Join(", ", encodedItems) + "]";
+    public static string ArrayOf(IEnumerable<string> encodedItems) => "[" + string.Join(", ", encodedItems) + "]";
 }

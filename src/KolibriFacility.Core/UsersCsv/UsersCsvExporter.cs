@@ -42,7 +42,7 @@ public sealed class UsersCsvExporter
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var user in users)
         {
-            if ((user.UserType == UserType.ADMIN && !IncludeAdmins) || !seen.Add(user.Username))
+            if ((user.IsAdmin && !IncludeAdmins) || !seen.Add(user.Username))
             {
                 continue;
             }
@@ -57,7 +57,7 @@ public sealed class UsersCsvExporter
         Cell(user.Username),
         UsersCsvFormat.KeepPassword,
         Cell(user.FullName),
-        user.UserType.ToString(),
+        user.UserType,
         Cell(user.Identifier),
         Cell(Demographic(user.BirthYear)),
         Cell(Demographic(user.Gender)),

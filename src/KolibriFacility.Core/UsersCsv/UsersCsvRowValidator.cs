@@ -100,12 +100,12 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
         return context.Errors.Count > 0;
     }
 
-    private Dictionary<string, string> Cells(IReadOnlyList<string> fields)
+    private Dictionary<string, string> Cells(string[] fields)
     {
         var cells = new Dictionary<string, string>(header.Cells.Count, StringComparer.Ordinal);
         foreach (var cell in header.Cells)
         {
-            if (cell.Kind != HeaderCellKind.Errors && cell.Index < fields.Count)
+            if (cell.Kind != HeaderCellKind.Errors && cell.Index < fields.Length)
             {
                 cells.TryAdd(cell.CellKey, fields[cell.Index]);
             }

@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using System.Text;
-using KolibriFacility.Core.Csv;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Users;
 using KolibriFacility.Core.UsersCsv;
@@ -13,28 +11,18 @@ namespace KolibriFacility.PowerShell.Commands;
 /// and import back.
 /// </summary>
 [Alias("Export-FacilityUser")]
-[Cmdlet(VerbsData.Export, "FacilityUsers", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.ExportFacilityUsers)]
+[Cmdlet(VerbsData.Export, "FacilityUsers", SupportsShouldProcess = true, DefaultParameterSetName = OutputFileParameters.PathSet, HelpUri = HelpLinks.ExportFacilityUsers)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportFacilityUsersCommand : FacilityCmdlet
+public sealed class ExportFacilityUsersCommand : FacilityCmdlet, IDynamicParameters
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
     private const int ProgressId = 0x4B46;
     private readonly List<FacilityUser> piped = [];
     private bool anyPiped;
     private string? pipedDatabase;
     private string? pipedFacility;
 
-    /// <summary>Output file, or a folder to write Kolibri's default file name into. Default: Kolibri's file name in the current folder.</summary>
-    [Parameter(Position = 0, ParameterSetName = PathSet)]
-    [ValidateNotNullOrEmpty]
-    public string? Path { get; set; }
-
-    /// <summary>Output file taken literally (no wildcards).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string? LiteralPath { get; set; }
+    /// <summary>-Path, -LiteralPath, -NoClobber, -Force and -Encoding (dynamic parameters, declared once for the cmdlets that write a file).</summary>
+    public OutputFileParameters FileParameters { get; } = new();
 
     /// <summary>Users to export (from Get-FacilityUser) instead of the whole facility.</summary>
     [Parameter(ValueFromPipeline = true)]
@@ -44,24 +32,11 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
     [Parameter]
     public SwitchParameter IncludeAdmins { get; set; }
 
-    /// <summary>Fail instead of overwriting an existing file.</summary>
-    [Parameter]
-    [Alias("NoOverwrite")]
-    public SwitchParameter NoClobber { get; set; }
-
-    /// <summary>Overwrite a read-only file.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
     /// <summary>Return the written file.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>File encoding. Default utf8BOM, as Kolibri writes and Excel expects; utf8NoBOM for none.</summary>
-    [Parameter]
-    [EncodingArgument]
-    [ArgumentCompleter(typeof(EncodingCompleter))]
-    public Encoding Encoding { get; set; } = CsvEncodings.KolibriDefault;
+    public object GetDynamicParameters() => FileParameters;
 
     protected override void Begin()
     {
@@ -87,14 +62,14 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
         pipedFacility ??= Facility ?? NullIfEmpty(first?.FacilityId);
     }
 
-    protected override void End()
+    protected override void Complete()
     {
         Database ??= pipedDatabase;
         Facility ??= pipedFacility;
         // The database is opened only when needed: for the whole facility, or for Kolibri's default file name.
         // Piped users (or none) written to a named file need no database at all.
         var source = anyPiped ? "the " + piped.Count + " piped users" : $"the users of facility '{CurrentFacility.Name}'";
-        var file = OutputFile.Prepare(this, new OutputFileParameters(Path, LiteralPath, NoClobber, Force, DatabaseFile),
+        var file = OutputFile.Prepare(this, FileParameters.Target(DatabaseFile),
             () => UsersCsvFormat.DefaultFileName(CurrentFacility.Name, CurrentFacility.Id), $"Export {source} to a Kolibri users CSV");
         if (file is null)
         {
@@ -123,7 +98,7 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
         int count;
         try
         {
-            written = file.TryWrite(progress, stream => exporter.Write(stream, Encoding, counted, Cancellation), out count);
+            written = file.TryWrite(progress, stream => exporter.Write(stream, FileParameters.Encoding, counted, Cancellation), out count);
         }
         finally
         {
@@ -142,7 +117,7 @@ public sealed class ExportFacilityUsersCommand : FacilityCmdlet
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private IEnumerable<FacilityUser> Counting(IEnumerable<FacilityUser> users, ProgressReporter progress, int total)
+    private static IEnumerable<FacilityUser> Counting(IEnumerable<FacilityUser> users, ProgressReporter progress, int total)
     {
         var done = 0;
         foreach (var user in users)

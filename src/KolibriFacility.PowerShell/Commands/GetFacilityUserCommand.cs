@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Users;
 using KolibriFacility.Core.UsersCsv;
@@ -11,7 +10,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// <summary>Lists the users of a facility, filtered by username, user type and class.</summary>
 [Cmdlet(VerbsCommon.Get, "FacilityUser", HelpUri = HelpLinks.GetFacilityUser)]
 [OutputType(typeof(FacilityUser))]
-public sealed class GetFacilityUserCommand : FacilityCmdlet
+public sealed class GetFacilityUserCommand : ClassFilterCmdlet
 {
     private readonly HashSet<string> emitted = new(StringComparer.Ordinal);
 
@@ -26,21 +25,13 @@ public sealed class GetFacilityUserCommand : FacilityCmdlet
     [Parameter]
     public UserType[]? UserType { get; set; }
 
-    /// <summary>Only learners enrolled in, or coaches assigned to, these classes (names or ids; wildcards allowed).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("ClassName")]
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(ClassNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? Class { get; set; }
-
     protected override void Process()
     {
         var facility = CurrentFacility;
         var query = UserQuery.All;
         if (Class is not null)
         {
-            var classIds = ResolveClassIds(facility);
+            var classIds = MatchingClassIds(facility, Class);
             if (classIds.Count == 0)
             {
                 return;
@@ -55,7 +46,7 @@ public sealed class GetFacilityUserCommand : FacilityCmdlet
             query = query with { Usernames = names.Literals.ToList() };
         }
 
-        var types = UserType is null ? null : new HashSet<UserType>(UserType);
+        var types = UserType?.Select(t => t.ToString()).ToHashSet(StringComparer.Ordinal);
         foreach (var user in new UserReader(OpenedDatabase).Read(facility, query))
         {
             Cancellation.ThrowIfCancellationRequested();
@@ -69,20 +60,5 @@ public sealed class GetFacilityUserCommand : FacilityCmdlet
         {
             WriteNotFound(ErrorIds.UserNotFound, $"No user named '{missing}' in facility '{facility.Name}'.", missing);
         }
-    }
-
-    private List<string> ResolveClassIds(Facility facility)
-    {
-        var filter = new NameFilter(Class);
-        var ids = new FacilityDirectory(OpenedDatabase).GetClasses(facility)
-            .Where(c => filter.IsMatch(c.Name, c.Id))
-            .Select(c => c.Id)
-            .ToList();
-        foreach (var missing in filter.UnmatchedLiterals())
-        {
-            WriteNotFound(ErrorIds.ClassNotFound, $"No class named or with id '{missing}' in facility '{facility.Name}'.", missing);
-        }
-
-        return ids;
     }
 }

@@ -262,7 +262,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         try
         {
             return work.Run(
-                () => new ImportApplier().Apply(plan, document, options, Cancellation),
+                () => ImportApplier.Apply(plan, document, options, Cancellation),
                 p => progress.Report(p.Done, p.Total, $"{p.Stage}: {p.Done} of {p.Total}"));
         }
         finally
@@ -295,7 +295,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         }
 
         // Part of the import the admin confirmed (or of its refusal): no question of its own.
-        var file = OutputFile.Prepare(this, new OutputFileParameters(RejectedRowsPath, null, NoClobber: false, Force: false, PermissionsOf: DatabaseFile), () => "rejected-rows.csv", action: null);
+        var file = OutputFile.Prepare(this, new OutputFileTarget(RejectedRowsPath, null, NoClobber: false, Force: false, PermissionsOf: DatabaseFile), () => "rejected-rows.csv", action: null);
         if (file is not null && file.TryWrite(new ProgressReporter(this, ProgressId, $"Writing the rejected rows to {System.IO.Path.GetFileName(file.Path)}"), stream => RejectedRowsCsvWriter.Write(stream, document, plan), out var rows))
         {
             WriteVerbose($"Wrote {rows} rejected rows with their errors to {file.Path}");

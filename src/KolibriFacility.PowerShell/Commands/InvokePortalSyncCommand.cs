@@ -60,7 +60,7 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
 
     private SyncDirection Direction => NoPush ? SyncDirection.PullOnly : NoPull ? SyncDirection.PushOnly : SyncDirection.PullAndPush;
 
-    protected override void End()
+    protected override void Complete()
     {
         try
         {

@@ -51,7 +51,7 @@ public sealed class NewFacilityDatabaseCommand : KolibriCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void End()
+    protected override void Complete()
     {
         if (SampleLogs > 0 && SampleUsers == 0)
         {

@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using System.Text;
-using KolibriFacility.Core.Csv;
 using KolibriFacility.Core.Logs;
 using KolibriFacility.PowerShell.Infrastructure;
 
@@ -10,42 +8,19 @@ namespace KolibriFacility.PowerShell.Commands;
 /// Writes a facility's session (Detail) or summary usage log to a CSV file exactly as Kolibri's Facility > Data >
 /// Generate log does, streamed from the database to a temporary file that replaces the target only when complete.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "FacilityLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.NewFacilityLog)]
+[Cmdlet(VerbsCommon.New, "FacilityLog", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = OutputFileParameters.PathSet, HelpUri = HelpLinks.NewFacilityLog)]
 [OutputType(typeof(FileInfo))]
-public sealed class NewFacilityLogCommand : LogCmdlet
+public sealed class NewFacilityLogCommand : LogCmdlet, IDynamicParameters
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
     private const int ProgressId = 0x4B48;
     private readonly List<string> classes = [];
     private readonly List<string> users = [];
     private readonly HashSet<string> facilities = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Output file, or a folder to write Kolibri's default file name into. Default: Kolibri's file name in the current folder.</summary>
-    [Parameter(Position = 0, ParameterSetName = PathSet)]
-    [ValidateNotNullOrEmpty]
-    public string? Path { get; set; }
+    /// <summary>-Path, -LiteralPath, -NoClobber, -Force and -Encoding (dynamic parameters, declared once for the cmdlets that write a file).</summary>
+    public OutputFileParameters FileParameters { get; } = new();
 
-    /// <summary>Output file or folder taken literally (no wildcards).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string? LiteralPath { get; set; }
-
-    /// <summary>Fail instead of overwriting an existing file.</summary>
-    [Parameter]
-    [Alias("NoOverwrite")]
-    public SwitchParameter NoClobber { get; set; }
-
-    /// <summary>Overwrite a read-only file.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>File encoding. Default utf8BOM, as Kolibri writes and Excel expects; utf8NoBOM for none.</summary>
-    [Parameter]
-    [EncodingArgument]
-    [ArgumentCompleter(typeof(EncodingCompleter))]
-    public Encoding Encoding { get; set; } = CsvEncodings.KolibriDefault;
+    public object GetDynamicParameters() => FileParameters;
 
     protected override void Process()
     {
@@ -55,7 +30,7 @@ public sealed class NewFacilityLogCommand : LogCmdlet
         users.AddRange(Username ?? []);
     }
 
-    protected override void End()
+    protected override void Complete()
     {
         if (facilities.Count > 1)
         {
@@ -73,7 +48,7 @@ public sealed class NewFacilityLogCommand : LogCmdlet
 
         var reader = new LogReader(OpenedDatabase);
         var description = Describe(facility, query);
-        var file = OutputFile.Prepare(this, new OutputFileParameters(Path, LiteralPath, NoClobber, Force, OpenedDatabase.Path), () =>
+        var file = OutputFile.Prepare(this, FileParameters.Target(OpenedDatabase.Path), () =>
         {
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
             var start = query.StartDate ?? reader.FirstLogDate(facility) ?? today;
@@ -93,7 +68,7 @@ public sealed class NewFacilityLogCommand : LogCmdlet
         try
         {
             written = file.TryWrite(progress, stream => LogsCsvExporter.Write(
-                stream, Encoding, query.Type, reader.ReadRecords(facility, query, Cancellation, csvColumnsOnly: true),
+                stream, FileParameters.Encoding, query.Type, reader.ReadRecords(facility, query, csvColumnsOnly: true, Cancellation),
                 done => progress.Report(done, total, $"{done:N0} of about {total:N0} rows"), Cancellation), out rows);
         }
         finally

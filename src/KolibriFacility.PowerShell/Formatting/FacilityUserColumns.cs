@@ -15,7 +15,7 @@ public static class FacilityUserColumns
 {
     /// <summary>The user type by name, with * for a device superuser.</summary>
     public static string? UserTypeLabel(PSObject instance) =>
-        instance?.BaseObject is FacilityUser user ? (user.IsSuperuser ? user.UserType + "*" : user.UserType.ToString()) : null;
+        instance?.BaseObject is FacilityUser user ? (user.IsSuperuser ? user.UserType + "*" : user.UserType) : null;
 
     public static string? EnrolledInLabel(PSObject instance) =>
         instance?.BaseObject is FacilityUser user ? string.Join(", ", user.EnrolledIn) : null;

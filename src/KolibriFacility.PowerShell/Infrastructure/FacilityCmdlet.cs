@@ -77,7 +77,7 @@ public abstract class FacilityCmdlet : DatabaseCmdlet
         base.Dispose(disposing);
     }
 
-    protected override void End() => CloseDatabase();
+    protected override void Complete() => CloseDatabase();
 
     protected void CloseDatabase()
     {

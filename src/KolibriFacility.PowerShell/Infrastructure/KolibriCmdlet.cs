@@ -20,7 +20,8 @@ public abstract class KolibriCmdlet : PSCmdlet, IDisposable
     {
     }
 
-    protected virtual void End()
+    /// <summary>EndProcessing's work (named Complete: End is a reserved word in some .NET languages, CA1716).</summary>
+    protected virtual void Complete()
     {
     }
 
@@ -28,7 +29,7 @@ public abstract class KolibriCmdlet : PSCmdlet, IDisposable
 
     protected sealed override void ProcessRecord() => Guard(Process);
 
-    protected sealed override void EndProcessing() => Guard(End);
+    protected sealed override void EndProcessing() => Guard(Complete);
 
     protected override void StopProcessing() => stopping.Cancel();
 

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Logs;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Users;
@@ -10,9 +9,9 @@ namespace KolibriFacility.PowerShell.Infrastructure;
 
 /// <summary>
 /// The selection New-FacilityLog and Get-FacilityLog share: log type, UTC date range (end day included), classes
-/// and users, turned into a Core <see cref="LogQuery"/>.
+/// (from <see cref="ClassFilterCmdlet"/>) and users, turned into a Core <see cref="LogQuery"/>.
 /// </summary>
-public abstract class LogCmdlet : FacilityCmdlet
+public abstract class LogCmdlet : ClassFilterCmdlet
 {
     /// <summary>Session (or Detail, the Data tab's name for it): one row per visit to a resource; Summary: one row per learner and resource.</summary>
     /// <remarks>
@@ -34,14 +33,6 @@ public abstract class LogCmdlet : FacilityCmdlet
     [Parameter]
     [Alias("To")]
     public DateTime? EndDate { get; set; }
-
-    /// <summary>Only logs of learners enrolled in these classes (names or ids; wildcards allowed).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("ClassName")]
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(ClassNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? Class { get; set; }
 
     /// <summary>Only logs of these users (usernames or ids; wildcards allowed). Binds Username from Get-FacilityUser; -User is an alias.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -73,7 +64,7 @@ public abstract class LogCmdlet : FacilityCmdlet
         var query = new LogQuery { Type = LogType, StartDate = StartDay, EndDate = EndDay };
         if (classes is { Count: > 0 })
         {
-            var ids = MatchingIds(classes, new FacilityDirectory(OpenedDatabase).GetClasses(facility).Select(c => (c.Id, c.Name)), ErrorIds.ClassNotFound, "class", facility);
+            var ids = MatchingClassIds(facility, classes);
             if (ids.Count == 0)
             {
                 return null;
@@ -96,20 +87,7 @@ public abstract class LogCmdlet : FacilityCmdlet
         return query;
     }
 
-    /// <summary>The ids of the candidates whose name or id matches a filter; each literal that matched nothing is an ObjectNotFound error.</summary>
-    private List<string> MatchingIds(IReadOnlyCollection<string> filters, IEnumerable<(string Id, string Name)> candidates, string errorId, string noun, Facility facility)
-    {
-        var filter = new NameFilter(filters);
-        var ids = candidates.Where(c => filter.IsMatch(c.Name, c.Id)).Select(c => c.Id).ToList();
-        foreach (var missing in filter.UnmatchedLiterals())
-        {
-            WriteNotFound(errorId, $"No {noun} named or with id '{missing}' in facility '{facility.Name}'.", missing);
-        }
-
-        return ids;
-    }
-
-    protected string Describe(Facility facility, LogQuery query)
+    protected static string Describe(Facility facility, LogQuery query)
     {
         var what = (query.Type == LogType.Summary ? "summary" : "session") + $" logs of facility '{facility.Name}'";
         if (query.StartDate is { } start)

@@ -27,7 +27,7 @@ internal sealed class OutputFile
     /// is written). A bad path stops the command with InvalidPath. <paramref name="action"/> is null for a file that
     /// is part of a change already confirmed (no question of its own).
     /// </summary>
-    public static OutputFile? Prepare(PSCmdlet cmdlet, OutputFileParameters parameters, Func<string> defaultFileName, string? action)
+    public static OutputFile? Prepare(PSCmdlet cmdlet, OutputFileTarget parameters, Func<string> defaultFileName, string? action)
     {
         var given = parameters.LiteralPath ?? parameters.Path;
         string path;

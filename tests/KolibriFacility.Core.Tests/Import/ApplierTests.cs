@@ -23,7 +23,7 @@ public sealed class ApplierTests : IDisposable
     {
         path = folder.CopyFixtureDatabase();
         using var db = KolibriDatabase.OpenRead(path);
-        facility = Facility(db);
+        facility = db.DefaultFacility();
         current = RowsOf(db, facility);
     }
 
@@ -32,12 +32,12 @@ public sealed class ApplierTests : IDisposable
     private ImportPlan Plan(UsersCsvDocument document, ImportOptions? options = null, string? databasePath = null)
     {
         using var db = KolibriDatabase.OpenRead(databasePath ?? path);
-        return new ImportPlanner(db).Plan(Facility(db), document, options ?? new ImportOptions());
+        return new ImportPlanner(db).Plan(db.DefaultFacility(), document, options ?? new ImportOptions());
     }
 
     private ImportResult Apply(ImportPlan plan, UsersCsvDocument document, ImportApplyOptions? options = null,
         CancellationToken cancellation = default) =>
-        new ImportApplier().Apply(plan, document, options ?? new ImportApplyOptions { DatabasePath = plan.DatabasePath, HashParallelism = 2 }, cancellation);
+        ImportApplier.Apply(plan, document, options ?? new ImportApplyOptions { DatabasePath = plan.DatabasePath, HashParallelism = 2 }, cancellation);
 
     private ImportRow Row(string username) => current.Single(r => r.Username == username);
 
@@ -291,7 +291,7 @@ public sealed class ApplierTests : IDisposable
     {
         var sandbox = SandboxDatabase.Create(folder.File("sandbox.sqlite3"), new SandboxOptions { SampleUsers = 80, Seed = 3 });
         using var db = KolibriDatabase.OpenRead(sandbox.Path);
-        var sandboxFacility = Facility(db);
+        var sandboxFacility = db.DefaultFacility();
         var rows = RowsOf(db, sandboxFacility);
         db.Dispose();
         var victim = rows.SelectMany(r => r.EnrolledIn!).First();
@@ -299,7 +299,7 @@ public sealed class ApplierTests : IDisposable
         var plan = Plan(document, new ImportOptions { RemoveUnreferencedClasses = true }, sandbox.Path);
         Assert.False(plan.IsRefused, plan.RefusalReason);
         Assert.Equal(1, plan.Summary.ClassesDeleted);
-        new ImportApplier().Apply(plan, document, new ImportApplyOptions { DatabasePath = sandbox.Path });
+        ImportApplier.Apply(plan, document, new ImportApplyOptions { DatabasePath = sandbox.Path });
         using var after = KolibriDatabase.OpenRead(sandbox.Path);
         Assert.DoesNotContain(new Facilities.FacilityDirectory(after).GetClasses(sandboxFacility), c => c.Name == victim);
     }

@@ -1,5 +1,4 @@
 using System.Text;
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
 using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Sandbox;
@@ -46,7 +45,7 @@ public sealed class FixtureImportTests : IDisposable
         var plan = Plan(sandbox, document);
         Assert.Empty(plan.Errors);
         Assert.False(plan.IsRefused);
-        var result = new ImportApplier().Apply(plan, document, new ImportApplyOptions { DatabasePath = sandbox, Backup = false });
+        var result = ImportApplier.Apply(plan, document, new ImportApplyOptions { DatabasePath = sandbox, Backup = false });
         Assert.Equal(document.Rows.Count, result.Summary.UsersCreated);
 
         // Compare what Kolibri's export shows (ids differ: they are random for new users), admins included.
@@ -81,13 +80,13 @@ public sealed class FixtureImportTests : IDisposable
         var sandbox = folder.File("sandbox/db.sqlite3");
         SandboxDatabase.Create(sandbox, new SandboxOptions { SampleUsers = 0 });
         var document = UsersCsvReader.Read(TestPaths.Fixture("users-import.csv"));
-        new ImportApplier().Apply(Plan(sandbox, document), document, new ImportApplyOptions { DatabasePath = sandbox, Backup = false });
+        ImportApplier.Apply(Plan(sandbox, document), document, new ImportApplyOptions { DatabasePath = sandbox, Backup = false });
 
         var export = folder.File("export.csv");
         using (var db = KolibriDatabase.OpenRead(sandbox))
         using (var stream = File.Create(export))
         {
-            var facility = new FacilityDirectory(db).Resolve(null);
+            var facility = db.DefaultFacility();
             new UsersCsvExporter().Write(stream, new UTF8Encoding(true), new UserReader(db).Read(facility));
         }
 
@@ -99,14 +98,14 @@ public sealed class FixtureImportTests : IDisposable
     private static ImportPlan Plan(string path, UsersCsvDocument document)
     {
         using var db = KolibriDatabase.OpenRead(path);
-        return new ImportPlanner(db).Plan(new FacilityDirectory(db).Resolve(null), document, new ImportOptions());
+        return new ImportPlanner(db).Plan(db.DefaultFacility(), document, new ImportOptions());
     }
 
     /// <summary>The export's lines with the UUID cell dropped, class lists sorted, and the lines sorted.</summary>
     private static List<string> ExportWithoutIds(string path)
     {
         using var db = KolibriDatabase.OpenRead(path);
-        var facility = new FacilityDirectory(db).Resolve(null);
+        var facility = db.DefaultFacility();
         return new UsersCsvExporter { IncludeAdmins = true }.Rows(new UserReader(db).Read(facility))
             .Where(cells => cells[1] != "admin")  // the device superuser made at set-up, not by the import
             .Select(cells => string.Join("|", cells.Skip(1).Select((c, i) => i >= 7 ? SortedList(c) : c)))

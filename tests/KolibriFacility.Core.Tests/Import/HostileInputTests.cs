@@ -34,7 +34,7 @@ public sealed class HostileInputTests : IDisposable
     private ImportPlan Plan(string csvPath, ImportOptions? options = null, string? dbPath = null)
     {
         using var db = KolibriDatabase.OpenRead(dbPath ?? fixture);
-        var facility = new Facilities.FacilityDirectory(db).Resolve(null);
+        var facility = db.DefaultFacility();
         return new ImportPlanner(db).Plan(facility, UsersCsvReader.Read(csvPath), options ?? new ImportOptions());
     }
 
@@ -202,7 +202,7 @@ public sealed class HostileInputTests : IDisposable
         string[] lines;
         using (var db = KolibriDatabase.OpenRead(dbPath))
         {
-            var facility = new Facilities.FacilityDirectory(db).Resolve(null);
+            var facility = db.DefaultFacility();
             using var text = new StringWriter();
             new UsersCsvExporter().Write(text, new UserReader(db).Read(facility));
             lines = text.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
@@ -241,7 +241,7 @@ public sealed class HostileInputTests : IDisposable
         string learner05;
         using (var db = KolibriDatabase.OpenRead(dbPath))
         {
-            var facility = new Facilities.FacilityDirectory(db).Resolve(null);
+            var facility = db.DefaultFacility();
             learner05 = new UserReader(db).Read(facility).Single(u => u.Username == "learner05").Id;
         }
 
@@ -282,7 +282,7 @@ public sealed class HostileInputTests : IDisposable
         string export;
         using (var db = KolibriDatabase.OpenRead(dbPath))
         {
-            var facility = new Facilities.FacilityDirectory(db).Resolve(null);
+            var facility = db.DefaultFacility();
             using var text = new StringWriter();
             new UsersCsvExporter { IncludeAdmins = true }.Write(text, new UserReader(db).Read(facility));
             export = text.ToString();

@@ -41,7 +41,7 @@ public sealed class ImportFaultTests : IDisposable
     private static (ImportPlan Plan, UsersCsvDocument Document) NewUserPlan(string db, string username = "newkid")
     {
         using var database = KolibriDatabase.OpenRead(db);
-        var facility = Facility(database);
+        var facility = database.DefaultFacility();
         var rows = RowsOf(database, facility);
         rows.Add(NewRow(500, username, UserType.LEARNER, password: "kid-pass-1"));
         var document = Document(rows);
@@ -54,7 +54,7 @@ public sealed class ImportFaultTests : IDisposable
     private static ImportResult Apply((ImportPlan Plan, UsersCsvDocument Document) planned, Stages? stages = null, int keep = ImportApplyOptions.DefaultBackupsToKeep, CancellationToken cancellation = default)
     {
         var (plan, document) = planned;
-        return new ImportApplier().Apply(plan, document, new ImportApplyOptions
+        return ImportApplier.Apply(plan, document, new ImportApplyOptions
         {
             DatabasePath = plan.DatabasePath, HashParallelism = 1, Progress = stages, BackupsToKeep = keep,
         }, cancellation);

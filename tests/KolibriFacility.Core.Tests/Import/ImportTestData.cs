@@ -1,4 +1,3 @@
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
 using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Model;
@@ -36,7 +35,7 @@ internal static class ImportTestData
         Username = u.Username,
         Password = "*",
         FullName = u.FullName,
-        UserType = u.UserType,
+        UserType = u.Type,
         Identifier = u.Identifier.ToUpperInvariant(),
         BirthYear = u.BirthYear is "DEFERRED" or "NOT_SPECIFIED" ? "" : u.BirthYear,
         Gender = u.Gender is "DEFERRED" or "NOT_SPECIFIED" ? "" : u.Gender,
@@ -68,6 +67,4 @@ internal static class ImportTestData
         Cells = new Dictionary<string, string> { ["USERNAME"] = username ?? "", ["UUID"] = uuid ?? "", ["BIRTH_YEAR"] = "abc" },
         Errors = [new ImportError { Row = row, Line = row + 1, Column = "BIRTH_YEAR", Value = "abc", Message = "Value in column 'BIRTH_YEAR' not valid", ErrorId = ImportErrorIds.BirthYearInvalid, Username = username }],
     };
-
-    public static Facility Facility(KolibriDatabase db) => new FacilityDirectory(db).Resolve(null);
 }

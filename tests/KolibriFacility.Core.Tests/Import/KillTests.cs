@@ -4,7 +4,6 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using KolibriFacility.Core.Csv;
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
 using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Sandbox;
@@ -186,7 +185,7 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
     {
         var csv = folder.File("users.csv");
         using var database = KolibriDatabase.OpenRead(db);
-        var facility = new FacilityDirectory(database).Resolve(null);
+        var facility = database.DefaultFacility();
         var rows = new UsersCsvExporter { IncludeAdmins = true }.Rows(new UserReader(database).Read(facility)).ToList();
         using var writer = new StreamWriter(csv, false, new UTF8Encoding(false));
         using var csvWriter = new KolibriCsvWriter(writer);
@@ -216,7 +215,7 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
     private static ImportPlan Plan(string db, string csv)
     {
         using var database = KolibriDatabase.OpenRead(db);
-        var plan = new ImportPlanner(database).Plan(new FacilityDirectory(database).Resolve(null), UsersCsvReader.Read(csv), new ImportOptions());
+        var plan = new ImportPlanner(database).Plan(database.DefaultFacility(), UsersCsvReader.Read(csv), new ImportOptions());
         Assert.False(plan.IsRefused, plan.RefusalReason);
         return plan;
     }

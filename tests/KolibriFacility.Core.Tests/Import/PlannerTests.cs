@@ -17,7 +17,7 @@ public sealed class PlannerTests : IDisposable
     public PlannerTests()
     {
         db = KolibriDatabase.OpenRead(folder.CopyFixtureDatabase());
-        facility = Facility(db);
+        facility = db.DefaultFacility();
         current = RowsOf(db, facility);
     }
 

@@ -1,6 +1,5 @@
 using System.Text;
 using KolibriFacility.Core.Csv;
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
 using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Model;
@@ -25,13 +24,13 @@ public sealed class UsersCsvRoundTripTests : IDisposable
         List<FacilityUser> users;
         using (var db = KolibriDatabase.OpenRead(path))
         {
-            users = new UserReader(db).Read(new FacilityDirectory(db).Resolve(null)).ToList();
+            users = new UserReader(db).Read(db.DefaultFacility()).ToList();
         }
 
         var doc = ExportAndRead(users);
 
         Assert.Empty(doc.Errors);
-        var exported = users.Where(u => u.UserType != UserType.ADMIN).ToList();
+        var exported = users.Where(u => u.Type != UserType.ADMIN).ToList();
         Assert.Equal(exported.Count, doc.Rows.Count);
         Assert.Contains(exported, u => u.Identifier.StartsWith('='));
         foreach (var (user, row) in exported.Zip(doc.Rows))
@@ -47,7 +46,7 @@ public sealed class UsersCsvRoundTripTests : IDisposable
         List<FacilityUser> users;
         using (var db = KolibriDatabase.OpenRead(result.Path))
         {
-            users = new UserReader(db).Read(new FacilityDirectory(db).Resolve(null)).ToList();
+            users = new UserReader(db).Read(db.DefaultFacility()).ToList();
         }
 
         var doc = ExportAndRead(users, includeAdmins: true);
@@ -74,7 +73,7 @@ public sealed class UsersCsvRoundTripTests : IDisposable
             Gender = "",
             EnrolledIn = [value.Replace(",", "", StringComparison.Ordinal), "Plain"],
             AssignedTo = [],
-            UserType = UserType.LEARNER,
+            Type = UserType.LEARNER,
         }).ToList();
 
         var text = Export(users, includeAdmins: false);
@@ -93,7 +92,7 @@ public sealed class UsersCsvRoundTripTests : IDisposable
         Assert.Equal(user.Id, row.Uuid);
         Assert.Equal(user.Username, row.Username);
         Assert.Equal(user.FullName, row.FullName);
-        Assert.Equal(user.UserType, row.UserType);
+        Assert.Equal(user.Type, row.UserType);
         Assert.Equal(user.Identifier, row.Identifier);
         Assert.Equal(Demographic(user.BirthYear), row.BirthYear);
         Assert.Equal(Demographic(user.Gender), row.Gender);

@@ -24,7 +24,7 @@ public sealed class LogExportTests : IDisposable
     private byte[] Export(LogQuery query, string? path = null)
     {
         using var database = KolibriDatabase.OpenRead(db);
-        var facility = new FacilityDirectory(database).Resolve(null);
+        var facility = database.DefaultFacility();
         using var stream = new MemoryStream();
         LogsCsvExporter.Write(stream, CsvEncodings.KolibriDefault, query.Type, new LogReader(database).ReadRecords(facility, query, csvColumnsOnly: true));
         return stream.ToArray();
@@ -62,7 +62,7 @@ public sealed class LogExportTests : IDisposable
     public void Quiz_logs_are_left_out_and_counted_out()
     {
         using var database = KolibriDatabase.OpenRead(db);
-        var facility = new FacilityDirectory(database).Resolve(null);
+        var facility = database.DefaultFacility();
         var reader = new LogReader(database);
         Assert.Equal(3567, reader.Count(facility, new LogQuery()));
         Assert.DoesNotContain(reader.ReadRecords(facility, new LogQuery()), r => r.Kind == "quiz");
@@ -132,7 +132,7 @@ public sealed class LogExportTests : IDisposable
     public void User_and_class_filters_narrow_the_rows()
     {
         using var database = KolibriDatabase.OpenRead(db);
-        var facility = new FacilityDirectory(database).Resolve(null);
+        var facility = database.DefaultFacility();
         var reader = new LogReader(database);
         var learner = reader.Read(facility, new LogQuery()).First();
         var own = reader.Read(facility, new LogQuery { UserIds = [learner.UserId!] }).ToList();
@@ -149,7 +149,7 @@ public sealed class LogExportTests : IDisposable
     public void Typed_logs_carry_real_times_and_numbers()
     {
         using var database = KolibriDatabase.OpenRead(db);
-        var facility = new FacilityDirectory(database).Resolve(null);
+        var facility = database.DefaultFacility();
         var summary = (SummaryLog)new LogReader(database).Read(facility, new LogQuery { Type = LogType.Summary }).Skip(1).First();
         Assert.Equal("Biology html5 5", summary.ContentTitle);
         Assert.Equal(new DateTimeOffset(2026, 11, 20, 22, 45, 17, TimeSpan.Zero).AddTicks(325250), summary.CompletionTime);
@@ -164,11 +164,11 @@ public sealed class LogExportTests : IDisposable
     public void Cancelling_stops_the_write_and_leaves_no_file()
     {
         using var database = KolibriDatabase.OpenRead(db);
-        var facility = new FacilityDirectory(database).Resolve(null);
+        var facility = database.DefaultFacility();
         var target = folder.File("logs.csv");
         using var cancel = new CancellationTokenSource();
         Assert.ThrowsAny<OperationCanceledException>(() => SafeFileWriter.Write(target, ExistingFile.Overwrite, stream =>
-            LogsCsvExporter.Write(stream, CsvEncodings.KolibriDefault, LogType.Session, new LogReader(database).ReadRecords(facility, new LogQuery(), cancel.Token),
+            LogsCsvExporter.Write(stream, CsvEncodings.KolibriDefault, LogType.Session, new LogReader(database).ReadRecords(facility, new LogQuery(), cancellation: cancel.Token),
                 n => { if (n == 500) cancel.Cancel(); }, cancel.Token)));
         Assert.Empty(Directory.GetFiles(folder.Path, "*.csv*"));
         Assert.Empty(Directory.GetFiles(folder.Path, ".*"));
@@ -178,7 +178,7 @@ public sealed class LogExportTests : IDisposable
     public void A_failed_write_keeps_the_old_file_and_leaves_no_temporary_file()
     {
         using var database = KolibriDatabase.OpenRead(db);
-        var facility = new FacilityDirectory(database).Resolve(null);
+        var facility = database.DefaultFacility();
         var target = folder.File("logs.csv");
         File.WriteAllText(target, "previous export");
 
@@ -206,7 +206,7 @@ public sealed class LogExportTests : IDisposable
     public void The_first_log_date_and_Kolibris_default_file_name()
     {
         using var database = KolibriDatabase.OpenRead(db);
-        var facility = new FacilityDirectory(database).Resolve(null);
+        var facility = database.DefaultFacility();
         var first = new LogReader(database).FirstLogDate(facility);
         Assert.Equal(new DateOnly(2026, 10, 30), first);
         Assert.Equal("Demo Facility_9c9a_content_summary_logs_from_2026-10-30_to_2026-11-22.csv",

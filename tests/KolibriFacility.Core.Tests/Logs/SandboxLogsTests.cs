@@ -1,4 +1,3 @@
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Ids;
 using KolibriFacility.Core.Logs;
 using KolibriFacility.Core.Sandbox;
@@ -19,7 +18,7 @@ public sealed class SandboxLogsTests : IDisposable
         var result = SandboxDatabase.Create(folder.File("db.sqlite3"), new SandboxOptions { SampleUsers = 60, SampleLogs = 3000, Seed = 7 });
         Assert.Equal(3000, result.SessionLogs);
         using var database = KolibriDatabase.OpenRead(result.Path);
-        var facility = new FacilityDirectory(database).Resolve(null);
+        var facility = database.DefaultFacility();
         var reader = new LogReader(database);
         var sessions = reader.Read(facility, new LogQuery()).ToList();
         var summaries = reader.Read(facility, new LogQuery { Type = LogType.Summary }).Cast<SummaryLog>().ToList();

@@ -150,8 +150,8 @@ public sealed class CertificateTests : IDisposable
     public void Python_json_escaping_matches_json_dumps_with_ensure_ascii()
     {
         // json.dumps('é"/<>&+\n\x01\u20ac') in Python 3
-        Assert.Equal("\"\\u00e9\\\"/<>&+\\n\\u0001\\u20ac\"", PythonJson.String("é\"/<>&+\n\u0001€"));
-        Assert.Equal("null", PythonJson.String(null));
-        Assert.Equal("{\"a\": 1, \"b\": [\"x\", \"y\"]}", PythonJson.Object(("a", "1"), ("b", PythonJson.Array([PythonJson.String("x"), PythonJson.String("y")]))));
+        Assert.Equal("\"\\u00e9\\\"/<>&+\\n\\u0001\\u20ac\"", PythonJson.StringOf("é\"/<>&+\n\u0001€"));
+        Assert.Equal("null", PythonJson.StringOf(null));
+        Assert.Equal("{\"a\": 1, \"b\": [\"x\", \"y\"]}", PythonJson.ObjectOf(("a", "1"), ("b", PythonJson.ArrayOf([PythonJson.StringOf("x"), PythonJson.StringOf("y")]))));
     }
 }

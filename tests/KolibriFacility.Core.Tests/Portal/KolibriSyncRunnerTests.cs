@@ -31,7 +31,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
     public void A_successful_sync_runs_kolibri_manage_sync_in_the_databases_home_and_reports_every_stage()
     {
         var lines = new List<KolibriOutputLine>();
-        var outcome = new KolibriSyncRunner().Run(Request("success"), lines.Add, CancellationToken.None);
+        var outcome = KolibriSyncRunner.Run(Request("success"), lines.Add, CancellationToken.None);
 
         Assert.Equal(SyncState.Completed, outcome.Status);
         Assert.Equal(0, outcome.ExitCode);
@@ -54,7 +54,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
     public void Record_counts_are_the_highest_kolibri_reported_although_its_progress_bar_repeats_an_older_count_last()
     {
         var lines = new List<KolibriOutputLine>();
-        var outcome = new KolibriSyncRunner().Run(Request("kolibri-0.17.5"), lines.Add, CancellationToken.None);
+        var outcome = KolibriSyncRunner.Run(Request("kolibri-0.17.5"), lines.Add, CancellationToken.None);
 
         Assert.Equal(SyncState.Completed, outcome.Status);
         Assert.Equal("Sending data (200/285, 34.00KB)", lines.Last(l => l.State == SyncState.Pushing).Message);
@@ -65,7 +65,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
     [Fact]
     public void A_peer_sync_does_not_pretend_the_peer_is_the_portal_and_no_push_pulls_only()
     {
-        var outcome = new KolibriSyncRunner().Run(Request("success", SyncDirection.PullOnly, portal: false), null, CancellationToken.None);
+        var outcome = KolibriSyncRunner.Run(Request("success", SyncDirection.PullOnly, portal: false), null, CancellationToken.None);
         Assert.Equal(SyncState.Completed, outcome.Status);
         Assert.Null(outcome.RecordsSent);
         var start = Assert.Single(KolibriStandIn.Starts(home.Path));
@@ -76,7 +76,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
     [Fact]
     public void A_failing_sync_returns_the_exit_code_and_kolibris_own_message()
     {
-        var outcome = new KolibriSyncRunner().Run(Request("failure"), null, CancellationToken.None);
+        var outcome = KolibriSyncRunner.Run(Request("failure"), null, CancellationToken.None);
         Assert.Equal(SyncState.Failed, outcome.Status);
         Assert.Equal(1, outcome.ExitCode);
         Assert.Equal("Device can not sync with itself. Please recheck base URL and try again.", outcome.Message);
@@ -93,7 +93,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
 
         using var cancel = new CancellationTokenSource();
         var request = Request("hang");
-        var run = Task.Run(() => new KolibriSyncRunner().Run(request, null, cancel.Token));
+        var run = Task.Run(() => KolibriSyncRunner.Run(request, null, cancel.Token));
         var waited = Stopwatch.StartNew();
         while (!KolibriStandIn.Records(home.Path).Any(r => r.GetProperty("event").GetString() == "waiting") && waited.Elapsed < TimeSpan.FromSeconds(20))
         {
@@ -120,7 +120,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
             FacilityName = "x",
             BaseUrl = "http://127.0.0.1:9",
         };
-        Assert.Contains("db.sqlite3", Assert.Throws<ArgumentException>(() => new KolibriSyncRunner().Run(request, null, CancellationToken.None)).Message, StringComparison.Ordinal);
+        Assert.Contains("db.sqlite3", Assert.Throws<ArgumentException>(() => KolibriSyncRunner.Run(request, null, CancellationToken.None)).Message, StringComparison.Ordinal);
         Assert.Empty(KolibriStandIn.Records(home.Path));
     }
 
@@ -137,7 +137,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
             BaseUrl = request.BaseUrl,
         };
         File.WriteAllText(home.File("not-a-program"), "plain text");
-        var ex = Assert.Throws<KolibriCommandNotFoundException>(() => new KolibriSyncRunner().Run(broken, null, CancellationToken.None));
+        var ex = Assert.Throws<KolibriCommandNotFoundException>(() => KolibriSyncRunner.Run(broken, null, CancellationToken.None));
         Assert.Contains("Could not start", ex.Message, StringComparison.Ordinal);
     }
 }

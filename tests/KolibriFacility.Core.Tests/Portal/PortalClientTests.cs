@@ -22,7 +22,7 @@ public sealed class PortalClientTests : IDisposable
     public PortalClientTests()
     {
         using var db = KolibriDatabase.OpenRead(home.CopyFixtureDatabase());
-        facility = new Facilities.FacilityDirectory(db).Resolve(null);
+        facility = db.DefaultFacility();
         chain = new FacilityCertificates(db).GetVerifiedOwnedChain(facility.DatasetId, facility.Name);
     }
 

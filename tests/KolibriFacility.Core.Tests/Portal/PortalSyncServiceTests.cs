@@ -24,7 +24,7 @@ public sealed class PortalSyncServiceTests : IDisposable
         db = home.CopyFixtureDatabase();
         KolibriStandIn.SetScenario(home.Path, "success", contactServer: true);
         using var database = KolibriDatabase.OpenRead(db);
-        facility = new Facilities.FacilityDirectory(database).Resolve(null);
+        facility = database.DefaultFacility();
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Portal;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Tests;
@@ -63,7 +62,7 @@ public sealed class PortalSyncStatusTests : IDisposable
     public void A_never_synced_facility_shows_its_flag_portal_and_no_sessions()
     {
         using var db = KolibriDatabase.OpenRead(path);
-        var status = new PortalSyncStatusReader(db).Read(new FacilityDirectory(db).Resolve(null), environment: _ => null);
+        var status = new PortalSyncStatusReader(db).Read(db.DefaultFacility(), environment: _ => null);
         Assert.Equal("Demo Facility", status.Facility);
         Assert.False(status.Registered);
         Assert.True(status.OwnsCertificate);
@@ -84,7 +83,7 @@ public sealed class PortalSyncStatusTests : IDisposable
             (false, "cleanup", "completed", 3), (true, "transferring", "started", 40));
 
         using var db = KolibriDatabase.OpenRead(path);
-        var status = new PortalSyncStatusReader(db).Read(new FacilityDirectory(db).Resolve(null), sessionCount: 2, environment: _ => null);
+        var status = new PortalSyncStatusReader(db).Read(db.DefaultFacility(), sessionCount: 2, environment: _ => null);
 
         Assert.Equal(new DateTimeOffset(2025, 1, 12, 9, 1, 0, TimeSpan.Zero), status.LastSuccessfulSync);
         Assert.Equal("http://10.0.0.5:8080", status.LastSuccessfulServer);
@@ -114,7 +113,7 @@ public sealed class PortalSyncStatusTests : IDisposable
 
         Assert.Equal(before.Replace($"{DatasetId}:0:0:", $"{DatasetId}:1:1:", StringComparison.Ordinal), Snapshot());
         using var db = KolibriDatabase.OpenRead(path);
-        Assert.True(new PortalSyncStatusReader(db).Read(new FacilityDirectory(db).Resolve(null), environment: _ => null).Registered);
+        Assert.True(new PortalSyncStatusReader(db).Read(db.DefaultFacility(), environment: _ => null).Registered);
         Assert.Throws<KolibriDatabaseException>(() => FacilityRegistrationStore.MarkRegistered(path, new string('0', 32)));
     }
 

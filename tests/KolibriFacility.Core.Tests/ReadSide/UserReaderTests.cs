@@ -1,4 +1,3 @@
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Ids;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Sandbox;
@@ -25,7 +24,7 @@ public sealed class UserReaderTests : IDisposable
     private List<FacilityUser> ReadAll(UserQuery? query = null)
     {
         using var db = KolibriDatabase.OpenRead(path);
-        return new UserReader(db).Read(new FacilityDirectory(db).Resolve(null), query).ToList();
+        return new UserReader(db).Read(db.DefaultFacility(), query).ToList();
     }
 
     [Fact]
@@ -34,11 +33,11 @@ public sealed class UserReaderTests : IDisposable
         var users = ReadAll();
         Assert.Equal(51, users.Count);
         Assert.Equal(DbFiles.Rows(path, "SELECT id FROM kolibriauth_facilityuser ORDER BY rowid").Select(r => r[0]), users.Select(u => u.Id));
-        Assert.Equal(KolibriSmall.Admins, users.Where(u => u.UserType == UserType.ADMIN).Select(u => u.Username));
-        Assert.Equal(KolibriSmall.FacilityCoaches, users.Where(u => u.UserType == UserType.FACILITY_COACH).Select(u => u.Username));
-        Assert.Equal(KolibriSmall.ClassCoaches, users.Where(u => u.UserType == UserType.CLASS_COACH).Select(u => u.Username));
-        Assert.Equal(KolibriSmall.Learners, users.Where(u => u.UserType == UserType.LEARNER).Select(u => u.Username));
-        Assert.All(users.Where(u => u.UserType == UserType.ADMIN), u => Assert.True(u.IsAdmin));
+        Assert.Equal(KolibriSmall.Admins, users.Where(u => u.Type == UserType.ADMIN).Select(u => u.Username));
+        Assert.Equal(KolibriSmall.FacilityCoaches, users.Where(u => u.Type == UserType.FACILITY_COACH).Select(u => u.Username));
+        Assert.Equal(KolibriSmall.ClassCoaches, users.Where(u => u.Type == UserType.CLASS_COACH).Select(u => u.Username));
+        Assert.Equal(KolibriSmall.Learners, users.Where(u => u.Type == UserType.LEARNER).Select(u => u.Username));
+        Assert.All(users.Where(u => u.Type == UserType.ADMIN), u => Assert.True(u.IsAdmin));
     }
 
     [Fact]
@@ -47,7 +46,7 @@ public sealed class UserReaderTests : IDisposable
         var superuser = Assert.Single(ReadAll(), u => u.IsSuperuser);
         Assert.Equal(KolibriSmall.SuperuserId, superuser.Id);
         Assert.Equal("admin", superuser.Username);
-        Assert.Equal(UserType.ADMIN, superuser.UserType);
+        Assert.Equal(UserType.ADMIN, superuser.Type);
     }
 
     [Fact]
@@ -94,8 +93,8 @@ public sealed class UserReaderTests : IDisposable
             Assert.Equal(coaching[user.Username].Order(), user.AssignedTo.Order());
         }
 
-        Assert.Equal(40, users.Sum(u => u.EnrolledIn.Length));
-        Assert.Equal(14, users.Sum(u => u.AssignedTo.Length));
+        Assert.Equal(40, users.Sum(u => u.EnrolledIn.Count));
+        Assert.Equal(14, users.Sum(u => u.AssignedTo.Count));
         Assert.Equal(["Class B", "Class A"], users.Single(u => u.Username == "fcoach1").AssignedTo);
     }
 
@@ -103,7 +102,7 @@ public sealed class UserReaderTests : IDisposable
     public void UserNameReader_streams_the_names_in_database_order()
     {
         using var db = KolibriDatabase.OpenRead(path);
-        var facility = new FacilityDirectory(db).Resolve(null);
+        var facility = db.DefaultFacility();
         Assert.Equal(new UserReader(db).Read(facility).Select(u => u.Username), new UserNameReader(db).Read(facility).Select(u => u.Username));
     }
 
@@ -146,7 +145,7 @@ public sealed class UserReaderTests : IDisposable
             VALUES ('00000000000000000000000000000001', 1, '', '', $class, $dataset, 'e2e58ec400ca6b1deb299a3ab345002d', 'coach')
             """, ("$class", classA), ("$dataset", KolibriSmall.DatasetId));
         var learner = ReadAll(new UserQuery { Usernames = ["learner01"] }).Single();
-        Assert.Equal(UserType.LEARNER, learner.UserType);
+        Assert.Equal(UserType.LEARNER, learner.Type);
         Assert.Equal(["Class A"], learner.AssignedTo);
     }
 
@@ -186,7 +185,7 @@ public sealed class UserReaderTests : IDisposable
         DbFiles.Execute(sandbox.Path, "UPDATE kolibriauth_facilityuser SET username = 'Дарья' WHERE id = $id", ("$id", renamed[2]));
 
         using var db = KolibriDatabase.OpenRead(sandbox.Path);
-        var facility = new FacilityDirectory(db).Resolve(null);
+        var facility = db.DefaultFacility();
         var reader = new UserReader(db);
         string[] Find(params string[] names) => reader.Read(facility, new UserQuery { Usernames = names }).Select(u => u.Username).ToArray();
         Assert.Equal(["Björn.Ödegård", "ΣΩΚΡΑΤΗΣ", "Дарья"], Find("BJÖRN.ÖDEGÅRD", "σωκρατης", "ДАРЬЯ"));

@@ -1,6 +1,5 @@
 using System.Text;
 using KolibriFacility.Core.Csv;
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Sandbox;
 using KolibriFacility.Core.Storage;
@@ -20,7 +19,7 @@ public sealed class UsersCsvExporterTests : IDisposable
     private static byte[] Export(string path, UsersCsvExporter exporter, Encoding encoding, UserQuery? query = null)
     {
         using var db = KolibriDatabase.OpenRead(path);
-        var facility = new FacilityDirectory(db).Resolve(null);
+        var facility = db.DefaultFacility();
         using var output = new MemoryStream();
         exporter.Write(output, encoding, new UserReader(db).Read(facility, query));
         return output.ToArray();
@@ -82,7 +81,7 @@ public sealed class UsersCsvExporterTests : IDisposable
             Gender = Demographics.Deferred,
             EnrolledIn = ["A", "B"],
             AssignedTo = ["=C"],
-            UserType = UserType.CLASS_COACH,
+            Type = UserType.CLASS_COACH,
         };
         Assert.Equal(["0123456789abcdef0123456789abcdef", "'-dash", "*", "Say \"hi\", please", "CLASS_COACH", "'+1\\|2", "", "", "A,B", "'=C"], UsersCsvExporter.ToRow(user));
 
@@ -108,13 +107,13 @@ public sealed class UsersCsvExporterTests : IDisposable
         List<FacilityUser> users;
         using (var db = KolibriDatabase.OpenRead(sandbox.Path))
         {
-            users = new UserReader(db).Read(new FacilityDirectory(db).Resolve(null)).ToList();
+            users = new UserReader(db).Read(db.DefaultFacility()).ToList();
         }
 
         var bytes = Export(sandbox.Path, new UsersCsvExporter(), CsvEncodings.KolibriDefault);
         Assert.Equal(Bom, bytes[..3]);
         var lines = Lines(bytes[3..]);
-        var expected = users.Where(u => u.UserType != UserType.ADMIN).ToList();
+        var expected = users.Where(u => u.Type != UserType.ADMIN).ToList();
         Assert.Equal(expected.Count + 1, lines.Length);
         Assert.Equal(expected.Select(u => u.Id), lines.Skip(1).Select(l => l.Split(',')[0]));
         Assert.All(lines.Skip(1), l => Assert.Equal("*", l.Split(',')[2]));
@@ -130,7 +129,7 @@ public sealed class UsersCsvExporterTests : IDisposable
         cancelled.Cancel();
         using var db = KolibriDatabase.OpenRead(path);
         using var text = new StringWriter();
-        Assert.Throws<OperationCanceledException>(() => new UsersCsvExporter().Write(text, new UserReader(db).Read(new FacilityDirectory(db).Resolve(null)), cancelled.Token));
+        Assert.Throws<OperationCanceledException>(() => new UsersCsvExporter().Write(text, new UserReader(db).Read(db.DefaultFacility()), cancelled.Token));
     }
 
     [Fact]

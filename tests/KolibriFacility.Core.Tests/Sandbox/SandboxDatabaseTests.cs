@@ -1,4 +1,3 @@
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Ids;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Sandbox;
@@ -25,7 +24,7 @@ public sealed class SandboxDatabaseTests : IDisposable
     {
         var result = Create(300);
         using var db = KolibriDatabase.OpenRead(result.Path);
-        var facility = new FacilityDirectory(db).Resolve(null);
+        var facility = db.DefaultFacility();
         Assert.Equal("Test School", facility.Name);
         Assert.True(facility.IsDefault);
         Assert.Equal(301, facility.UserCount);
@@ -35,11 +34,11 @@ public sealed class SandboxDatabaseTests : IDisposable
         var users = new UserReader(db).Read(facility).ToList();
         var admin = Assert.Single(users, u => u.IsSuperuser);
         Assert.Equal("admin", admin.Username);
-        Assert.Equal(UserType.ADMIN, admin.UserType);
-        Assert.Contains(users, u => u.UserType == UserType.CLASS_COACH && u.AssignedTo.Length > 0);
-        Assert.Contains(users, u => u.UserType == UserType.FACILITY_COACH);
-        Assert.True(users.Count(u => u.UserType == UserType.LEARNER) > 250);
-        Assert.All(users.Where(u => u.UserType == UserType.LEARNER), u => Assert.InRange(u.EnrolledIn.Length, 1, 2));
+        Assert.Equal(UserType.ADMIN, admin.Type);
+        Assert.Contains(users, u => u.Type == UserType.CLASS_COACH && u.AssignedTo.Count > 0);
+        Assert.Contains(users, u => u.Type == UserType.FACILITY_COACH);
+        Assert.True(users.Count(u => u.Type == UserType.LEARNER) > 250);
+        Assert.All(users.Where(u => u.Type == UserType.LEARNER), u => Assert.InRange(u.EnrolledIn.Count, 1, 2));
         Assert.Equal(users.Count, users.Select(u => u.Username.ToLowerInvariant()).Distinct().Count());
     }
 

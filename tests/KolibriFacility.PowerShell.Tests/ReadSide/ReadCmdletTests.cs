@@ -110,7 +110,7 @@ public sealed class ReadCmdletTests : HostedModuleTest
         Assert.All(result.Output, o => Assert.Equal("KolibriFacility.Core.Model.FacilityUser", o.BaseObject.GetType().FullName));
         var fcoach = result.Output.Single(o => (string)o.Properties["Username"].Value == "fcoach1");
         Assert.Equal("FACILITY_COACH", fcoach.Properties["UserType"].Value.ToString());
-        Assert.Equal(new[] { "Class B", "Class A" }, (string[])fcoach.Properties["AssignedTo"].Value);
+        Assert.Equal(new[] { "Class B", "Class A" }, (IEnumerable<string>)fcoach.Properties["AssignedTo"].Value);
         Assert.Equal("ID-0521", fcoach.Properties["Identifier"].Value);
         Assert.Equal("Demo Facility", fcoach.Properties["Facility"].Value);
         Assert.Equal(false, fcoach.Properties["IsSuperuser"].Value);
