@@ -4,7 +4,8 @@
     Builds KolibriFacility, imports it and takes a short tour on a sandbox (or your real) Kolibri database.
 .DESCRIPTION
     Without -Database, creates ./demo/db.sqlite3 with New-FacilityDatabase (200 sample users, 20,000 usage logs) and works
-    there, ending with an import round trip: the exported CSV edited, previewed with -WhatIf, planned and applied.
+    there, ending with an import round trip (the exported CSV edited, previewed with -WhatIf, planned and applied), a
+    password reset and a class move.
     With -Database, works read-only on that database (for example ~/.kolibri/db.sqlite3): it lists facilities,
     users and classes and exports the users CSV and the usage logs into the output folder. Nothing is changed.
 .EXAMPLE
@@ -61,4 +62,18 @@ if ($sandbox) {
     $plan = Get-FacilityImportPlan -Database $Database -Path $csv
     $plan.Changes | Format-Table Id, Action, Kind, Target, Description
     Import-FacilityUsers -Plan $plan -Confirm:$false -PassThru | Format-List
+
+    Write-Host "== A forgotten password: reset it (the password is never shown, in no plan and no message)" -ForegroundColor Cyan
+    # In a real session: Get-FacilityUser maria | Set-FacilityUser -Password (Read-Host -AsSecureString 'New password')
+    $newPassword = ConvertTo-SecureString 'kolibri-2027' -AsPlainText -Force
+    Get-FacilityUser -Database $Database new_learner | Set-FacilityUser -Password $newPassword -Verbose
+
+    Write-Host "== A class move: the learners of one class into a new class (one plan and one transaction each step)" -ForegroundColor Cyan
+    $from = (Get-FacilityClass -Database $Database | Select-Object -First 1).Name
+    $to = "$from (next year)"
+    New-FacilityClass -Database $Database $to
+    Get-FacilityUser -Database $Database -Class $from -UserType LEARNER | Select-Object -First 3 | Add-FacilityClassMember -Class $to -WhatIf
+    Get-FacilityUser -Database $Database -Class $from -UserType LEARNER | Add-FacilityClassMember -Class $to
+    Get-FacilityUser -Database $Database -Class $from -UserType LEARNER | Remove-FacilityClassMember -Class $from
+    Get-FacilityClass -Database $Database | Format-Table
 }

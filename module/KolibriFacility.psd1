@@ -23,6 +23,14 @@
         'Invoke-PortalSync'
         'Get-PortalSyncStatus'
         'New-FacilityDatabase'
+        'New-FacilityUser'
+        'Set-FacilityUser'
+        'Remove-FacilityUser'
+        'New-FacilityClass'
+        'Set-FacilityClass'
+        'Remove-FacilityClass'
+        'Add-FacilityClassMember'
+        'Remove-FacilityClassMember'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @('Export-FacilityUser', 'Import-FacilityUser')

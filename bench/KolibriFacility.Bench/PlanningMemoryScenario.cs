@@ -13,8 +13,9 @@ namespace KolibriFacility.Bench;
 /// <summary>
 /// Peak memory of reading and planning a users CSV, each in a fresh child process (its peak working set is the
 /// figure; in this process every earlier scenario would count): a 100,000-row file (a 20,000-user facility's export
-/// plus 80,000 new users), a 1 GB file of garbage, and the worst garbage the limits let through (just under
-/// UsersCsvLimits.MaxFileBytes of invalid one-field rows, stopped by MaxDataRows). A Raspberry Pi has 1-8 GB.
+/// plus 80,000 new users), a 1 GB file of garbage, /dev/zero, and the worst garbage the limits let through (just under
+/// UsersCsvLimits.MaxFileBytes of invalid one-field rows, stopped by MaxDataRows; and of ten-field invalid rows, each
+/// kept as rejected). A Raspberry Pi has 1-8 GB.
 /// </summary>
 public sealed class PlanningMemoryScenario : IBenchScenario
 {
@@ -58,9 +59,32 @@ public sealed class PlanningMemoryScenario : IBenchScenario
             }
         }
 
+        // Rows of ten fields that fail a CSV rule (an unknown user type), just under both the size and the row limit:
+        // every one is kept as rejected, with its cells.
+        var invalid = Path.Combine(folder, "invalid-rows-at-limit.csv");
+        using (var file = new StreamWriter(invalid, false, new UTF8Encoding(false)))
+        {
+            file.Write("UUID,USERNAME,PASSWORD,FULL_NAME,USER_TYPE,IDENTIFIER,BIRTH_YEAR,GENDER,ENROLLED_IN,ASSIGNED_TO\r\n");
+            var filler = new string('x', 200);
+            var bytes = 0L;
+            for (var i = 0; i < UsersCsvLimits.MaxDataRows; i++)
+            {
+                var line = string.Create(CultureInfo.InvariantCulture, $",baduser{i},secret{i},Bad User {i} {filler},ROBOT,,2010,,\"Grade 1 A\",\r\n");
+                if (bytes + line.Length > UsersCsvLimits.MaxFileBytes - 200)
+                {
+                    break;
+                }
+
+                file.Write(line);
+                bytes += line.Length;
+            }
+        }
+
         Measure(report, "plan a 100,000-row file against a 20,000-user facility", database, users);
         Measure(report, "reject a 1 GB garbage file", database, gigabyte);
+        Measure(report, "reject /dev/zero", database, "/dev/zero");
         Measure(report, $"reject {UsersCsvLimits.MaxFileBytes / 1048576} MiB of one-field garbage rows", database, worst);
+        Measure(report, $"reject {UsersCsvLimits.MaxFileBytes / 1048576} MiB of ten-field invalid rows (under the row limit)", database, invalid);
     }
 
     private void Measure(BenchReport report, string what, string database, string csv)

@@ -7,8 +7,10 @@ public sealed class CmdletMetadataReaderTests
     public void Every_cmdlet_of_the_module_is_found_with_its_HelpUri()
     {
         Assert.Equal(
-            ["Export-FacilityUsers", "Get-Facility", "Get-FacilityClass", "Get-FacilityImportPlan", "Get-FacilityLog", "Get-FacilityUser",
-             "Get-PortalSyncStatus", "Import-FacilityUsers", "Invoke-PortalSync", "New-FacilityDatabase", "New-FacilityLog"],
+            ["Add-FacilityClassMember", "Export-FacilityUsers", "Get-Facility", "Get-FacilityClass", "Get-FacilityImportPlan", "Get-FacilityLog",
+             "Get-FacilityUser", "Get-PortalSyncStatus", "Import-FacilityUsers", "Invoke-PortalSync", "New-FacilityClass", "New-FacilityDatabase",
+             "New-FacilityLog", "New-FacilityUser", "Remove-FacilityClass", "Remove-FacilityClassMember", "Remove-FacilityUser",
+             "Set-FacilityClass", "Set-FacilityUser"],
             BuiltModule.Cmdlets.Select(c => c.Name));
         Assert.All(BuiltModule.Cmdlets, c => Assert.EndsWith("/docs/help/" + c.Name + ".md", c.HelpUri));
     }

@@ -1,6 +1,6 @@
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Facilities;
 
@@ -9,7 +9,7 @@ public sealed class FacilityDirectory(KolibriDatabase database)
 {
     public IEnumerable<Facility> GetFacilities()
     {
-        using var command = database.Command("""
+        using var command = database.Command($"""
             SELECT f.id, f.name, f.dataset_id, d.preset, d.registered,
                    (SELECT COUNT(*) FROM kolibriauth_facilityuser u WHERE u.facility_id = f.id) AS users,
                    (SELECT COUNT(*) FROM kolibriauth_collection c WHERE c.parent_id = f.id AND c.kind = 'classroom') AS classes,
@@ -17,7 +17,7 @@ public sealed class FacilityDirectory(KolibriDatabase database)
             FROM kolibriauth_collection f
             LEFT JOIN kolibriauth_facilitydataset d ON d.id = f.dataset_id
             WHERE f.kind = 'facility'
-            ORDER BY f.rowid
+            ORDER BY {database.Dialect.RowOrder("f")}
             """);
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -76,13 +76,13 @@ public sealed class FacilityDirectory(KolibriDatabase database)
 
     public IEnumerable<FacilityClass> GetClasses(Facility facility)
     {
-        using var command = database.Command("""
+        using var command = database.Command($"""
             SELECT c.id, c.name,
                    (SELECT COUNT(*) FROM kolibriauth_membership m WHERE m.collection_id = c.id) AS learners,
                    (SELECT COUNT(*) FROM kolibriauth_role r WHERE r.collection_id = c.id AND r.kind = 'coach') AS coaches
             FROM kolibriauth_collection c
             WHERE c.parent_id = $facility AND c.kind = 'classroom'
-            ORDER BY c.name COLLATE NOCASE, c.id
+            ORDER BY {database.Dialect.NoCase("c.name")}, c.id
             """);
         command.Parameters.AddWithValue("$facility", facility.Id);
         using var reader = command.ExecuteReader();

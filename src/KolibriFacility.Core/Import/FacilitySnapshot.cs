@@ -3,7 +3,7 @@ using System.Text;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Users;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Import;
 
@@ -52,7 +52,7 @@ internal sealed class FacilitySnapshot
     public string TimeZone { get; private set; } = "UTC";
     public required FacilityFingerprint Fingerprint { get; init; }
 
-    public static FacilitySnapshot Load(KolibriDatabase database, SqliteTransaction? transaction, Facility facility)
+    public static FacilitySnapshot Load(KolibriDatabase database, DbTransaction? transaction, Facility facility)
     {
         var users = new List<string>();
         var classes = new List<string>();
@@ -200,7 +200,7 @@ internal sealed class FacilitySnapshot
         return snapshot;
     }
 
-    private static void CountContent(KolibriDatabase database, SqliteTransaction? transaction, Facility facility, FacilitySnapshot snapshot,
+    private static void CountContent(KolibriDatabase database, DbTransaction? transaction, Facility facility, FacilitySnapshot snapshot,
         string table, string creatorColumn, Action<Class, int> setCount)
     {
         Read(database, transaction, facility, $"SELECT collection_id, COUNT(*) FROM {table} GROUP BY collection_id", r =>
@@ -222,7 +222,7 @@ internal sealed class FacilitySnapshot
         return open < 0 || !stored.EndsWith(')') ? "UTC" : stored[(open + 1)..^1];
     }
 
-    private static void Read(KolibriDatabase database, SqliteTransaction? transaction, Facility facility, string sql, Action<SqliteDataReader> row)
+    private static void Read(KolibriDatabase database, DbTransaction? transaction, Facility facility, string sql, Action<DbDataReader> row)
     {
         using var command = database.Command(sql, transaction);
         command.Parameters.AddWithValue("$facility", facility.Id);

@@ -5,7 +5,7 @@ using KolibriFacility.Core.Security;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Users;
 using KolibriFacility.Core.UsersCsv;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Import;
 
@@ -22,8 +22,15 @@ public static class ImportApplier
 
     public static ImportResult Apply(ImportPlan plan, UsersCsvDocument document, ImportApplyOptions options, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(document);
+        return Apply(plan, PlanSource.FromCsv(document), options, cancellation);
+    }
+
+    /// <summary>Applies a plan made from a CSV document or from a set of edits (<see cref="FacilityEdits"/>).</summary>
+    public static ImportResult Apply(ImportPlan plan, PlanSource source, ImportApplyOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
 
@@ -32,17 +39,17 @@ public static class ImportApplier
             throw new ImportRefusedException(plan.Refusal, reason);
         }
 
-        if (!string.Equals(document.Sha256, plan.CsvSha256, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(source.Sha256, plan.CsvSha256, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ImportRefusedException(ImportRefusal.CsvChanged,
-                $"The CSV is not the file the plan was made from (SHA-256 {document.Sha256} instead of {plan.CsvSha256}). Plan the import again with this file.");
+            throw new ImportRefusedException(ImportRefusal.CsvChanged, source is CsvPlanSource
+                ? $"The CSV is not the file the plan was made from (SHA-256 {source.Sha256} instead of {plan.CsvSha256}). Plan the import again with this file."
+                : $"{source.Noun} are not the ones the plan was made from (SHA-256 {source.Sha256} instead of {plan.CsvSha256}). Plan them again.");
         }
 
         var changes = SelectChanges(plan, options.ExcludedChanges);
         var backupFolder = options.Backup ? options.BackupFolder ?? ImportPreflight.DefaultBackupFolder(options.DatabasePath) : null;
         ImportPreflight.Check(options.DatabasePath, backupFolder);
-        var rows = document.Rows.ToDictionary(r => r.Row);
-        var hashes = HashPasswords(changes, rows, options, cancellation);
+        var hashes = HashPasswords(changes, source, options, cancellation);
         cancellation.ThrowIfCancellationRequested();
 
         using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout);
@@ -51,7 +58,8 @@ public static class ImportApplier
         try
         {
             var facility = new Facility { Id = plan.FacilityId, Name = plan.FacilityName, DatasetId = plan.DatasetId, Database = database.Path };
-            var fresh = new ImportPlanner(database, transaction).Plan(facility, document, plan.Options);
+            var fresh = new ImportPlanner(database, transaction).Plan(facility, source, plan.Options);
+            var rows = fresh.Rows;
             if (plan.FindConflict(fresh) is { } conflict)
             {
                 throw new ImportConflictException(conflict);
@@ -88,7 +96,7 @@ public static class ImportApplier
             cancellation.ThrowIfCancellationRequested();
             transaction.Commit();
         }
-        catch (SqliteException ex) when (WriteFault(database.Path, options.BusyTimeout, ex) is { } fault)
+        catch (DbException ex) when (WriteFault(database.Path, options.BusyTimeout, ex) is { } fault)
         {
             RollBack(transaction, backup);
             throw fault;
@@ -118,7 +126,7 @@ public static class ImportApplier
 
     private static bool IsUserDelete(ImportChange change) => change is { Kind: ImportTarget.User, Action: ImportAction.Delete };
 
-    private static void RollBack(SqliteTransaction transaction, BackupFile? backup)
+    private static void RollBack(DbTransaction transaction, BackupFile? backup)
     {
         if (backup is not null)
         {
@@ -130,7 +138,7 @@ public static class ImportApplier
         {
             transaction.Rollback();
         }
-        catch (SqliteException)
+        catch (DbException)
         {
             // SQLite already rolled the transaction back (a failed COMMIT or an I/O error does).
         }
@@ -156,12 +164,12 @@ public static class ImportApplier
         return plan.Changes.Where(c => !excluded.Contains(c.Id)).ToList();
     }
 
-    private static Dictionary<int, string> HashPasswords(List<ImportChange> changes, Dictionary<int, ImportRow> rows, ImportApplyOptions options, CancellationToken cancellation)
+    private static Dictionary<int, string> HashPasswords(List<ImportChange> changes, PlanSource source, ImportApplyOptions options, CancellationToken cancellation)
     {
         var jobs = changes
             .Where(c => c.Kind == ImportTarget.User && c.Action is ImportAction.Create or ImportAction.Update && c.Fields.Any(f => f.Field == UsersCsvFormat.Password))
-            .Select(c => (c.Id, Password: (c.Row is { } r && rows.TryGetValue(r, out var row) ? row
-                : throw new InvalidDataException($"Change {c.Id} ({c.Description}) refers to CSV row {c.Row}, which the CSV does not have.")).Password))
+            .Select(c => (c.Id, Password: c.Row is { } r && source.PasswordOf(r) is { } password ? password
+                : throw new InvalidDataException($"Change {c.Id} ({c.Description}) refers to row {c.Row}, which {source.Noun.ToLowerInvariant()} do not have.")))
             .ToArray();
         var progress = new ThrottledProgress(options.Progress, HashingStage, jobs.Length);
         var hashes = PasswordHasher.Default.HashAll(jobs.Select(j => j.Password).ToArray(), new PasswordHashingOptions
@@ -173,7 +181,7 @@ public static class ImportApplier
         return jobs.Select((j, i) => (j.Id, Hash: hashes[i])).ToDictionary(p => p.Id, p => p.Hash);
     }
 
-    private static SqliteTransaction BeginImmediate(KolibriDatabase database, TimeSpan busyTimeout)
+    private static DbTransaction BeginImmediate(KolibriDatabase database, TimeSpan busyTimeout)
     {
         using (var pragma = database.Command("PRAGMA busy_timeout = " + ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)))
         {
@@ -182,27 +190,26 @@ public static class ImportApplier
 
         try
         {
-            return database.Connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now, not at the first write
+            return database.BeginWrite(); // BEGIN IMMEDIATE: take the write lock now, not at the first write
         }
-        catch (SqliteException ex) when (SqlParameters.IsBusy(ex))
+        catch (DbException ex) when (SqlParameters.IsBusy(ex))
         {
             throw Busy(database.Path, busyTimeout, ex);
         }
     }
 
     /// <summary>The SQLite failures of a write that are the system's, not a bug: each named with its file and cause.</summary>
-    private static KolibriDatabaseException? WriteFault(string path, TimeSpan busyTimeout, SqliteException ex) => SqlParameters.IsBusy(ex)
-        ? Busy(path, busyTimeout, ex)
-        : ex.SqliteErrorCode switch
+    private static KolibriDatabaseException? WriteFault(string path, TimeSpan busyTimeout, DbException ex) => DbFailures.Classify(ex) switch
     {
-        8 /* SQLITE_READONLY */ => new(DatabaseProblem.ReadOnly, path, $"The database '{path}' became read-only during the import (SQLite: {ex.Message}). Nothing was changed.", ex),
-        13 /* SQLITE_FULL */ => new(DatabaseProblem.DiskFull, path, $"The disk holding the database '{path}' is full. Nothing was changed.", ex),
-        14 /* SQLITE_CANTOPEN */ => new(DatabaseProblem.FolderReadOnly, path,
+        DbFailure.Busy => Busy(path, busyTimeout, ex),
+        DbFailure.ReadOnly => new(DatabaseProblem.ReadOnly, path, $"The database '{path}' became read-only during the import (SQLite: {ex.Message}). Nothing was changed.", ex),
+        DbFailure.DiskFull => new(DatabaseProblem.DiskFull, path, $"The disk holding the database '{path}' is full. Nothing was changed.", ex),
+        DbFailure.CannotOpen => new(DatabaseProblem.FolderReadOnly, path,
             $"SQLite could not create its journal beside the database '{path}' (SQLite: {ex.Message}). Nothing was changed.", ex),
         _ => null,
     };
 
-    private static KolibriDatabaseException Busy(string path, TimeSpan busyTimeout, SqliteException ex) =>
+    private static KolibriDatabaseException Busy(string path, TimeSpan busyTimeout, DbException ex) =>
         new(DatabaseProblem.Busy, path,
             string.Create(CultureInfo.InvariantCulture,
                 $"The database '{path}' is busy: another program (probably Kolibri) kept it locked for more than {busyTimeout.TotalSeconds:0.#} s. Nothing was changed."),

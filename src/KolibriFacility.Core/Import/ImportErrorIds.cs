@@ -10,6 +10,7 @@ public static class ImportErrorIds
     public const string MalformedCsv = "MalformedCsv";
     public const string FileTooLarge = "FileTooLarge";
     public const string TooManyRows = "TooManyRows";
+    public const string LineTooLong = "LineTooLong";
 
     // Header level
     public const string MissingColumn = "MissingColumn";
@@ -39,4 +40,11 @@ public static class ImportErrorIds
     public const string UserNotInFacility = "UserNotInFacility";
     public const string UsernameTaken = "UsernameTaken";
     public const string NewUserNeedsPassword = "NewUserNeedsPassword";
+
+    // Planning stage of the user and class cmdlets' edits
+    public const string UserNotFound = "UserNotFound";
+    public const string UserProtected = "UserProtected";
+    public const string ClassNotFound = "ClassNotFound";
+    public const string ClassNameRequired = "ClassNameRequired";
+    public const string ClassNameTaken = "ClassNameTaken";
 }

@@ -58,6 +58,9 @@ public sealed class ImportPlan
 
     [JsonIgnore] public bool HasErrors => Errors.Count > 0;
 
+    /// <summary>The rows the changes come from, by row number: what the writer creates and updates users from. Not saved: the applier plans again before writing.</summary>
+    [JsonIgnore] internal IReadOnlyDictionary<int, UsersCsv.ImportRow> Rows { get; init; } = new Dictionary<int, UsersCsv.ImportRow>();
+
     [JsonIgnore] public bool IsEmpty => Changes.Count == 0;
 
     /// <summary>More users deleted than -MaxDeletions, or (without it) more than 10 and more than 20% of the non-admin users.</summary>

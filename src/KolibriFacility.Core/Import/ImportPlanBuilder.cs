@@ -12,6 +12,7 @@ internal sealed class ImportPlanBuilder
 {
     private readonly FacilitySnapshot snapshot;
     private readonly UsersCsvDocument document;
+    private readonly PlanEdits? edits;
     private readonly ImportOptions options;
     private readonly List<ImportError> errors;
     private readonly List<ImportWarning> warnings = [];
@@ -24,12 +25,13 @@ internal sealed class ImportPlanBuilder
     private readonly HashSet<string> referencedClassNames = new(StringComparer.OrdinalIgnoreCase);
     private int unchanged;
 
-    public ImportPlanBuilder(FacilitySnapshot snapshot, UsersCsvDocument document, ImportOptions options)
+    public ImportPlanBuilder(FacilitySnapshot snapshot, PlanInput input, ImportOptions options)
     {
         this.snapshot = snapshot;
-        this.document = document;
+        document = input.Document;
+        edits = input.Edits;
         this.options = options;
-        errors = [.. document.Errors];
+        errors = [.. document.Errors, .. edits?.Errors ?? []];
         matcher = new RowMatcher(snapshot, document, errors, warnings);
     }
 
@@ -43,6 +45,13 @@ internal sealed class ImportPlanBuilder
             Add(ImportAction.Create, ImportTarget.Class, name, className: name, description: $"Create class '{name}'");
         }
 
+        foreach (var (id, newName) in edits?.RenameClasses ?? [])
+        {
+            var old = snapshot.ClassesById[id].Name;
+            Add(ImportAction.Update, ImportTarget.Class, newName, className: newName, classId: id, fields: [new(ClassNameField, old, newName)],
+                description: $"Rename class '{old}' to '{newName}'");
+        }
+
         foreach (var (row, target) in validRows)
         {
             if (target is null) PlanNewUser(row);
@@ -50,8 +59,9 @@ internal sealed class ImportPlanBuilder
         }
 
         // A file that could not be read has no rows: planning deletions from it would preview deleting everyone.
-        var deleted = document.HasFileErrors ? [] : PlanUserDeletions();
-        var classesWithContent = document.HasFileErrors ? [] : PlanUnreferencedClasses(deleted);
+        // Edits delete only what they name.
+        var deleted = document.HasFileErrors ? [] : edits is null ? PlanUserDeletions() : PlanNamedUserDeletions(edits.DeleteUsers);
+        var classesWithContent = document.HasFileErrors ? [] : edits is null ? PlanUnreferencedClasses(deleted) : PlanNamedClassDeletions(edits.DeleteClasses);
         var nonAdminUsers = snapshot.Users.Count(u => !u.IsAdmin && !u.IsSuperuser);
 
         return new ImportPlan
@@ -70,12 +80,16 @@ internal sealed class ImportPlanBuilder
             Options = options,
             Fingerprint = snapshot.Fingerprint,
             NonAdminUserCount = nonAdminUsers,
-            SuspectedTruncation = TruncationSigns(deleted, nonAdminUsers),
+            SuspectedTruncation = edits is null ? TruncationSigns(deleted, nonAdminUsers) : null,
             HasFileErrors = document.HasFileErrors,
             ClassesWithLessonsOrQuizzes = classesWithContent,
             TimeZone = snapshot.TimeZone,
+            Rows = validRows.ToDictionary(v => v.Row.Row, v => v.Row),
         };
     }
+
+    /// <summary>The field of a class rename (a class has no CSV column).</summary>
+    public const string ClassNameField = "NAME";
 
     private void Warn(int? row, string? username, string id, string message) =>
         warnings.Add(new ImportWarning { Row = row, Username = username, WarningId = id, Message = message });
@@ -91,6 +105,13 @@ internal sealed class ImportPlanBuilder
     private void ResolveClasses()
     {
         foreach (var c in snapshot.Classes) classIds.TryAdd(c.Name, c.Id);
+        foreach (var name in edits?.CreateClasses ?? [])
+        {
+            classIds[name] = null;
+            newClasses.Add(name);
+            newClassSpelling[name] = name;
+        }
+
         // Kolibri collects every row's ENROLLED_IN classes before any ASSIGNED_TO class, and a new class takes the
         // first spelling in that order (the fixture's "science 7" in an early ASSIGNED_TO became "Science 7").
         var enrolled = validRows.SelectMany(v => v.Row.EnrolledIn ?? []);
@@ -112,13 +133,11 @@ internal sealed class ImportPlanBuilder
         // A class named only in an invalid row is still "referenced": clearing it would undo what that row meant.
         foreach (var rejected in document.Rejected)
         {
-            foreach (var column in new[] { UsersCsvFormat.EnrolledIn, UsersCsvFormat.AssignedTo })
+            var names = rejected.ClassNames
+                ?? [.. new[] { UsersCsvFormat.EnrolledIn, UsersCsvFormat.AssignedTo }.SelectMany(c => ClassList.Split(rejected.Cells.GetValueOrDefault(c, "")))];
+            foreach (var name in names)
             {
-                if (!rejected.Cells.TryGetValue(column, out var cell)) continue;
-                foreach (var name in ClassList.Split(cell))
-                {
-                    if (classIds.TryGetValue(name, out var id) && id is not null) Reference(name);
-                }
+                if (classIds.TryGetValue(name, out var id) && id is not null) Reference(name);
             }
         }
     }
@@ -351,17 +370,56 @@ internal sealed class ImportPlanBuilder
                 continue;
             }
 
-            deleted.Add(user.Id);
-            Add(ImportAction.Delete, ImportTarget.User, user.Username, userId: user.Id, username: user.Username, destructive: true,
-                description: $"Delete user '{user.Username}' ({user.FullName}, {user.Type})");
-            if (snapshot.ContentByCreator.TryGetValue(user.Id, out var count))
-            {
-                Warn(null, user.Username, ImportWarningIds.DeletedUserOwnsLessonsOrQuizzes,
-                    $"Deleting '{user.Username}' also deletes the {count.ToString(CultureInfo.InvariantCulture)} lesson(s) and quiz(zes) they created, as Kolibri does.");
-            }
+            DeleteUser(user, deleted);
         }
 
         return deleted;
+    }
+
+    /// <summary>The users the edits delete (admins and superusers were refused when the edits were read).</summary>
+    private HashSet<string> PlanNamedUserDeletions(IReadOnlyList<string> userIds)
+    {
+        var deleted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in userIds.Where(id => !matcher.IsClaimed(id)))
+        {
+            DeleteUser(snapshot.UsersById[id], deleted);
+        }
+
+        return deleted;
+    }
+
+    private void DeleteUser(User user, HashSet<string> deleted)
+    {
+        deleted.Add(user.Id);
+        Add(ImportAction.Delete, ImportTarget.User, user.Username, userId: user.Id, username: user.Username, destructive: true,
+            description: $"Delete user '{user.Username}' ({user.FullName}, {user.Type})");
+        if (snapshot.ContentByCreator.TryGetValue(user.Id, out var count))
+        {
+            Warn(null, user.Username, ImportWarningIds.DeletedUserOwnsLessonsOrQuizzes,
+                $"Deleting '{user.Username}' also deletes the {count.ToString(CultureInfo.InvariantCulture)} lesson(s) and quiz(zes) they created, as Kolibri does.");
+        }
+    }
+
+    /// <summary>The classes the edits delete, as the import's -RemoveUnreferencedClasses does.</summary>
+    private List<string> PlanNamedClassDeletions(IReadOnlyList<string> classIds)
+    {
+        var withContent = new List<string>();
+        foreach (var c in classIds.Select(id => snapshot.ClassesById[id]))
+        {
+            var learners = snapshot.Users.Count(u => u.Classes.Contains(c.Id));
+            var coaches = snapshot.Users.Count(u => u.Coaches.Contains(c.Id));
+            DeleteClass(c, learners, coaches, withContent);
+        }
+
+        return withContent;
+    }
+
+    private void DeleteClass(FacilitySnapshot.Class c, int learners, int coaches, List<string> withContent)
+    {
+        if (c.Lessons + c.Quizzes > 0) withContent.Add(c.Name);
+        Add(ImportAction.Delete, ImportTarget.Class, c.Name, className: c.Name, classId: c.Id, destructive: true,
+            description: string.Create(CultureInfo.InvariantCulture,
+                $"Delete class '{c.Name}' ({learners} learner(s), {coaches} coach(es), {c.Lessons} lesson(s), {c.Quizzes} quiz(zes))"));
     }
 
     private List<string> PlanUnreferencedClasses(HashSet<string> deletedUsers)
@@ -398,10 +456,7 @@ internal sealed class ImportPlanBuilder
             var coaches = coachesOf[c.Id];
             if (options.RemoveUnreferencedClasses)
             {
-                if (c.Lessons + c.Quizzes > 0) withContent.Add(c.Name);
-                Add(ImportAction.Delete, ImportTarget.Class, c.Name, className: c.Name, classId: c.Id, destructive: true,
-                    description: string.Create(CultureInfo.InvariantCulture,
-                        $"Delete class '{c.Name}' ({learners} learner(s), {coaches} coach(es), {c.Lessons} lesson(s), {c.Quizzes} quiz(zes))"));
+                DeleteClass(c, learners, coaches, withContent);
                 continue;
             }
 

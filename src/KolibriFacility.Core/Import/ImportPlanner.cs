@@ -1,7 +1,7 @@
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.Core.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Import;
 
@@ -13,14 +13,14 @@ namespace KolibriFacility.Core.Import;
 public sealed class ImportPlanner
 {
     private readonly KolibriDatabase database;
-    private readonly SqliteTransaction? transaction;
+    private readonly DbTransaction? transaction;
 
     public ImportPlanner(KolibriDatabase database)
         : this(database, null)
     {
     }
 
-    internal ImportPlanner(KolibriDatabase database, SqliteTransaction? transaction)
+    internal ImportPlanner(KolibriDatabase database, DbTransaction? transaction)
     {
         this.database = database;
         this.transaction = transaction;
@@ -28,10 +28,17 @@ public sealed class ImportPlanner
 
     public ImportPlan Plan(Facility facility, UsersCsvDocument document, ImportOptions options)
     {
-        ArgumentNullException.ThrowIfNull(facility);
         ArgumentNullException.ThrowIfNull(document);
+        return Plan(facility, PlanSource.FromCsv(document), options);
+    }
+
+    /// <summary>Plans a CSV document or a set of edits (<see cref="FacilityEdits"/>) with the same rules.</summary>
+    public ImportPlan Plan(Facility facility, PlanSource source, ImportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(facility);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         var snapshot = FacilitySnapshot.Load(database, transaction, facility);
-        return new ImportPlanBuilder(snapshot, document, options).Build(database.Path);
+        return new ImportPlanBuilder(snapshot, source.Input(snapshot), options).Build(database.Path);
     }
 }

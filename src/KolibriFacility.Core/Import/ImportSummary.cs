@@ -14,6 +14,7 @@ public sealed record ImportSummary
     public int ClassesCreated { get; init; }
     public int ClassesCleared { get; init; }
     public int ClassesDeleted { get; init; }
+    public int ClassesRenamed { get; init; }
     public int EnrolmentsAdded { get; init; }
     public int EnrolmentsRemoved { get; init; }
     public int CoachAssignmentsAdded { get; init; }
@@ -26,7 +27,8 @@ public sealed record ImportSummary
     {
         var text = new StringBuilder();
         Line(text, $"Users: {UsersCreated} added, {UsersUpdated} updated, {UsersDeleted} deleted, {UsersUnchanged} unchanged");
-        Line(text, $"Classes: {ClassesCreated} added, {ClassesCleared} cleared, {ClassesDeleted} deleted");
+        if (ClassesRenamed == 0) Line(text, $"Classes: {ClassesCreated} added, {ClassesCleared} cleared, {ClassesDeleted} deleted");
+        else Line(text, $"Classes: {ClassesCreated} added, {ClassesCleared} cleared, {ClassesDeleted} deleted, {ClassesRenamed} renamed");
         Line(text, $"Enrolments: {EnrolmentsAdded} added, {EnrolmentsRemoved} removed");
         Line(text, $"Coach assignments: {CoachAssignmentsAdded} added, {CoachAssignmentsRemoved} removed");
         Line(text, $"Errors: {Errors}");
@@ -59,6 +61,7 @@ public sealed record ImportSummary
             ClassesCreated = Of(ImportTarget.Class, ImportAction.Create),
             ClassesCleared = Of(ImportTarget.Class, ImportAction.Clear),
             ClassesDeleted = Of(ImportTarget.Class, ImportAction.Delete),
+            ClassesRenamed = Of(ImportTarget.Class, ImportAction.Update),
             EnrolmentsAdded = Of(ImportTarget.Enrolment, ImportAction.Add),
             EnrolmentsRemoved = Of(ImportTarget.Enrolment, ImportAction.Remove),
             CoachAssignmentsAdded = Of(ImportTarget.CoachAssignment, ImportAction.Add),

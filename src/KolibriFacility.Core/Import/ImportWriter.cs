@@ -4,7 +4,7 @@ using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Time;
 using KolibriFacility.Core.Users;
 using KolibriFacility.Core.UsersCsv;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Import;
 
@@ -12,7 +12,7 @@ namespace KolibriFacility.Core.Import;
 /// Writes the changes of a plan inside the applier's transaction, with Kolibri's morango ids, partitions, source
 /// ids and dirty bit on every inserted or updated row, and morango_deletedmodels for every deleted one.
 /// </summary>
-internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction transaction, ImportPlan plan, DateTimeOffset now) : IDisposable
+internal sealed class ImportWriter(KolibriDatabase database, DbTransaction transaction, ImportPlan plan, DateTimeOffset now) : IDisposable
 {
     private static readonly Dictionary<string, string> UserColumns = new(StringComparer.Ordinal)
     {
@@ -35,6 +35,11 @@ internal sealed class ImportWriter(KolibriDatabase database, SqliteTransaction t
         {
             case (ImportTarget.Class, ImportAction.Create):
                 CreateClass(change.ClassName!);
+                break;
+            case (ImportTarget.Class, ImportAction.Update):
+                // A rename: the collection row keeps its id, so memberships, roles, lessons and quizzes follow it.
+                rows.Execute("UPDATE kolibriauth_collection SET name = $name, _morango_dirty_bit = 1 WHERE id = $id",
+                    ("$name", change.Fields[0].NewValue), ("$id", change.ClassId));
                 break;
             case (ImportTarget.Class, ImportAction.Clear):
                 ClearClass(change.ClassId!, change.AffectedUserIds);

@@ -1,5 +1,5 @@
 using KolibriFacility.Core.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Logs;
 
@@ -12,10 +12,10 @@ internal sealed class ContentLookup(KolibriDatabase database) : IDisposable
 {
     private readonly Dictionary<string, string> channels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> titles = new(StringComparer.Ordinal);
-    private SqliteCommand? channelCommand;
-    private SqliteCommand? titleCommand;
+    private DbCommand? channelCommand;
+    private DbCommand? titleCommand;
     private readonly Dictionary<string, (string Username, string Facility)> users = new(StringComparer.Ordinal);
-    private SqliteCommand? userCommand;
+    private DbCommand? userCommand;
 
     /// <summary>
     /// The user's username and facility name, as Kolibri's outer joins give them (empty when the user is unknown).
@@ -80,14 +80,14 @@ internal sealed class ContentLookup(KolibriDatabase database) : IDisposable
         userCommand?.Dispose();
     }
 
-    private SqliteCommand Prepare(string sql)
+    private DbCommand Prepare(string sql)
     {
-        var command = database.Command(sql);
-        command.Parameters.Add("$id", SqliteType.Text);
+        var command = database.LookupCommand(sql);
+        command.AddText("$id");
         return command;
     }
 
-    private static string Lookup(SqliteCommand command, string id)
+    private static string Lookup(DbCommand command, string id)
     {
         command.Parameters[0].Value = id;
         return command.ExecuteScalar() as string ?? "";

@@ -3,7 +3,7 @@ using System.Text;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Time;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Logs;
 
@@ -31,13 +31,14 @@ public sealed class LogReader(KolibriDatabase database)
         var summary = query.Type == LogType.Summary;
         using var command = database.Command("");
         var where = Where(command, facility, query);
-        // No ORDER BY, as in Kolibri: +s.dataset_id keeps SQLite off the dataset index, so it reads the table in
-        // rowid order, which is the order Kolibri's query returns within one dataset, and faster than the index.
+        // No ORDER BY on SQLite, as in Kolibri: +s.dataset_id keeps SQLite off the dataset index, so it reads the table
+        // in rowid order, which is the order Kolibri's query returns within one dataset, and faster than the index.
+        // PostgreSQL may choose an index or a parallel scan, so its table order is asked for (ctid).
         command.CommandText = $"""
             SELECT {(csvColumnsOnly ? "NULL" : "s.id")}, s.user_id, s.channel_id, s.content_id, s.start_timestamp, s.end_timestamp,
                    {(summary ? "s.completion_timestamp" : "NULL")}, s.time_spent, s.progress, s.kind, {(csvColumnsOnly ? "NULL" : "s.dataset_id")}
             FROM {query.Table} s
-            WHERE {where}
+            WHERE {where}{(database.Engine == DatabaseEngine.PostgreSql ? " ORDER BY " + database.Dialect.RowOrder("s") : "")}
             """;
         using var lookup = new ContentLookup(database);
         using var reader = command.ExecuteReader();
@@ -76,7 +77,7 @@ public sealed class LogReader(KolibriDatabase database)
     public DateOnly? FirstLogDate(Facility facility)
     {
         using var command = database.Command(
-            "SELECT MIN(start_timestamp) FROM logger_contentsessionlog WHERE +dataset_id = $dataset AND kind <> 'quiz'");
+            "SELECT MIN(start_timestamp) FROM logger_contentsessionlog WHERE " + database.Dialect.Unindexed("dataset_id") + " = $dataset AND kind <> 'quiz'");
         command.Parameters.AddWithValue("$dataset", facility.DatasetId);
         return command.ExecuteScalar() is string first && first.Length >= 10
             && DateOnly.TryParseExact(first[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
@@ -106,9 +107,9 @@ public sealed class LogReader(KolibriDatabase database)
             ? TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond))
             : TimeSpan.Zero;
 
-    private static string Where(SqliteCommand command, Facility facility, LogQuery query)
+    private string Where(DbCommand command, Facility facility, LogQuery query)
     {
-        var where = new StringBuilder("+s.dataset_id = $dataset AND s.kind <> 'quiz'");
+        var where = new StringBuilder(database.Dialect.Unindexed("s.dataset_id")).Append(" = $dataset AND s.kind <> 'quiz'");
         command.Parameters.AddWithValue("$dataset", facility.DatasetId);
         if (query.StartBound is { } start)
         {

@@ -1,5 +1,5 @@
 using KolibriFacility.Core.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Portal;
 
@@ -16,11 +16,11 @@ public static class FacilityRegistrationStore
         {
             Update(databasePath, datasetId, busyTimeout);
         }
-        catch (SqliteException ex) when (SqlParameters.IsBusy(ex))
+        catch (DbException ex) when (SqlParameters.IsBusy(ex))
         {
             throw new KolibriDatabaseException(DatabaseProblem.Busy, databasePath, $"'{databasePath}' stayed locked by another program (is Kolibri in the middle of a write?); the registration flag was not set. The portal has registered the facility: run the command again to record it.", ex);
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 8 /* READONLY */)
+        catch (DbException ex) when (DbFailures.Classify(ex) == DbFailure.ReadOnly)
         {
             throw new KolibriDatabaseException(DatabaseProblem.ReadOnly, databasePath, $"'{databasePath}' is read-only for this user; the registration flag was not set.", ex);
         }
@@ -29,7 +29,7 @@ public static class FacilityRegistrationStore
     private static void Update(string databasePath, string datasetId, TimeSpan? busyTimeout)
     {
         using var db = KolibriDatabase.OpenWrite(databasePath, busyTimeout);
-        using var transaction = db.Connection.BeginTransaction(deferred: false);
+        using var transaction = db.BeginWrite();
         using var command = db.Command("UPDATE kolibriauth_facilitydataset SET registered = 1, _morango_dirty_bit = 1 WHERE id = $id", transaction);
         command.Parameters.AddWithValue("$id", datasetId);
         var changed = command.ExecuteNonQuery();

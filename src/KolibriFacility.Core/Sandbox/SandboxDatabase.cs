@@ -4,7 +4,7 @@ using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Security;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Time;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Sandbox;
 
@@ -190,7 +190,7 @@ public static class SandboxDatabase
         return reader.ReadToEnd();
     }
 
-    private static void Execute(KolibriDatabase database, SqliteTransaction transaction, string sql)
+    private static void Execute(KolibriDatabase database, DbTransaction transaction, string sql)
     {
         using var command = database.Command(sql, transaction);
         command.ExecuteNonQuery();

@@ -3,16 +3,16 @@ using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Security;
 using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Time;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Sandbox;
 
 /// <summary>Inserts the rows of a sandbox with prepared commands inside one transaction, as Kolibri's models would store them.</summary>
-internal sealed class SandboxWriter(KolibriDatabase database, SqliteTransaction transaction, string timeZone) : IDisposable
+internal sealed class SandboxWriter(KolibriDatabase database, DbTransaction transaction, string timeZone) : IDisposable
 {
     private readonly KolibriRowWriter rows = new(database, transaction);
-    private SqliteCommand? sessionLogCommand;
-    private SqliteCommand? summaryLogCommand;
+    private DbCommand? sessionLogCommand;
+    private DbCommand? summaryLogCommand;
 
     public void InsertScopeDefinitions()
     {
@@ -128,9 +128,9 @@ internal sealed class SandboxWriter(KolibriDatabase database, SqliteTransaction 
         summaryLogCommand?.Dispose();
     }
 
-    private SqliteCommand Prepare(string sql, params string[] parameters) => rows.Prepare(sql, parameters);
+    private DbCommand Prepare(string sql, params string[] parameters) => rows.Prepare(sql, parameters);
 
-    private static void Bind(SqliteCommand command, params object?[] values) => KolibriRowWriter.Bind(command, values);
+    private static void Bind(DbCommand command, params object?[] values) => KolibriRowWriter.Bind(command, values);
 
     private void Run(string sql, params (string Name, object? Value)[] parameters) => rows.Execute(sql, parameters);
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using KolibriFacility.Core.Portal;
 using KolibriFacility.Core.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Security;
 
@@ -126,7 +126,7 @@ public sealed class FacilityCertificates(KolibriDatabase database)
         }
     }
 
-    private static MorangoCertificate ReadCertificate(SqliteDataReader reader) => new()
+    private static MorangoCertificate ReadCertificate(DbDataReader reader) => new()
     {
         Id = reader.GetString(reader.GetOrdinal("id")),
         ParentId = reader.IsDBNull(reader.GetOrdinal("parent_id")) ? null : reader.GetString(reader.GetOrdinal("parent_id")),

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Storage;
 
@@ -13,14 +13,14 @@ internal sealed class CascadeDeleter
 {
     private const string Profile = "facilitydata";
     private readonly KolibriDatabase database;
-    private readonly SqliteTransaction transaction;
+    private readonly DbTransaction transaction;
     private readonly Dictionary<string, List<(string Table, string Column)>> children = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> syncable = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> withId = new(StringComparer.OrdinalIgnoreCase);
     private readonly bool hasDeletedModels;
     private readonly bool hasHardDeletedModels;
 
-    public CascadeDeleter(KolibriDatabase database, SqliteTransaction transaction)
+    public CascadeDeleter(KolibriDatabase database, DbTransaction transaction)
     {
         this.database = database;
         this.transaction = transaction;

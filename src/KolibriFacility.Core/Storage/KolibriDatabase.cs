@@ -1,33 +1,93 @@
+using System.Data.Common;
+using KolibriFacility.Core.Storage.Postgres;
 using Microsoft.Data.Sqlite;
 
 namespace KolibriFacility.Core.Storage;
 
 /// <summary>
-/// One open connection to a Kolibri db.sqlite3. Opening never changes the file: no journal-mode switch,
-/// no schema writes; read-only opens use SQLite's read-only mode.
+/// One open connection to a Kolibri database: a db.sqlite3, or the PostgreSQL database a KOLIBRI_HOME's options.ini
+/// names (docs/PostgreSQL.md). Opening never changes the database: no journal-mode switch, no schema writes;
+/// read-only opens use SQLite's read-only mode or PostgreSQL's read-only transactions.
 /// </summary>
 public sealed class KolibriDatabase : IDisposable
 {
     /// <summary>How long a writer waits for Kolibri to release the database before failing (Kolibri itself uses 100 s).</summary>
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(30);
 
+    private readonly SqliteConnection? sqlite;
+    private readonly string? home;
+    private readonly PostgresSettings? postgres;
+    private DbConnection? lookupConnection;
+
     private KolibriDatabase(string path, SqliteConnection connection)
     {
         Path = path;
+        sqlite = connection;
         Connection = connection;
+        Dialect = SqlDialect.Sqlite;
     }
 
+    private KolibriDatabase(string path, string? home, PostgresSettings settings, DbConnection connection)
+    {
+        Path = path;
+        this.home = home;
+        postgres = settings;
+        Connection = connection;
+        Dialect = SqlDialect.PostgreSql;
+    }
+
+    /// <summary>
+    /// Where the database is: the db.sqlite3 file; for PostgreSQL the KOLIBRI_HOME whose options.ini names it, or
+    /// <c>postgres://user@host:port/name</c> when opened from a connection string (never with the password).
+    /// </summary>
     public string Path { get; }
 
-    public SqliteConnection Connection { get; }
+    public DbConnection Connection { get; }
 
-    /// <summary>The KOLIBRI_HOME this database lives in (its folder).</summary>
-    public string Home => KolibriDatabaseLocator.HomeOf(Path);
+    public SqlDialect Dialect { get; }
 
-    public static KolibriDatabase OpenRead(string path) => Open(path, SqliteOpenMode.ReadOnly, DefaultBusyTimeout);
+    public DatabaseEngine Engine => Dialect.Engine;
 
-    public static KolibriDatabase OpenWrite(string path, TimeSpan? busyTimeout = null) =>
-        Open(path, SqliteOpenMode.ReadWrite, busyTimeout ?? DefaultBusyTimeout);
+    /// <summary>The KOLIBRI_HOME this database belongs to: the SQLite file's folder, or the folder whose options.ini names the PostgreSQL database.</summary>
+    public string Home => sqlite is not null ? KolibriDatabaseLocator.HomeOf(Path) : home ?? KolibriDatabaseLocator.ResolveHome();
+
+    /// <summary>Opens a db.sqlite3, or a KOLIBRI_HOME folder's database (SQLite or PostgreSQL, as its options.ini says).</summary>
+    public static KolibriDatabase OpenRead(string path) =>
+        KolibriDatabaseLocator.PostgresSettingsOf(path) is { } postgres
+            ? OpenPostgres(postgres, readOnly: true, home: System.IO.Path.GetFullPath(path))
+            : Open(path, SqliteOpenMode.ReadOnly, DefaultBusyTimeout);
+
+    public static KolibriDatabase OpenWrite(string path, TimeSpan? busyTimeout = null)
+    {
+        if (KolibriDatabaseLocator.PostgresSettingsOf(path) is { } postgres)
+        {
+            throw new KolibriDatabaseException(DatabaseProblem.EngineNotSupported, System.IO.Path.GetFullPath(path),
+                $"The Kolibri in '{System.IO.Path.GetFullPath(path)}' runs on PostgreSQL ({postgres.Describe()}); this module cannot write to a PostgreSQL-backed Kolibri yet. Nothing was changed.");
+        }
+
+        return Open(path, SqliteOpenMode.ReadWrite, busyTimeout ?? DefaultBusyTimeout);
+    }
+
+    /// <summary>
+    /// Opens a PostgreSQL-backed Kolibri's database. <paramref name="home"/> is the KOLIBRI_HOME whose options.ini
+    /// named it (shown as <see cref="Path"/>), or null for an explicit connection.
+    /// </summary>
+    public static KolibriDatabase OpenPostgres(PostgresSettings settings, bool readOnly, string? home = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var where = home ?? settings.Describe();
+        var connection = PostgresConnector.Open(settings, readOnly, where);
+        try
+        {
+            SchemaValidator.Validate(connection, SqlDialect.PostgreSql, where, "a PostgreSQL database");
+            return new KolibriDatabase(where, home, settings, connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Creates an empty SQLite file (used by the sandbox builder only); fails if the file exists.</summary>
     internal static KolibriDatabase CreateEmpty(string path)
@@ -64,7 +124,7 @@ public sealed class KolibriDatabase : IDisposable
         try
         {
             connection.Open();
-            SchemaValidator.Validate(connection, full);
+            SchemaValidator.Validate(connection, SqlDialect.Sqlite, full, "an SQLite file");
             if (mode == SqliteOpenMode.ReadOnly)
             {
                 UseReadCache(connection);
@@ -106,13 +166,54 @@ public sealed class KolibriDatabase : IDisposable
             ForeignKeys = false,
         }.ToString();
 
-    public SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
+    public DbCommand Command(string sql, DbTransaction? transaction = null)
     {
-        var command = Connection.CreateCommand();
+        var command = Dialect.CreateCommand(Connection);
         command.CommandText = sql;
         command.Transaction = transaction;
         return command;
     }
 
-    public void Dispose() => Connection.Dispose();
+    /// <summary>
+    /// A command for short lookups made while a reader of <see cref="Command"/> is still open: on SQLite the same
+    /// connection; PostgreSQL runs one command at a time per connection, so there a second, read-only one.
+    /// </summary>
+    internal DbCommand LookupCommand(string sql)
+    {
+        if (postgres is not null)
+        {
+            lookupConnection ??= PostgresConnector.Open(postgres, readOnly: true, Path);
+        }
+
+        var command = Dialect.CreateCommand(lookupConnection ?? Connection);
+        command.CommandText = sql;
+        return command;
+    }
+
+    /// <summary>A write transaction that takes the write lock now, not at the first write (SQLite's BEGIN IMMEDIATE).</summary>
+    public DbTransaction BeginWrite() => sqlite?.BeginTransaction(deferred: false)
+        ?? throw new NotSupportedException("Writes to a PostgreSQL-backed Kolibri are refused when the database is opened.");
+
+    /// <summary>
+    /// Registers Kolibri's username folding (Python's, which folds every script; SQLite's lower() folds ASCII only)
+    /// as an SQL function and returns its name; null where the engine cannot call back into .NET (PostgreSQL), and
+    /// the caller folds the rows it reads instead.
+    /// </summary>
+    internal string? UsernameFoldFunction()
+    {
+        const string name = "kf_fold_username";
+        if (sqlite is null)
+        {
+            return null;
+        }
+
+        sqlite.CreateFunction(name, (string? value) => value is null ? null : Users.UsernameComparer.Fold(value), isDeterministic: true);
+        return name;
+    }
+
+    public void Dispose()
+    {
+        lookupConnection?.Dispose();
+        Connection.Dispose();
+    }
 }

@@ -14,6 +14,18 @@ public enum DatabaseProblem
 
     /// <summary>The disk holding the database is full.</summary>
     DiskFull,
+
+    /// <summary>The database server cannot be reached (not running, wrong host or port, no answer).</summary>
+    Unreachable,
+
+    /// <summary>The database server refused the login (wrong or missing password, unknown user).</summary>
+    AuthenticationFailed,
+
+    /// <summary>The operation does not support this database engine yet (writes to PostgreSQL); refused before touching the database.</summary>
+    EngineNotSupported,
+
+    /// <summary>KOLIBRI_HOME's [Database] settings (options.ini or KOLIBRI_DATABASE_* variables) are not usable.</summary>
+    InvalidSettings,
 }
 
 /// <summary>A Kolibri database could not be opened or used; the message says which and where.</summary>

@@ -2,7 +2,8 @@ namespace KolibriFacility.Core.Storage;
 
 /// <summary>
 /// Finds the Kolibri database the way Kolibri does: an explicit path, else KOLIBRI_HOME/db.sqlite3,
-/// else ~/.kolibri/db.sqlite3.
+/// else ~/.kolibri/db.sqlite3; a KOLIBRI_HOME whose [Database] settings say postgres stands for its PostgreSQL
+/// database (<see cref="KolibriDatabaseOptions"/>).
 /// </summary>
 public static class KolibriDatabaseLocator
 {
@@ -16,7 +17,25 @@ public static class KolibriDatabaseLocator
             return System.IO.Path.GetFullPath(explicitPath);
         }
 
-        return System.IO.Path.Combine(ResolveHome(), DatabaseFileName);
+        var home = ResolveHome();
+        return KolibriDatabaseOptions.EngineOf(home) == DatabaseEngine.PostgreSql ? home : System.IO.Path.Combine(home, DatabaseFileName);
+    }
+
+    /// <summary>
+    /// The PostgreSQL settings when <paramref name="path"/> is a KOLIBRI_HOME folder whose Kolibri runs on PostgreSQL;
+    /// null for a file (always SQLite) or a home that uses SQLite.
+    /// </summary>
+    public static Postgres.PostgresSettings? PostgresSettingsOf(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        return Directory.Exists(full) ? KolibriDatabaseOptions.PostgresSettingsOf(full) : null;
+    }
+
+    /// <summary>The engine of a resolved database path (see <see cref="PostgresSettingsOf"/>).</summary>
+    public static DatabaseEngine EngineOf(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        return Directory.Exists(full) ? KolibriDatabaseOptions.EngineOf(full) : DatabaseEngine.Sqlite;
     }
 
     /// <summary>KOLIBRI_HOME when set (relative values are taken from the current directory), else ~/.kolibri.</summary>

@@ -1,5 +1,5 @@
 using KolibriFacility.Core.Ids;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Storage;
 
@@ -8,12 +8,12 @@ namespace KolibriFacility.Core.Storage;
 /// Kolibri's models store them (docs/Kolibri.md, Morango bookkeeping, Ids and Rows Kolibri writes), with prepared commands inside the caller's transaction: the one
 /// place the sandbox and the import write them.
 /// </summary>
-internal sealed class KolibriRowWriter(KolibriDatabase database, SqliteTransaction transaction) : IDisposable
+internal sealed class KolibriRowWriter(KolibriDatabase database, DbTransaction transaction) : IDisposable
 {
-    private SqliteCommand? collectionCommand;
-    private SqliteCommand? userCommand;
-    private SqliteCommand? roleCommand;
-    private SqliteCommand? membershipCommand;
+    private DbCommand? collectionCommand;
+    private DbCommand? userCommand;
+    private DbCommand? roleCommand;
+    private DbCommand? membershipCommand;
 
     public void InsertCollection(MorangoIdentity identity, string name, string kind, string datasetId, string? parentId)
     {
@@ -60,29 +60,29 @@ internal sealed class KolibriRowWriter(KolibriDatabase database, SqliteTransacti
     }
 
     /// <summary>A prepared command in this transaction, its parameters bound in order by <see cref="Bind"/>; the caller disposes it.</summary>
-    public SqliteCommand Prepare(string sql, params string[] parameters)
+    public DbCommand Prepare(string sql, params string[] parameters)
     {
         var command = database.Command(sql, transaction);
         foreach (var name in parameters)
         {
-            command.Parameters.Add(name, SqliteType.Text);
+            command.AddText(name);
         }
 
         command.Prepare();
         return command;
     }
 
-    /// <summary>Binds values to a prepared command's parameters in order, each with its SQLite type (null as NULL).</summary>
-    public static void Bind(SqliteCommand command, params object?[] values)
+    /// <summary>Binds values to a prepared command's parameters in order, each with its SQL type (null as NULL).</summary>
+    public static void Bind(DbCommand command, params object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
         {
             var parameter = command.Parameters[i];
-            parameter.SqliteType = values[i] switch
+            parameter.DbType = values[i] switch
             {
-                double => SqliteType.Real,
-                int or long or bool => SqliteType.Integer,
-                _ => SqliteType.Text,
+                double => System.Data.DbType.Double,
+                int or long or bool => System.Data.DbType.Int64,
+                _ => System.Data.DbType.String,
             };
             parameter.Value = values[i] ?? DBNull.Value;
         }

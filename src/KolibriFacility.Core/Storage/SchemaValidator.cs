@@ -1,19 +1,19 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace KolibriFacility.Core.Storage;
 
 /// <summary>Checks that a database has the Kolibri 0.17 tables and columns the module addresses by name.</summary>
 internal static class SchemaValidator
 {
-    public static void Validate(SqliteConnection connection, string path)
+    public static void Validate(DbConnection connection, SqlDialect dialect, string path, string kind)
     {
-        var tables = ReadTables(connection);
+        var tables = ReadTables(connection, dialect);
         if (!tables.Contains("kolibriauth_facilityuser") && !tables.Contains("kolibriauth_collection"))
         {
             throw new KolibriDatabaseException(
                 DatabaseProblem.NotADatabase,
                 path,
-                $"'{path}' is an SQLite file but not a Kolibri database: it has no kolibriauth tables.");
+                $"'{path}' is {kind} but not a Kolibri database: it has no kolibriauth tables.");
         }
 
         var problems = new List<string>();
@@ -25,7 +25,7 @@ internal static class SchemaValidator
                 continue;
             }
 
-            var present = ReadColumns(connection, table);
+            var present = ReadColumns(connection, dialect, table);
             var missing = columns.Where(c => !present.Contains(c)).ToList();
             if (missing.Count > 0)
             {
@@ -43,12 +43,18 @@ internal static class SchemaValidator
     }
 
     /// <summary>The database's table names (SQLite's own sqlite_* tables included); inside a transaction pass it.</summary>
-    internal static HashSet<string> ReadTables(SqliteConnection connection, SqliteTransaction? transaction = null)
+    internal static HashSet<string> ReadTables(DbConnection connection, DbTransaction? transaction = null) =>
+        ReadTables(connection, SqlDialect.Of(connection), transaction);
+
+    internal static HashSet<string> ReadColumns(DbConnection connection, string table, DbTransaction? transaction = null) =>
+        ReadColumns(connection, SqlDialect.Of(connection), table, transaction);
+
+    private static HashSet<string> ReadTables(DbConnection connection, SqlDialect dialect, DbTransaction? transaction = null)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
-        using var command = connection.CreateCommand();
+        using var command = dialect.CreateCommand(connection);
         command.Transaction = transaction;
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+        command.CommandText = dialect.TablesQuery;
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -58,12 +64,12 @@ internal static class SchemaValidator
         return result;
     }
 
-    internal static HashSet<string> ReadColumns(SqliteConnection connection, string table, SqliteTransaction? transaction = null)
+    private static HashSet<string> ReadColumns(DbConnection connection, SqlDialect dialect, string table, DbTransaction? transaction = null)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
-        using var command = connection.CreateCommand();
+        using var command = dialect.CreateCommand(connection);
         command.Transaction = transaction;
-        command.CommandText = "SELECT name FROM pragma_table_info($table)";
+        command.CommandText = dialect.ColumnsQuery;
         command.Parameters.AddWithValue("$table", table);
         using var reader = command.ExecuteReader();
         while (reader.Read())

@@ -11,7 +11,7 @@ public sealed class UserNameReader(KolibriDatabase database)
 {
     public IEnumerable<UserName> Read(Facility facility)
     {
-        using var command = database.Command("SELECT id, username FROM kolibriauth_facilityuser WHERE facility_id = $facility ORDER BY rowid");
+        using var command = database.Command("SELECT u.id, u.username FROM kolibriauth_facilityuser u WHERE u.facility_id = $facility ORDER BY " + database.Dialect.RowOrder("u"));
         command.Parameters.AddWithValue("$facility", facility.Id);
         using var reader = command.ExecuteReader();
         while (reader.Read())

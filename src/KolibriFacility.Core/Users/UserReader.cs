@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using KolibriFacility.Core.Model;
 using KolibriFacility.Core.Security;
@@ -15,24 +16,24 @@ namespace KolibriFacility.Core.Users;
 public sealed class UserReader(KolibriDatabase database)
 {
     private const char Separator = '\u001f';
-    private const string FoldFunction = "kf_fold_username";
 
     public IEnumerable<FacilityUser> Read(Facility facility, UserQuery? query = null)
     {
         query ??= UserQuery.All;
         using var command = database.Command("");
-        var sql = new StringBuilder("""
+        var dialect = database.Dialect;
+        var sql = new StringBuilder($"""
             SELECT u.id, u.username, u.full_name, u.id_number, u.birth_year, u.gender, u.date_joined, u.last_login,
                    u.dataset_id, u.password = 'NOT_SPECIFIED' OR u.password = '' AS no_password,
-                   (SELECT group_concat(r.kind, char(31)) FROM kolibriauth_role r
+                   (SELECT {dialect.JoinWithUnitSeparator("r.kind")} FROM kolibriauth_role r
                      WHERE r.user_id = u.id AND r.collection_id = u.facility_id) AS facility_roles,
-                   (SELECT group_concat(name, char(31)) FROM (
+                   (SELECT {dialect.JoinWithUnitSeparator("e.name")} FROM (
                         SELECT c.name FROM kolibriauth_membership m JOIN kolibriauth_collection c ON c.id = m.collection_id
-                        WHERE m.user_id = u.id AND c.kind = 'classroom' ORDER BY m.collection_id)) AS enrolled,
-                   (SELECT group_concat(name, char(31)) FROM (
+                        WHERE m.user_id = u.id AND c.kind = 'classroom' ORDER BY {dialect.ClassOrder("m.collection_id", "c")}) e) AS enrolled,
+                   (SELECT {dialect.JoinWithUnitSeparator("a.name")} FROM (
                         SELECT c.name FROM kolibriauth_role r JOIN kolibriauth_collection c ON c.id = r.collection_id
-                        WHERE r.user_id = u.id AND r.kind = 'coach' AND c.kind = 'classroom' ORDER BY r.collection_id)) AS assigned,
-                   COALESCE((SELECT p.is_superuser FROM device_devicepermissions p WHERE p.user_id = u.id), 0) AS superuser
+                        WHERE r.user_id = u.id AND r.kind = 'coach' AND c.kind = 'classroom' ORDER BY {dialect.ClassOrder("r.collection_id", "c")}) a) AS assigned,
+                   COALESCE((SELECT p.is_superuser FROM device_devicepermissions p WHERE p.user_id = u.id), FALSE) AS superuser
             FROM kolibriauth_facilityuser u
             WHERE u.facility_id = $facility
             """);
@@ -47,19 +48,32 @@ public sealed class UserReader(KolibriDatabase database)
                .Append(")))");
         }
 
+        // SQLite's lower() folds ASCII only; Kolibri compares usernames in Python, which folds every script. Where the
+        // engine cannot call the folding (PostgreSQL), the rows read are filtered here instead.
+        HashSet<string>? foldedNames = null;
         if (query.Usernames is { } usernames)
         {
-            // SQLite's lower() folds ASCII only; Kolibri compares usernames in Python, which folds every script.
-            database.Connection.CreateFunction(FoldFunction, (string? value) => value is null ? null : UsernameComparer.Fold(value), isDeterministic: true);
-            sql.Append(" AND ").Append(FoldFunction).Append("(u.username) IN (").Append(SqlParameters.InList(command, "n", usernames.Select(UsernameComparer.Fold))).Append(')');
+            if (database.UsernameFoldFunction() is { } fold)
+            {
+                sql.Append(" AND ").Append(fold).Append("(u.username) IN (").Append(SqlParameters.InList(command, "n", usernames.Select(UsernameComparer.Fold))).Append(')');
+            }
+            else
+            {
+                foldedNames = usernames.Select(UsernameComparer.Fold).ToHashSet(StringComparer.Ordinal);
+            }
         }
 
-        sql.Append(" ORDER BY u.rowid");
+        sql.Append(" ORDER BY ").Append(dialect.RowOrder("u"));
         command.CommandText = sql.ToString();
 
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
+            if (foldedNames is not null && !foldedNames.Contains(UsernameComparer.Fold(reader.GetString(1))))
+            {
+                continue;
+            }
+
             yield return new FacilityUser
             {
                 Id = reader.GetString(0),
@@ -83,6 +97,6 @@ public sealed class UserReader(KolibriDatabase database)
         }
     }
 
-    private static string[] Split(Microsoft.Data.Sqlite.SqliteDataReader reader, int ordinal) =>
+    private static string[] Split(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? [] : reader.GetString(ordinal).Split(Separator);
 }

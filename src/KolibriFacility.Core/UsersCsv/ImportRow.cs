@@ -44,8 +44,8 @@ public sealed record ImportRow
     /// <summary>Class names the user coaches; null when the column is absent.</summary>
     public IReadOnlyList<string>? AssignedTo { get; init; }
 
-    /// <summary>The row's fields as read, in header order (password included): what the rejected-rows file writes back when the planner refuses the row. Null for rows not read from a file.</summary>
-    internal string[]? RawFields { get; init; }
+    /// <summary>Where the row is in its file: the rejected-rows file reads it again from there when the planner refuses the row. Null for rows not read from a file.</summary>
+    internal CsvRecordSpan? Source { get; init; }
 
     public bool KeepsPassword => Password == UsersCsvFormat.KeepPassword;
 }

@@ -35,6 +35,7 @@ public static class RejectedRowsCsvWriter
     }
 
     /// <summary>Writes to a text writer (its encoding is the caller's); the writer is flushed, not closed. Returns the number of rows written.</summary>
+    /// <exception cref="ImportConflictException">The CSV file changed since it was read: its rows cannot be copied from it.</exception>
     public static int Write(TextWriter writer, UsersCsvDocument doc, ImportPlan? plan = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -46,18 +47,41 @@ public static class RejectedRowsCsvWriter
             .Where(h => h.Kind != HeaderCellKind.Errors)
             .ToList();
 
+        // A row read from a file is copied from it again, so the skipped rows are never all in memory at once.
+        var firstIndexOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var c in columns)
+        {
+            firstIndexOfKey.TryAdd(c.Kind == HeaderCellKind.Column ? c.Key : c.Text, c.Index);
+        }
+
         using var csv = new KolibriCsvWriter(writer);
         csv.WriteRow([.. columns.Select(c => c.Text), UsersCsvLimits.ErrorsColumn]);
         var rejected = doc.Rejected.ToDictionary(r => r.Row);
         var valid = doc.Rows.Where(r => reasons.ContainsKey(r.Row)).ToDictionary(r => r.Row);
+        using var records = NeedsFile(doc, reasons.Keys, rejected, valid) ? doc.Source!.Open() : null;
         var written = 0;
         foreach (var (rowNumber, rowReasons) in reasons.OrderBy(r => r.Key))
         {
-            Func<(string Text, int Index, string Key, HeaderCellKind Kind), string>? cellOf =
-                rejected.TryGetValue(rowNumber, out var bad) ? c => bad.Cells.GetValueOrDefault(c.Kind == HeaderCellKind.Column ? c.Key : c.Text, "")
-                : valid.TryGetValue(rowNumber, out var good) ? c => CellOf(good, c.Index, c.Key)
-                : null;
-            if (cellOf is null)
+            Func<(string Text, int Index, string Key, HeaderCellKind Kind), string>? cellOf;
+            if (rejected.TryGetValue(rowNumber, out var bad))
+            {
+                if (bad.Source is { } span && records is not null)
+                {
+                    // As the reader keyed the row's cells: by machine name or header text, the first column of a name winning.
+                    var raw = records.Fields(span);
+                    cellOf = c => firstIndexOfKey[c.Kind == HeaderCellKind.Column ? c.Key : c.Text] is var i && i < raw.Length ? raw[i] : "";
+                }
+                else
+                {
+                    cellOf = c => bad.Cells.GetValueOrDefault(c.Kind == HeaderCellKind.Column ? c.Key : c.Text, "");
+                }
+            }
+            else if (valid.TryGetValue(rowNumber, out var good))
+            {
+                var raw = good.Source is { } span && records is not null ? records.Fields(span) : null;
+                cellOf = c => raw is null ? CellOf(good, c.Key) : c.Index < raw.Length ? raw[c.Index] : "";
+            }
+            else
             {
                 continue;
             }
@@ -72,31 +96,27 @@ public static class RejectedRowsCsvWriter
             written++;
         }
 
+        records?.Complete();
         csv.Flush();
         return written;
     }
 
-    /// <summary>A valid row's cell as read; for a row not read from a file, its value as the export would write it.</summary>
-    private static string CellOf(ImportRow row, int index, string column)
-    {
-        if (row.RawFields is { } raw)
-        {
-            return index < raw.Length ? raw[index] : "";
-        }
+    private static bool NeedsFile(UsersCsvDocument doc, IEnumerable<int> rows, Dictionary<int, RejectedRow> rejected, Dictionary<int, ImportRow> valid) =>
+        doc.Source is not null && rows.Any(r => rejected.GetValueOrDefault(r)?.Source is not null || valid.GetValueOrDefault(r)?.Source is not null);
 
-        return column switch
-        {
-            UsersCsvFormat.Uuid => row.Uuid ?? "",
-            UsersCsvFormat.Username => row.Username,
-            UsersCsvFormat.Password => row.Password,
-            UsersCsvFormat.FullName => row.FullName,
-            UsersCsvFormat.UserType => row.UserType.ToString(),
-            UsersCsvFormat.Identifier => row.Identifier ?? "",
-            UsersCsvFormat.BirthYear => row.BirthYear ?? "",
-            UsersCsvFormat.Gender => row.Gender ?? "",
-            UsersCsvFormat.EnrolledIn => ClassList.Join(row.EnrolledIn ?? []),
-            UsersCsvFormat.AssignedTo => ClassList.Join(row.AssignedTo ?? []),
-            _ => "",
-        };
-    }
+    /// <summary>The cell of a valid row not read from a file: its value as the export would write it.</summary>
+    private static string CellOf(ImportRow row, string column) => column switch
+    {
+        UsersCsvFormat.Uuid => row.Uuid ?? "",
+        UsersCsvFormat.Username => row.Username,
+        UsersCsvFormat.Password => row.Password,
+        UsersCsvFormat.FullName => row.FullName,
+        UsersCsvFormat.UserType => row.UserType.ToString(),
+        UsersCsvFormat.Identifier => row.Identifier ?? "",
+        UsersCsvFormat.BirthYear => row.BirthYear ?? "",
+        UsersCsvFormat.Gender => row.Gender ?? "",
+        UsersCsvFormat.EnrolledIn => ClassList.Join(row.EnrolledIn ?? []),
+        UsersCsvFormat.AssignedTo => ClassList.Join(row.AssignedTo ?? []),
+        _ => "",
+    };
 }

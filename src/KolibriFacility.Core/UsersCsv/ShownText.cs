@@ -44,18 +44,37 @@ public static class ShownText
         }
 
         var fields = SplitKeepingQuotes(text, separator);
-        if (passwordIndex >= 0)
+        MaskPassword(fields, passwordIndex, headerColumns);
+        return Cut(string.Join(separator, fields));
+    }
+
+    /// <summary>
+    /// The fields of a row as they may be shown: each cut, and every field that can be the password masked (when the
+    /// row does not have as many fields as the header has columns, every field the password may have moved to).
+    /// </summary>
+    /// <param name="passwordIndex">The PASSWORD column's position in the header, or -1 when the file has none.</param>
+    public static string[] Fields(IReadOnlyList<string> fields, int passwordIndex, int headerColumns)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var shown = fields.Select(Cut).ToList();
+        MaskPassword(shown, passwordIndex, headerColumns);
+        return [.. shown];
+    }
+
+    private static void MaskPassword(List<string> fields, int passwordIndex, int headerColumns)
+    {
+        if (passwordIndex < 0)
         {
-            var shift = fields.Count - headerColumns;
-            var first = Math.Max(0, passwordIndex + Math.Min(0, shift));
-            var last = Math.Min(fields.Count - 1, passwordIndex + Math.Max(0, shift));
-            for (var i = first; i <= last; i++)
-            {
-                fields[i] = PasswordMask;
-            }
+            return;
         }
 
-        return Cut(string.Join(separator, fields));
+        var shift = fields.Count - headerColumns;
+        var first = Math.Max(0, passwordIndex + Math.Min(0, shift));
+        var last = Math.Min(fields.Count - 1, passwordIndex + Math.Max(0, shift));
+        for (var i = first; i <= last; i++)
+        {
+            fields[i] = PasswordMask;
+        }
     }
 
     /// <summary>Fields as written (quotes kept), split at separators outside double quotes; lenient with broken quoting.</summary>

@@ -48,5 +48,11 @@ public sealed class UsersCsvDocument
     /// <summary>True when the file itself could not be used (encoding, quoting, header): no row is valid then.</summary>
     public bool HasFileErrors => Errors.Any(e => e.Row is null);
 
+    /// <summary>
+    /// The file the rows were read from, to read a row again by its position (the rejected-rows file); null for a
+    /// document made in memory, whose rows carry their values.
+    /// </summary>
+    internal CsvRecordSource? Source { get; init; }
+
     public bool HasColumn(string machineName) => Columns.Contains(machineName, StringComparer.Ordinal);
 }

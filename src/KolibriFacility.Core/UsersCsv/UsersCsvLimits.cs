@@ -24,6 +24,13 @@ public static class UsersCsvLimits
     /// <summary>The most data rows read (valid or not); reading stops with a TooManyRows error after that.</summary>
     public const int MaxDataRows = 250_000;
 
+    /// <summary>
+    /// The longest line (a row's record, line breaks inside quoted values included), in bytes of UTF-8: 1 MiB. Reading
+    /// stops with a LineTooLong error at a longer one, so that one line of garbage (or a double quote never closed)
+    /// is not held in memory whole.
+    /// </summary>
+    public const int MaxLineBytes = 1 << 20;
+
     /// <summary>The longest cell, in characters; a longer one is a ValueTooLong error and the row is not checked further.</summary>
     public const int MaxValueLength = 10_000;
 

@@ -23,11 +23,20 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
     private readonly Dictionary<string, int> firstRowOfUsername = new(UsernameComparer.Instance);
     private readonly Dictionary<string, int> firstRowOfUuid = new(StringComparer.Ordinal);
 
+    private readonly MessagePool messages = new();
+
+    // Where each cell key is among a row's fields (the first column of a key wins), shared by the rejected rows' cells.
+    private readonly Dictionary<string, int> positions = header.Cells
+        .Where(c => c.Kind != HeaderCellKind.Errors)
+        .GroupBy(c => c.CellKey, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.First().Index, StringComparer.Ordinal);
+
     /// <param name="rawRecord">The row as written (UTF-8), decoded only for a wrong field count.</param>
-    public RowOutcome Validate(int row, int line, string[] fields, ReadOnlySpan<byte> rawRecord)
+    /// <param name="source">Where the row is in its file: rows keep that rather than their raw fields.</param>
+    public RowOutcome Validate(int row, int line, string[] fields, ReadOnlySpan<byte> rawRecord, CsvRecordSpan source)
     {
         var cells = Cells(fields);
-        var context = new RowContext(row, line, cells, Clean(Raw(cells, UsersCsvFormat.Username)));
+        var context = new RowContext(row, line, fields, cells, Clean(Raw(cells, UsersCsvFormat.Username)), source, messages);
         if (fields.Length != header.Cells.Count)
         {
             // Shown with the password masked: errors reach screens, logs and saved plans.
@@ -46,6 +55,22 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
             return Rejected(context);
         }
 
+        return Validate(context, fields);
+    }
+
+    /// <summary>
+    /// Checks a row that was not read from a file (the cmdlets' edits): its cells by machine name, only the columns
+    /// it has. The same rules as a CSV row, except the field count and raw-length checks that only a file needs.
+    /// </summary>
+    public RowOutcome Validate(int row, Dictionary<string, string> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        var fields = header.Cells.Select(c => cells.GetValueOrDefault(c.CellKey, string.Empty)).ToArray();
+        return Validate(new RowContext(row, row, fields, cells, Clean(Raw(cells, UsersCsvFormat.Username)), default, messages), fields);
+    }
+
+    private RowOutcome Validate(RowContext context, string[]? fields)
+    {
         CheckDuplicateUsername(context);
         var uuid = CheckUuid(context);
         var fullName = CheckFullName(context);
@@ -66,8 +91,8 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
 
         return new RowOutcome(new ImportRow
         {
-            Row = row,
-            Line = line,
+            Row = context.Row,
+            Line = context.Line,
             Uuid = uuid,
             Username = username,
             Password = password,
@@ -78,7 +103,7 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
             Gender = gender,
             EnrolledIn = enrolledIn,
             AssignedTo = assignedTo,
-            RawFields = fields,
+            Source = context.Source,
         }, null);
     }
 
@@ -339,18 +364,46 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
         }
     }
 
-    private static RowOutcome Rejected(RowContext context, bool errorsNameUser = true)
+    /// <summary>A rejected row keeps its cells only as they may be shown, its class names and its place in the file, not its raw text.</summary>
+    private RowOutcome Rejected(RowContext context, bool errorsNameUser = true)
     {
         var uuidCell = Clean(context.Raw(UsersCsvFormat.Uuid));
+        var classNames = new List<string>();
+        foreach (var column in new[] { UsersCsvFormat.EnrolledIn, UsersCsvFormat.AssignedTo })
+        {
+            if (context.Raw(column) is { Length: > 0 } cell)
+            {
+                classNames.AddRange(ClassList.Split(cell));
+            }
+        }
+
         return new RowOutcome(null, new RejectedRow
         {
             Row = context.Row,
             Line = context.Line,
-            Cells = context.Cells,
+            Cells = new RowCells(positions, ShownCells(context)),
+            ClassNames = classNames.Count == 0 ? [] : [.. classNames],
+            Source = context.Source,
             Uuid = uuidCell.Length == 0 ? null : NormaliseUuid(uuidCell),
             Username = context.Username.Length == 0 ? null : context.Username,
             Errors = errorsNameUser ? context.Errors : context.Errors.Select(e => e with { Username = null }).ToList(),
         });
+    }
+
+    /// <summary>The row's fields as they may be shown; a value an error quotes cut is the same string in both (garbage rows are many).</summary>
+    private string[] ShownCells(RowContext context)
+    {
+        var shown = ShownText.Fields(context.Fields, header.IndexOf(UsersCsvFormat.Password), header.Cells.Count);
+        foreach (var error in context.Errors)
+        {
+            if (error is { Column: { } column, Value: { } value } && positions.TryGetValue(column, out var index) && index < shown.Length
+                && !ReferenceEquals(shown[index], value) && string.Equals(shown[index], value, StringComparison.Ordinal))
+            {
+                shown[index] = value;
+            }
+        }
+
+        return shown;
     }
 
     /// <summary>Python's len(): code points, not UTF-16 units.</summary>
@@ -365,10 +418,12 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
         return count;
     }
 
-    private sealed class RowContext(int row, int line, Dictionary<string, string> cells, string username)
+    private sealed class RowContext(int row, int line, string[] fields, Dictionary<string, string> cells, string username, CsvRecordSpan source, MessagePool messages)
     {
         public int Row { get; } = row;
         public int Line { get; } = line;
+        public string[] Fields { get; } = fields;
+        public CsvRecordSpan Source { get; } = source;
         public Dictionary<string, string> Cells { get; } = cells;
         public string Username { get; } = username;
         public List<ImportError> Errors { get; } = [];
@@ -387,8 +442,33 @@ internal sealed class UsersCsvRowValidator(UsersCsvHeader header, char separator
                 Column = column,
                 Value = value,
                 ErrorId = errorId,
-                Message = message,
+                Message = messages.Shared(message),
                 Username = Username.Length == 0 ? null : Username,
             });
+    }
+}
+
+/// <summary>
+/// One string for each message that many rows share ("The user type 'ROBOT' is not ..."): every error of a file of
+/// garbage is kept, its text need not be kept 250,000 times. Bounded: past its size a new message is kept as it is.
+/// </summary>
+internal sealed class MessagePool
+{
+    private const int MaxMessages = 4096;
+    private readonly Dictionary<string, string> messages = new(StringComparer.Ordinal);
+
+    public string Shared(string message)
+    {
+        if (messages.TryGetValue(message, out var shared))
+        {
+            return shared;
+        }
+
+        if (messages.Count < MaxMessages)
+        {
+            messages.Add(message, message);
+        }
+
+        return message;
     }
 }

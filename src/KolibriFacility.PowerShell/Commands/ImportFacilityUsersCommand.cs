@@ -77,7 +77,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
                 return;
             }
 
-            var excluded = Confirm(plan);
+            var excluded = PlanConfirmation.Confirm(this, plan, $"Import '{plan.CsvPath}' into facility '{plan.FacilityName}'", Caption);
             if (excluded is null)
             {
                 return;
@@ -212,39 +212,6 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         {
             throw new ImportRefusedException(plan.Refusal, plan.RefusalReason!);
         }
-    }
-
-    /// <summary>
-    /// One confirmation for everything that only adds or updates, then one per destructive change (each deletion,
-    /// clear or removal; "No" keeps that one). Returns the ids of the declined destructive changes, or null when the
-    /// import itself was declined.
-    /// </summary>
-    private HashSet<int>? Confirm(ImportPlan plan)
-    {
-        var constructive = plan.Changes.Count(c => !c.IsDestructive);
-        if (constructive > 0
-            && !ShouldProcess($"Import '{plan.CsvPath}' into facility '{plan.FacilityName}': {constructive} additions and updates.{Environment.NewLine}{plan.Summary}",
-                $"Import '{plan.CsvPath}' into facility '{plan.FacilityName}'?{Environment.NewLine}{plan.Summary}", Caption))
-        {
-            return null;
-        }
-
-        var declined = new HashSet<int>();
-        foreach (var change in plan.Changes.Where(c => c.IsDestructive))
-        {
-            var text = change.Description;
-            if (!ShouldProcess(text, text + "?", Caption))
-            {
-                declined.Add(change.Id);
-            }
-        }
-
-        if (constructive == 0 && declined.Count == plan.Changes.Count)
-        {
-            return null;
-        }
-
-        return declined;
     }
 
     private ImportResult Apply(ImportPlan plan, UsersCsvDocument document, string databasePath, HashSet<int> excluded)

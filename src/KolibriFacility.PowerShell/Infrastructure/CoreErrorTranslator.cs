@@ -59,6 +59,14 @@ internal static class CoreErrorTranslator
             DatabaseProblem.FolderReadOnly => (ErrorIds.DatabaseFolderReadOnly, ErrorCategory.PermissionDenied,
                 "Run as the user Kolibri runs as (who owns KOLIBRI_HOME), or make the folder writable for this user."),
             DatabaseProblem.DiskFull => (ErrorIds.DiskFull, ErrorCategory.ResourceUnavailable, "Free space on the disk that holds the database, then import again."),
+            DatabaseProblem.Unreachable => (ErrorIds.DatabaseUnreachable, ErrorCategory.ConnectionError,
+                "Start the PostgreSQL server, or correct DATABASE_HOST/DATABASE_PORT in KOLIBRI_HOME/options.ini (or the connection string)."),
+            DatabaseProblem.AuthenticationFailed => (ErrorIds.DatabaseAuthenticationFailed, ErrorCategory.AuthenticationError,
+                "Check DATABASE_USER and DATABASE_PASSWORD in KOLIBRI_HOME/options.ini, or pass -ConnectionString with -DatabaseCredential."),
+            DatabaseProblem.InvalidSettings => (ErrorIds.InvalidDatabaseSettings, ErrorCategory.InvalidData,
+                "Correct the [Database] section of KOLIBRI_HOME/options.ini or the KOLIBRI_DATABASE_* environment variables."),
+            DatabaseProblem.EngineNotSupported => (ErrorIds.PostgreSqlNotSupported, ErrorCategory.NotImplemented,
+                "Run this command on a SQLite-backed Kolibri; see docs/PostgreSQL.md for what works on PostgreSQL."),
             _ => (ErrorIds.DatabaseReadOnly, ErrorCategory.PermissionDenied,
                 "Run as the user Kolibri runs as (who owns db.sqlite3), or make the file writable (chmod u+w; chattr -i; a read-write mount)."),
         };
@@ -106,15 +114,18 @@ internal static class CoreErrorTranslator
         return Record(ex, id, category, facility, advice);
     }
 
-    private static ErrorRecord Refused(ImportRefusedException ex, object? csv)
+    private static ErrorRecord Refused(ImportRefusedException ex, object? csv) =>
+        Refused(ex, csv, ImportAdvice.For(ex.Refusal), "Nothing was imported: ");
+
+    /// <summary>A refused plan with the caller's advice (the user and class cmdlets have other parameters than the import).</summary>
+    public static ErrorRecord Refused(ImportRefusedException ex, object? target, string advice, string nothingDone)
     {
         var (id, category) = ex.Refusal.HasFlag(ImportRefusal.LooksTruncated)
             ? (ErrorIds.ImportFileLooksTruncated, ErrorCategory.InvalidData)
             : ex.Refusal.HasFlag(ImportRefusal.TooManyDeletions)
                 ? (ErrorIds.DeletionThresholdExceeded, ErrorCategory.LimitsExceeded)
                 : (ErrorIds.ImportRefused, ErrorCategory.InvalidOperation);
-        var advice = ImportAdvice.For(ex.Refusal);
-        return Record(ex, id, category, csv, advice.Length == 0 ? null : advice, "Nothing was imported: " + ex.Message);
+        return Record(ex, id, category, target, advice.Length == 0 ? null : advice, nothingDone + ex.Message);
     }
 
     private static DllNotFoundException? NativeLoadFailure(Exception exception)

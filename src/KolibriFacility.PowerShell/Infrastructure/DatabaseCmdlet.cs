@@ -1,26 +1,87 @@
 using System.Management.Automation;
 using KolibriFacility.Core.Storage;
+using KolibriFacility.Core.Storage.Postgres;
 
 namespace KolibriFacility.PowerShell.Infrastructure;
 
 /// <summary>
-/// Base of every KolibriFacility cmdlet that works on an existing database: the -Database parameter.
+/// Base of every KolibriFacility cmdlet that works on an existing database: -Database, and -ConnectionString with
+/// -DatabaseCredential for a PostgreSQL-backed Kolibri named directly.
 /// </summary>
 public abstract class DatabaseCmdlet : KolibriCmdlet
 {
     /// <summary>
     /// Path of Kolibri's db.sqlite3 (or the folder holding it). Default: $env:KOLIBRI_HOME/db.sqlite3, else
-    /// ~/.kolibri/db.sqlite3. Binds by property name, so objects of this module piped on keep their database.
+    /// ~/.kolibri/db.sqlite3. A KOLIBRI_HOME whose options.ini (or KOLIBRI_DATABASE_ENGINE) says postgres stands for
+    /// its PostgreSQL database. Binds by property name, so objects of this module piped on keep their database.
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("DatabasePath")]
     [ValidateNotNullOrEmpty]
     public string? Database { get; set; }
 
-    /// <summary>The database file this command works on, resolved through PowerShell's current location.</summary>
-    protected string DatabaseFile =>
-        KolibriDatabaseLocator.Resolve(Database is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Database));
+    /// <summary>A PostgreSQL connection string (Host=...;Port=...;Database=...;Username=...), used instead of -Database.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The PostgreSQL user and password for -ConnectionString (they replace the string's own).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? DatabaseCredential { get; set; }
+
+    /// <summary>
+    /// Whether this command works on a PostgreSQL-backed Kolibri. Commands that do not are refused with
+    /// <see cref="ErrorIds.PostgreSqlNotSupported"/> before anything connects to the database.
+    /// </summary>
+    protected virtual bool SupportsPostgreSql => false;
+
+    /// <summary>
+    /// The database this command works on, resolved through PowerShell's current location: a db.sqlite3 file, or a
+    /// KOLIBRI_HOME folder whose Kolibri runs on PostgreSQL, or (with -ConnectionString) its postgres://user@host:port/name
+    /// without the password. Commands that do not support PostgreSQL are refused here.
+    /// </summary>
+    protected string DatabaseFile
+    {
+        get
+        {
+            if (ConnectionString is not null)
+            {
+                return ExplicitSettings().Describe();
+            }
+
+            if (DatabaseCredential is not null)
+            {
+                throw new PSArgumentException("-DatabaseCredential goes with -ConnectionString: the user and password of a KOLIBRI_HOME's PostgreSQL database come from its options.ini.", nameof(DatabaseCredential));
+            }
+
+            var path = KolibriDatabaseLocator.Resolve(Database is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Database));
+            if (KolibriDatabaseLocator.EngineOf(path) == DatabaseEngine.PostgreSql)
+            {
+                RefuseUnlessPostgreSql(path);
+            }
+
+            return path;
+        }
+    }
 
     /// <summary>Opens the database read-only; the caller disposes it.</summary>
-    protected KolibriDatabase OpenRead() => KolibriDatabase.OpenRead(DatabaseFile);
+    protected KolibriDatabase OpenRead() =>
+        ConnectionString is null ? KolibriDatabase.OpenRead(DatabaseFile) : KolibriDatabase.OpenPostgres(ExplicitSettings(), readOnly: true);
+
+    private PostgresSettings ExplicitSettings()
+    {
+        RefuseUnlessPostgreSql(PostgresSettings.Describe(ConnectionString!));
+        var credential = DatabaseCredential?.GetNetworkCredential();
+        return PostgresSettings.FromConnectionString(ConnectionString!, credential?.UserName is { Length: > 0 } user ? user : null, credential?.Password);
+    }
+
+    private void RefuseUnlessPostgreSql(string where)
+    {
+        if (!SupportsPostgreSql)
+        {
+            throw new KolibriDatabaseException(DatabaseProblem.EngineNotSupported, where,
+                $"{MyInvocation.MyCommand.Name} cannot work on a PostgreSQL-backed Kolibri yet ({where}); on PostgreSQL this module reads facilities, users, classes and logs (docs/PostgreSQL.md). Nothing was done.");
+        }
+    }
 }

@@ -10,6 +10,10 @@ public static class ErrorIds
     public const string DatabaseReadOnly = "DatabaseReadOnly";
     public const string DatabaseFolderReadOnly = "DatabaseFolderReadOnly";
     public const string DiskFull = "DiskFull";
+    public const string DatabaseUnreachable = "DatabaseUnreachable";
+    public const string DatabaseAuthenticationFailed = "DatabaseAuthenticationFailed";
+    public const string InvalidDatabaseSettings = "InvalidDatabaseSettings";
+    public const string PostgreSqlNotSupported = "PostgreSqlNotSupported";
     public const string BackupFolderIsFile = "BackupFolderIsFile";
     public const string BackupFolderNotWritable = "BackupFolderNotWritable";
     public const string FacilityNotFound = "FacilityNotFound";

@@ -42,7 +42,7 @@ public abstract class FacilityCmdlet : DatabaseCmdlet
 
             if (openedDatabase is null)
             {
-                openedDatabase = KolibriDatabase.OpenRead(path);
+                openedDatabase = OpenRead();
                 openedDatabaseFile = path;
             }
 

@@ -19,4 +19,12 @@ internal static class HelpLinks
     public const string InvokePortalSync = Base + "Invoke-PortalSync.md";
     public const string GetPortalSyncStatus = Base + "Get-PortalSyncStatus.md";
     public const string NewFacilityDatabase = Base + "New-FacilityDatabase.md";
+    public const string NewFacilityUser = Base + "New-FacilityUser.md";
+    public const string SetFacilityUser = Base + "Set-FacilityUser.md";
+    public const string RemoveFacilityUser = Base + "Remove-FacilityUser.md";
+    public const string NewFacilityClass = Base + "New-FacilityClass.md";
+    public const string SetFacilityClass = Base + "Set-FacilityClass.md";
+    public const string RemoveFacilityClass = Base + "Remove-FacilityClass.md";
+    public const string AddFacilityClassMember = Base + "Add-FacilityClassMember.md";
+    public const string RemoveFacilityClassMember = Base + "Remove-FacilityClassMember.md";
 }

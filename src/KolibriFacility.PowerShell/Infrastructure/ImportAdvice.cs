@@ -23,6 +23,16 @@ internal static class ImportAdvice
 
     public const string WaitForKolibri = "Try again when Kolibri is idle, stop Kolibri, or wait longer with -TimeoutSec.";
 
+    /// <summary>The same for the user and class cmdlets, whose only way past a refusal is their -Force.</summary>
+    public static string ForEdits(ImportRefusal refusal)
+    {
+        var advice = new List<string>();
+        if (refusal.HasFlag(ImportRefusal.TooManyDeletions)) advice.Add("Check the deletions with -WhatIf; then use -Force to delete that many users at once.");
+        if (refusal.HasFlag(ImportRefusal.ClassesWithLessons)) advice.Add("Use -Force to delete those classes with their lessons and quizzes.");
+        if (refusal.HasFlag(ImportRefusal.CsvChanged)) advice.Add("Run the command again.");
+        return string.Join(" ", advice);
+    }
+
     public static string For(ImportRefusal refusal)
     {
         var advice = new List<string>();

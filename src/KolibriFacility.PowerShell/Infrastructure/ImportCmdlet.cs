@@ -118,46 +118,11 @@ public abstract class ImportCmdlet : FacilityCmdlet
         return plan;
     }
 
-    /// <summary>
-    /// Each error as a non-terminating error record whose id is the rule's stable id and whose target is the
-    /// ImportError; past the first few of a rule, one warning counts the rest (they stay in the plan's Errors).
-    /// </summary>
-    protected void WriteImportErrors(IEnumerable<ImportError> errors)
-    {
-        var sample = ImportErrorSample.Of(errors);
-        foreach (var error in sample.Shown)
-        {
-            WriteError(new ErrorRecord(new InvalidDataException(error.ToString()), error.ErrorId, ErrorCategory.InvalidData, error));
-        }
-
-        WriteLeftOut(sample);
-    }
+    /// <summary>Each error as a non-terminating error record with the rule's stable id (see <see cref="ImportMessages"/>).</summary>
+    protected void WriteImportErrors(IEnumerable<ImportError> errors) => ImportMessages.WriteImportErrors(this, errors, null);
 
     /// <summary>Rows that -SkipInvalidRows leaves out, as warnings: the first few of each rule, then a count.</summary>
-    protected void WriteSkippedRows(IEnumerable<ImportError> errors)
-    {
-        var sample = ImportErrorSample.Of(errors);
-        foreach (var error in sample.Shown)
-        {
-            WriteWarning($"Skipped: {error}");
-        }
+    protected void WriteSkippedRows(IEnumerable<ImportError> errors) => ImportMessages.WriteSkippedRows(this, errors, null);
 
-        WriteLeftOut(sample);
-    }
-
-    private void WriteLeftOut(ImportErrorSample sample)
-    {
-        foreach (var (errorId, count) in sample.LeftOut)
-        {
-            WriteWarning($"{count} more {errorId} error(s) not shown: every error is in the plan's Errors, and -RejectedRowsPath writes every skipped row with its errors.");
-        }
-    }
-
-    protected void WriteImportWarnings(ImportPlan plan)
-    {
-        foreach (var warning in plan.Warnings)
-        {
-            WriteWarning(warning.Row is { } row ? $"Row {row}: {warning.Message}" : warning.Message);
-        }
-    }
+    protected void WriteImportWarnings(ImportPlan plan) => ImportMessages.WriteImportWarnings(this, plan);
 }

@@ -6,7 +6,7 @@ namespace KolibriFacility.PowerShell.Loading;
 
 /// <summary>
 /// The module's private AssemblyLoadContext. KolibriFacility.Core and everything it references
-/// (Microsoft.Data.Sqlite, SQLitePCLRaw, CsvHelper) load here from the module's dependencies/ folder, so another
+/// (Microsoft.Data.Sqlite, SQLitePCLRaw, CsvHelper, Npgsql) load here from the module's dependencies/ folder, so another
 /// module's Microsoft.Data.Sqlite in the session can neither break nor be broken by ours. The native e_sqlite3 is
 /// resolved from dependencies/runtimes/&lt;rid&gt;/native for the current OS and architecture. Where the build made
 /// ReadyToRun images for this .NET and platform (dependencies/r2r/net&lt;major&gt;.0/&lt;rid&gt;) they are loaded instead of the IL.

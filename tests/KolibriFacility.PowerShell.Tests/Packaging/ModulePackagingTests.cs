@@ -169,7 +169,7 @@ public sealed partial class ModulePackagingTests : IDisposable
         // Only the cmdlet assembly sits beside the manifest; everything else loads privately from dependencies/.
         Assert.Equal(["KolibriFacility.PowerShell.dll"], Directory.GetFiles(root, "*.dll").Select(Path.GetFileName));
         var dependencies = Path.Combine(root, "dependencies");
-        foreach (var dll in new[] { "KolibriFacility.Core.dll", "Microsoft.Data.Sqlite.dll", "SQLitePCLRaw.core.dll", "SQLitePCLRaw.provider.e_sqlite3.dll", "SQLitePCLRaw.batteries_v2.dll", "CsvHelper.dll" })
+        foreach (var dll in new[] { "KolibriFacility.Core.dll", "Microsoft.Data.Sqlite.dll", "SQLitePCLRaw.core.dll", "SQLitePCLRaw.provider.e_sqlite3.dll", "SQLitePCLRaw.batteries_v2.dll", "CsvHelper.dll", "Npgsql.dll" })
         {
             Assert.True(File.Exists(Path.Combine(dependencies, dll)), "missing dependencies/" + dll);
         }

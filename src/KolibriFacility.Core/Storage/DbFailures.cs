@@ -1,0 +1,35 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace KolibriFacility.Core.Storage;
+
+/// <summary>What went wrong in a database statement, independent of the engine that reported it.</summary>
+public enum DbFailure
+{
+    Other,
+
+    /// <summary>Another connection holds the lock this statement needs.</summary>
+    Busy,
+
+    /// <summary>The database (or the user's access to it) is read-only.</summary>
+    ReadOnly,
+
+    /// <summary>The disk holding the database is full.</summary>
+    DiskFull,
+
+    /// <summary>SQLite could not open or create a file beside the database (its journal).</summary>
+    CannotOpen,
+}
+
+/// <summary>The one place that reads the engines' error codes.</summary>
+public static class DbFailures
+{
+    public static DbFailure Classify(DbException? exception) => exception switch
+    {
+        SqliteException { SqliteErrorCode: 5 /* SQLITE_BUSY */ or 6 /* SQLITE_LOCKED */ } => DbFailure.Busy,
+        SqliteException { SqliteErrorCode: 8 /* SQLITE_READONLY */ } => DbFailure.ReadOnly,
+        SqliteException { SqliteErrorCode: 13 /* SQLITE_FULL */ } => DbFailure.DiskFull,
+        SqliteException { SqliteErrorCode: 14 /* SQLITE_CANTOPEN */ } => DbFailure.CannotOpen,
+        _ => DbFailure.Other,
+    };
+}

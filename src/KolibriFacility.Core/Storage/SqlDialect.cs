@@ -1,0 +1,104 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace KolibriFacility.Core.Storage;
+
+/// <summary>
+/// The SQL text that differs between SQLite and PostgreSQL, for the statements Core builds. Values need no dialect:
+/// both engines' readers give ids as 32 hex digits, booleans, numbers and Django's datetimes as SQLite's text
+/// (<see cref="Postgres.PostgresDataReader"/>), and parameters bind as <c>$name</c> on both.
+/// </summary>
+public abstract class SqlDialect
+{
+    public static readonly SqlDialect Sqlite = new SqliteDialect();
+    public static readonly SqlDialect PostgreSql = new PostgreSqlDialect();
+
+    public abstract DatabaseEngine Engine { get; }
+
+    /// <summary>The table's physical (insertion) order, which Kolibri's unordered queries return: SQLite's rowid, PostgreSQL's ctid.</summary>
+    public abstract string RowOrder(string tableAlias);
+
+    /// <summary>Concatenates <paramref name="expression"/> over a group with the unit separator (U+001F) between values.</summary>
+    public abstract string JoinWithUnitSeparator(string expression);
+
+    /// <summary>
+    /// The order of a user's class names in Kolibri's export (its GROUP_CONCAT/STRING_AGG subqueries have no ORDER BY):
+    /// SQLite walks the membership's (user_id, collection_id) index, so by class id; PostgreSQL scans the classes in
+    /// table order. <paramref name="linkColumn"/> is the membership's or role's collection_id, <paramref name="classAlias"/> the class.
+    /// </summary>
+    public abstract string ClassOrder(string linkColumn, string classAlias);
+
+    /// <summary>An ORDER BY key that compares like SQLite's NOCASE (ASCII letters folded, otherwise by code point).</summary>
+    public abstract string NoCase(string expression);
+
+    /// <summary>
+    /// The column, kept off its index where the engine would otherwise prefer the index to a scan in table order
+    /// (SQLite's unary plus; PostgreSQL needs no hint: its order is fixed by <see cref="RowOrder"/> instead).
+    /// </summary>
+    public abstract string Unindexed(string column);
+
+    /// <summary>The dialect of an open connection.</summary>
+    public static SqlDialect Of(DbConnection connection) => connection is SqliteConnection ? Sqlite : PostgreSql;
+
+    /// <summary>A command on the connection that takes Core's SQL and gives values as Core reads them (see the class summary).</summary>
+    internal abstract DbCommand CreateCommand(DbConnection connection);
+
+    /// <summary>The names of the database's tables (SQLite's own sqlite_* tables included).</summary>
+    internal abstract string TablesQuery { get; }
+
+    /// <summary>The names of a table's columns; binds <c>$table</c>.</summary>
+    internal abstract string ColumnsQuery { get; }
+
+    private sealed class SqliteDialect : SqlDialect
+    {
+        public override DatabaseEngine Engine => DatabaseEngine.Sqlite;
+
+        public override string RowOrder(string tableAlias) => tableAlias + ".rowid";
+
+        public override string JoinWithUnitSeparator(string expression) => "group_concat(" + expression + ", char(31))";
+
+        public override string ClassOrder(string linkColumn, string classAlias) => linkColumn;
+
+        public override string NoCase(string expression) => expression + " COLLATE NOCASE";
+
+        public override string Unindexed(string column) => "+" + column;
+
+        internal override DbCommand CreateCommand(DbConnection connection) => connection.CreateCommand();
+
+        internal override string TablesQuery => "SELECT name FROM sqlite_master WHERE type = 'table'";
+
+        internal override string ColumnsQuery => "SELECT name FROM pragma_table_info($table)";
+    }
+
+    private sealed class PostgreSqlDialect : SqlDialect
+    {
+        public override DatabaseEngine Engine => DatabaseEngine.PostgreSql;
+
+        public override string RowOrder(string tableAlias) => tableAlias + ".ctid";
+
+        public override string JoinWithUnitSeparator(string expression) => "string_agg(" + expression + ", chr(31))";
+
+        public override string ClassOrder(string linkColumn, string classAlias) => classAlias + ".ctid";
+
+        internal override DbCommand CreateCommand(DbConnection connection) =>
+            new Postgres.PostgresCommand(((Npgsql.NpgsqlConnection)connection).CreateCommand());
+
+        // lower() under the C collation folds ASCII only, and "C" orders by code point: SQLite's NOCASE exactly.
+        public override string NoCase(string expression) => "lower(" + expression + " COLLATE \"C\")";
+
+        public override string Unindexed(string column) => column;
+
+        // Kolibri keeps every table in schema public (Django's default search_path). The catalogs, not
+        // information_schema, whose column view takes some 50 ms a query.
+        internal override string TablesQuery => """
+            SELECT c.relname::text FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+            """;
+
+        internal override string ColumnsQuery => """
+            SELECT a.attname::text FROM pg_catalog.pg_attribute a
+            JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relname = $table AND a.attnum > 0 AND NOT a.attisdropped
+            """;
+    }
+}

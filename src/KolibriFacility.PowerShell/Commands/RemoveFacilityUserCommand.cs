@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using KolibriFacility.Core.Import;
+using KolibriFacility.PowerShell.Completion;
+using KolibriFacility.PowerShell.Infrastructure;
+
+namespace KolibriFacility.PowerShell.Commands;
+
+/// <summary>
+/// Deletes facility users as the import deletes them (Kolibri's hard delete, with their memberships, roles, progress
+/// and the lessons and quizzes they created). Admins and superusers are never deleted.
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "FacilityUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.RemoveFacilityUser)]
+public sealed class RemoveFacilityUserCommand : EditCmdlet
+{
+    /// <summary>The users to delete. Takes usernames and FacilityUser objects from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(UsernameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Username { get; set; }
+
+    /// <summary>The user's database id; bound from FacilityUser objects.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("UserId")]
+    [ValidateNotNullOrEmpty]
+    public string? Id { get; set; }
+
+    /// <summary>Allow deleting more than 10 users and more than 20% of the facility's non-admin users at once (the import's threshold).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Skip the online backup taken before deleting (deleted users and their progress cannot be brought back otherwise).</summary>
+    [Parameter]
+    public SwitchParameter NoBackup { get; set; }
+
+    protected override bool TakeBackup => !NoBackup;
+
+    protected override ImportOptions Options => new() { Force = Force };
+
+    protected override void Process()
+    {
+        if (Id is not null)
+        {
+            CurrentEdits.Users.Add(new UserEdit { Action = UserEditAction.Delete, Id = Id, Username = Username?.FirstOrDefault() });
+            return;
+        }
+
+        foreach (var name in Username!)
+        {
+            CurrentEdits.Users.Add(new UserEdit { Action = UserEditAction.Delete, Username = name });
+        }
+    }
+}
