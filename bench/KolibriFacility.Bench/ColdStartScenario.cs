@@ -10,7 +10,10 @@ namespace KolibriFacility.Bench;
 /// `dotnet build -c Release` first). Rounds are interleaved, so a loaded machine slows every command alike; medians of
 /// wall time and, on Linux, of the CPU time the process used (steadier than wall time when the cores are shared).
 /// KF_BENCH_BASELINE_MODULE=&lt;folder of another KolibriFacility.psd1&gt; adds that build side by side (e.g. a copy of
-/// the module built from main).
+/// the module built from main). KF_BENCH_PRECOMPILED_PWSH=1 adds a second PowerShell, the same pinned tool with its
+/// assemblies compiled ReadyToRun (<see cref="PrecompiledPowerShell"/>), as an admin's installed PowerShell has them:
+/// every command then runs under both, in the same rounds, each module figure against its own host's `pwsh -c exit`.
+/// After the timed rounds, one more run of each command reports how many methods were JIT-compiled by its end.
 /// </summary>
 public sealed class ColdStartScenario : IBenchScenario
 {
@@ -23,64 +26,103 @@ public sealed class ColdStartScenario : IBenchScenario
         var database = Path.Combine(context.NewFolder("cold-start"), "db.sqlite3");
         File.Copy(fixture, database);
 
-        var commands = new List<(string Label, string Script)> { ("pwsh -c exit", "exit") };
+        // The pinned tool as admins of the .NET tool start it (`dotnet pwsh`, through the tool's shim), and optionally
+        // the same PowerShell precompiled, started as `dotnet <folder>/pwsh.dll`.
+        var hosts = new List<(string Label, string[] Start)> { ("pinned tool pwsh (IL, dotnet pwsh)", ["pwsh"]) };
+        if (Environment.GetEnvironmentVariable("KF_BENCH_PRECOMPILED_PWSH") is "1" or "true")
+        {
+            hosts.Add(("precompiled pwsh (ReadyToRun)", [Path.Combine(PrecompiledPowerShell.Prepare(repo), "pwsh.dll")]));
+        }
+
+        var modules = new List<(string Label, string Script)>();
         if (Environment.GetEnvironmentVariable("KF_BENCH_BASELINE_MODULE") is { Length: > 0 } baseline)
         {
-            commands.Add(("baseline module: Import-Module; Get-FacilityUser", ImportAndList(Path.Combine(baseline, "KolibriFacility.psd1"), database)));
+            modules.Add(("baseline module: Import-Module; Get-FacilityUser", ImportAndList(Path.Combine(baseline, "KolibriFacility.psd1"), database)));
         }
 
-        commands.Add(("this build: Import-Module; Get-FacilityUser", ImportAndList(Path.Combine(repo, "out", "KolibriFacility", "KolibriFacility.psd1"), database)));
+        modules.Add(("this build: Import-Module; Get-FacilityUser", ImportAndList(Path.Combine(repo, "out", "KolibriFacility", "KolibriFacility.psd1"), database)));
 
-        foreach (var (_, script) in commands)
+        var commands = hosts
+            .SelectMany(h => modules.Prepend((Label: "pwsh -c exit", Script: "exit")).Select(m => (Host: h, Label: m.Label, m.Script)))
+            .ToList();
+        foreach (var command in commands)
         {
-            Run(repo, script); // warm the file cache and the tool shim
+            Run(repo, command.Host.Start, command.Script); // warm the file cache and the tool shim
         }
 
-        var samples = commands.ToDictionary(c => c.Label, _ => new List<(double Wall, double Cpu)>());
+        var samples = commands.ToDictionary(c => (c.Host.Label, c.Label), _ => new List<(double Wall, double Cpu)>());
         for (var round = 0; round < Math.Max(5, context.Repetitions * 2); round++)
         {
-            foreach (var (label, script) in commands)
+            foreach (var command in commands)
             {
-                samples[label].Add(Run(repo, script));
+                samples[(command.Host.Label, command.Label)].Add(Run(repo, command.Host.Start, command.Script));
             }
         }
 
-        var exit = Median(samples[commands[0].Label]);
-        foreach (var (label, _) in commands)
+        foreach (var host in hosts)
         {
-            var m = Median(samples[label]);
-            report.Add(Name, label, string.Create(CultureInfo.InvariantCulture,
-                $"wall {m.Wall:0.000} s (+{m.Wall - exit.Wall:0.000} s over exit), CPU {m.Cpu:0.000} s (+{m.Cpu - exit.Cpu:0.000} s)"));
+            var exit = Median(samples[(host.Label, "pwsh -c exit")]);
+            foreach (var command in commands.Where(c => c.Host == host))
+            {
+                var m = Median(samples[(host.Label, command.Label)]);
+                var label = hosts.Count > 1 ? $"{host.Label}: {command.Label}" : command.Label;
+                report.Add(Name, label, string.Create(CultureInfo.InvariantCulture,
+                    $"wall {m.Wall:0.000} s (+{m.Wall - exit.Wall:0.000} s over exit), CPU {m.Cpu:0.000} s (+{m.Cpu - exit.Cpu:0.000} s)"));
+            }
         }
 
-        report.Add(Name, "load average (1 min) at the end", File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a");
+        report.Add(Name, "load average (1 min) at the end of the timed rounds", File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a");
+
+        foreach (var command in commands)
+        {
+            var label = hosts.Count > 1 ? $"{command.Host.Label}: {command.Label}" : command.Label;
+            report.Add(Name, "methods JIT-compiled, " + label, JitCompiledMethods(repo, command.Host.Start, command.Script));
+        }
+    }
+
+    /// <summary>
+    /// Methods JIT-compiled on every thread by the end of the command (System.Runtime.JitInfo), one untimed run; a few
+    /// dozen vary from run to run with PowerShell's background start-up work.
+    /// </summary>
+    private static string JitCompiledMethods(string repo, string[] host, string script)
+    {
+        const string count = "[System.Runtime.JitInfo]::GetCompiledMethodCount($false)";
+        var output = Output(repo, host, script == "exit" ? count : script + "; " + count);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
     }
 
     private static string ImportAndList(string manifest, string database) =>
         $"Import-Module '{manifest}'; Get-FacilityUser -Database '{database}'";
 
     /// <summary>Wall seconds and CPU seconds (user + system; 0 where the OS does not say) of one `dotnet pwsh` process.</summary>
-    private static (double Wall, double Cpu) Run(string repo, string script)
+    private static (double Wall, double Cpu) Run(string repo, string[] host, string script)
+    {
+        var cpuBefore = ChildrenCpuSeconds();
+        var clock = Stopwatch.StartNew();
+        Output(repo, host, script);
+        clock.Stop();
+        return (clock.Elapsed.TotalSeconds, ChildrenCpuSeconds() - cpuBefore);
+    }
+
+    /// <summary>Runs `dotnet &lt;host&gt; -NoProfile -NonInteractive -c script`; its output, or an exception when it failed.</summary>
+    private static string Output(string repo, string[] host, string script)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-c", script })
+        foreach (var arg in host.Concat(["-NoProfile", "-NonInteractive", "-c", script]))
         {
             start.ArgumentList.Add(arg);
         }
 
-        var cpuBefore = ChildrenCpuSeconds();
-        var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
-        clock.Stop();
         if (process.ExitCode != 0 || errors.Result.Length > 0)
         {
-            throw new InvalidOperationException($"dotnet pwsh -c \"{script}\" failed ({process.ExitCode}): {errors.Result}{output.Result}");
+            throw new InvalidOperationException($"dotnet {string.Join(' ', host)} -c \"{script}\" failed ({process.ExitCode}): {errors.Result}{output.Result}");
         }
 
-        return (clock.Elapsed.TotalSeconds, ChildrenCpuSeconds() - cpuBefore);
+        return output.Result;
     }
 
     private static (double Wall, double Cpu) Median(List<(double Wall, double Cpu)> values) =>

@@ -40,6 +40,28 @@ Describe 'Default views in an 80-column terminal' {
         $lines[1] | Should -Match '^[- ]+$'
     }
 
+    It 'shows a user''s type by name, * for a superuser, and classes joined by commas, without adding columns to the object' {
+        $users = @(Get-FacilityUser -Database $script:db | Where-Object { $_.IsSuperuser -or $_.EnrolledIn.Count -gt 1 -or $_.AssignedTo.Count -gt 0 })
+        $users.Count | Should -BeGreaterThan 1
+        $lines = Get-RenderedLines $users
+        for ($i = 0; $i -lt $users.Count; $i++) {
+            $u = $users[$i]
+            $type = if ($u.IsSuperuser) { "$($u.UserType)*" } else { "$($u.UserType)" }
+            # Columns are cut to their width with an ellipsis: compare the start of each cell.
+            $lines[$i + 2] | Should -Match ('^' + [regex]::Escape($u.Username.Substring(0, [Math]::Min(13, $u.Username.Length))) + '.*\s' + [regex]::Escape($type) + '\s')
+            if ($u.EnrolledIn.Count -gt 1) {
+                $joined = $u.EnrolledIn -join ', '
+                $lines[$i + 2] | Should -Match ([regex]::Escape($joined.Substring(0, [Math]::Min(8, $joined.Length))))
+            }
+        }
+        # The view's columns are hidden code properties: not in Select-Object *, Export-Csv or Get-Member.
+        $names = @($users[0] | Select-Object * | ForEach-Object { $_.PSObject.Properties.Name })
+        $names | Should -Not -Contain 'UserTypeLabel'
+        ($users[0] | ConvertTo-Csv)[0] | Should -Not -Match 'Label'
+        ($users[0] | Get-Member).Name | Should -Not -Contain 'EnrolledInLabel'
+        $users[0].UserTypeLabel | Should -BeLike "$($users[0].UserType)*"
+    }
+
     It 'shows the summary log''s last and completion times (nullable dates are unwrapped by PowerShell)' {
         $logs = @(Get-FacilityLog -Database $script:db -Type Summary | Where-Object { $null -ne $_.CompletionTime })
         $logs.Count | Should -BeGreaterThan 0
