@@ -43,20 +43,10 @@ internal static class DatabaseBackup
         }
     }
 
-    /// <summary>Copies the database to "db-{facility}-{UTC time}.sqlite3" in <paramref name="folder"/>.</summary>
-    public static BackupFile Create(string databasePath, string folder, string label, DateTimeOffset now)
+    /// <summary>Copies the database to "db-{facility}-{UTC time}.sqlite3" in <paramref name="folderPath"/>.</summary>
+    public static BackupFile Create(string databasePath, string folderPath, string label, DateTimeOffset now)
     {
-        folder = Path.GetFullPath(folder);
-        Check(folder);
-        var createdFolder = !Directory.Exists(folder);
-        try
-        {
-            IO.FilePermissions.EnsureOwnerOnlyFolder(folder);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw NotWritable(folder, ex);
-        }
+        var (folder, createdFolder) = PrepareFolder(folderPath);
 
         RemoveLeftovers(folder);
         var path = FreeName(folder, label, now);
@@ -99,11 +89,19 @@ internal static class DatabaseBackup
     /// Where the journal of an import without a backup (-NoBackup) goes: the backup folder, under the name its backup
     /// would have had, so that listing, pruning and undoing treat both alike. Creates the folder (owner-only).
     /// </summary>
-    public static BackupFile ReserveJournalOnly(string folder, string label, DateTimeOffset now)
+    public static BackupFile ReserveJournalOnly(string folderPath, string label, DateTimeOffset now)
     {
-        folder = Path.GetFullPath(folder);
+        var (folder, createdFolder) = PrepareFolder(folderPath);
+
+        return new BackupFile(FreeName(folder, label, now), folder, createdFolder);
+    }
+
+    /// <summary>The backup folder as a full path, made owner-only (created if missing: the caller removes it again on failure).</summary>
+    private static (string Folder, bool Created) PrepareFolder(string folderPath)
+    {
+        var folder = Path.GetFullPath(folderPath);
         Check(folder);
-        var createdFolder = !Directory.Exists(folder);
+        var created = !Directory.Exists(folder);
         try
         {
             IO.FilePermissions.EnsureOwnerOnlyFolder(folder);
@@ -113,7 +111,7 @@ internal static class DatabaseBackup
             throw NotWritable(folder, ex);
         }
 
-        return new BackupFile(FreeName(folder, label, now), folder, createdFolder);
+        return (folder, created);
     }
 
     /// <summary>Removes a backup of an import that did not happen (it would only mislead), and the folder if this run made it.</summary>

@@ -16,7 +16,7 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(ImportResult))]
 // The Plan set is the default only so that the binder offers pipeline input to -Plan first: a plan (or its JSON) binds
 // there, and whatever the transformation leaves alone (a path string, a file) falls through to -Path / -LiteralPath.
-public sealed class ImportFacilityUsersCommand : ImportCmdlet
+public sealed class ImportFacilityUsersCommand : ImportCmdlet, IDynamicParameters
 {
     private const string PlanSet = "Plan";
     private const int ProgressId = 0x4B49;
@@ -36,20 +36,10 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
     [ValidateNotNullOrEmpty]
     public string? RejectedRowsPath { get; set; }
 
-    /// <summary>Seconds to wait for Kolibri to release the database before giving up (-BusyTimeoutSeconds is an alias).</summary>
-    [Parameter]
-    [Alias("BusyTimeoutSeconds")]
-    [ValidateRange(1, 3600)]
-    public int TimeoutSec { get; set; } = 30;
+    /// <summary>-TimeoutSec and -PassThru.</summary>
+    public WriteParameters Writing { get; } = new();
 
-    /// <summary>Return the applied result: summary, backup path, duration.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    private bool IsWhatIf =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
-            ? ((SwitchParameter)whatIf).IsPresent
-            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+    public object GetDynamicParameters() => Writing;
 
     protected override void Process()
     {
@@ -69,7 +59,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
             if (plan.IsEmpty)
             {
                 WriteVerbose($"Nothing to import: facility '{plan.FacilityName}' already matches the CSV.");
-                if (PassThru)
+                if (Writing.PassThru)
                 {
                     WriteObject(new ImportResult { Summary = plan.Summary, Plan = plan, Duration = TimeSpan.Zero });
                 }
@@ -92,7 +82,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
             }
 
             WriteVerbose($"Imported in {result.Duration.TotalSeconds:0.00} s:{Environment.NewLine}{result.Summary}");
-            if (PassThru)
+            if (Writing.PassThru)
             {
                 WriteObject(result);
             }
@@ -222,7 +212,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet
         {
             DatabasePath = databasePath,
             Backup = !NoBackup,
-            BusyTimeout = TimeSpan.FromSeconds(TimeoutSec),
+            BusyTimeout = Writing.BusyTimeout,
             ExcludedChanges = excluded,
             Progress = work.Progress,
         };

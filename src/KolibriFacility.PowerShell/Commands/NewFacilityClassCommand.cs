@@ -10,23 +10,13 @@ namespace KolibriFacility.PowerShell.Commands;
 /// <summary>Creates classes in a facility, as the import creates them (Kolibri's ids and morango fields).</summary>
 [Cmdlet(VerbsCommon.New, "FacilityClass", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.NewFacilityClass)]
 [OutputType(typeof(FacilityClass))]
-public sealed class NewFacilityClassCommand : EditCmdlet
+public sealed class NewFacilityClassCommand : AdditiveEditCmdlet
 {
     /// <summary>Names of the new classes (at most 50 characters, unique in the facility ignoring case).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ClassName")]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
-
-    /// <summary>Take an online backup of the database before writing (once for the whole pipeline).</summary>
-    [Parameter]
-    public SwitchParameter Backup { get; set; }
-
-    /// <summary>Return the new classes.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override bool TakeBackup => Backup;
 
     protected override void Process()
     {

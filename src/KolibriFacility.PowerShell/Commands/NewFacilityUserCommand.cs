@@ -12,7 +12,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// <summary>Creates facility users (one, or many from the pipeline in one transaction) with the import's rules.</summary>
 [Cmdlet(VerbsCommon.New, "FacilityUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PasswordSet, HelpUri = HelpLinks.NewFacilityUser)]
 [OutputType(typeof(FacilityUser))]
-public sealed class NewFacilityUserCommand : EditCmdlet
+public sealed class NewFacilityUserCommand : UserFieldsEditCmdlet
 {
     private const string PasswordSet = "Password";
     private const string CredentialSet = "Credential";
@@ -56,28 +56,6 @@ public sealed class NewFacilityUserCommand : EditCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(GenderCompleter))]
     public string? Gender { get; set; }
-
-    /// <summary>Classes to enrol the user in as a learner (existing classes).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(ClassNameCompleter))]
-    [ValidateNotNull]
-    public string[] Class { get; set; } = [];
-
-    /// <summary>Classes the user coaches (coaches and admins; ignored with a warning for learners, as Kolibri does).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(ClassNameCompleter))]
-    [ValidateNotNull]
-    public string[] AssignTo { get; set; } = [];
-
-    /// <summary>Take an online backup of the database before writing (once for the whole pipeline).</summary>
-    [Parameter]
-    public SwitchParameter Backup { get; set; }
-
-    /// <summary>Return the new users.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override bool TakeBackup => Backup;
 
     protected override void Process() => CurrentEdits.Users.Add(new UserEdit
     {

@@ -10,7 +10,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// groups, enrolments, coach assignments, lessons and quizzes, recorded for sync. The users stay.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "FacilityClass", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.RemoveFacilityClass)]
-public sealed class RemoveFacilityClassCommand : EditCmdlet
+public sealed class RemoveFacilityClassCommand : DeletionEditCmdlet
 {
     /// <summary>The classes to delete, by name or id. Takes FacilityClass objects from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -24,18 +24,6 @@ public sealed class RemoveFacilityClassCommand : EditCmdlet
     [Alias("ClassId")]
     [ValidateNotNullOrEmpty]
     public string? Id { get; set; }
-
-    /// <summary>Delete classes that still have lessons or quizzes (they are deleted with the class).</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Skip the online backup taken before deleting.</summary>
-    [Parameter]
-    public SwitchParameter NoBackup { get; set; }
-
-    protected override bool TakeBackup => !NoBackup;
-
-    protected override ImportOptions Options => new() { Force = Force };
 
     protected override void Process()
     {

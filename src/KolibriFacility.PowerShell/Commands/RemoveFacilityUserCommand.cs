@@ -10,7 +10,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// and the lessons and quizzes they created). Admins and superusers are never deleted.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "FacilityUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.RemoveFacilityUser)]
-public sealed class RemoveFacilityUserCommand : EditCmdlet
+public sealed class RemoveFacilityUserCommand : DeletionEditCmdlet
 {
     /// <summary>The users to delete. Takes usernames and FacilityUser objects from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -23,18 +23,6 @@ public sealed class RemoveFacilityUserCommand : EditCmdlet
     [Alias("UserId")]
     [ValidateNotNullOrEmpty]
     public string? Id { get; set; }
-
-    /// <summary>Allow deleting more than 10 users and more than 20% of the facility's non-admin users at once (the import's threshold).</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Skip the online backup taken before deleting (deleted users and their progress cannot be brought back otherwise).</summary>
-    [Parameter]
-    public SwitchParameter NoBackup { get; set; }
-
-    protected override bool TakeBackup => !NoBackup;
-
-    protected override ImportOptions Options => new() { Force = Force };
 
     protected override void Process()
     {

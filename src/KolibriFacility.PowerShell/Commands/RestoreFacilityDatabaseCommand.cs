@@ -10,7 +10,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Restore, "FacilityDatabase", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.RestoreFacilityDatabase)]
 [OutputType(typeof(RestoreResult))]
-public sealed class RestoreFacilityDatabaseCommand : DatabaseCmdlet
+public sealed class RestoreFacilityDatabaseCommand : DatabaseCmdlet, IDynamicParameters
 {
     /// <summary>The backup file to restore, or an entry of Get-FacilityBackup (its Path and Database bind by property name).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -23,15 +23,10 @@ public sealed class RestoreFacilityDatabaseCommand : DatabaseCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Seconds to wait for Kolibri to release the database before giving up.</summary>
-    [Parameter]
-    [Alias("BusyTimeoutSeconds")]
-    [ValidateRange(1, 3600)]
-    public int TimeoutSec { get; set; } = 30;
+    /// <summary>-TimeoutSec and -PassThru.</summary>
+    public WriteParameters Writing { get; } = new();
 
-    /// <summary>Return the result: the database, the backup restored and the safety copy of the state before.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
+    public object GetDynamicParameters() => Writing;
 
     protected override void Process()
     {
@@ -54,9 +49,9 @@ public sealed class RestoreFacilityDatabaseCommand : DatabaseCmdlet
             return;
         }
 
-        var result = DatabaseRestorer.Restore(backup, new RestoreOptions { DatabasePath = database, Force = Force, BusyTimeout = TimeSpan.FromSeconds(TimeoutSec) });
+        var result = DatabaseRestorer.Restore(backup, new RestoreOptions { DatabasePath = database, Force = Force, BusyTimeout = Writing.BusyTimeout });
         WriteVerbose($"Restored '{result.DatabasePath}' from '{result.RestoredFrom}' in {result.Duration.TotalSeconds:0.0} s; the state before is in '{result.SafetyCopyPath}'.");
-        if (PassThru)
+        if (Writing.PassThru)
         {
             WriteObject(result);
         }

@@ -11,7 +11,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// <summary>Renames a class; its learners, coaches, lessons and quizzes stay with it (the class keeps its id).</summary>
 [Cmdlet(VerbsCommon.Set, "FacilityClass", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.SetFacilityClass)]
 [OutputType(typeof(FacilityClass))]
-public sealed class SetFacilityClassCommand : EditCmdlet
+public sealed class SetFacilityClassCommand : AdditiveEditCmdlet
 {
     /// <summary>The class to rename, by name or id. Takes FacilityClass objects from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -30,16 +30,6 @@ public sealed class SetFacilityClassCommand : EditCmdlet
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string? NewName { get; set; }
-
-    /// <summary>Take an online backup of the database before writing (once for the whole pipeline).</summary>
-    [Parameter]
-    public SwitchParameter Backup { get; set; }
-
-    /// <summary>Return the renamed class.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override bool TakeBackup => Backup;
 
     protected override void Process() =>
         CurrentEdits.Classes.Add(new ClassEdit { Action = ClassEditAction.Rename, Id = Id, Name = Name, NewName = NewName });

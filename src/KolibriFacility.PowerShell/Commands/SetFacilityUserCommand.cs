@@ -15,7 +15,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "FacilityUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = UsernameSet, HelpUri = HelpLinks.SetFacilityUser)]
 [OutputType(typeof(FacilityUser))]
-public sealed class SetFacilityUserCommand : EditCmdlet
+public sealed class SetFacilityUserCommand : UserFieldsEditCmdlet
 {
     private const string UsernameSet = "Username";
     private const string CredentialSet = "Credential";
@@ -71,28 +71,6 @@ public sealed class SetFacilityUserCommand : EditCmdlet
     [Parameter]
     [ArgumentCompleter(typeof(GenderCompleter))]
     public string? Gender { get; set; }
-
-    /// <summary>Also enrol the user in these classes (the user's other classes stay).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(ClassNameCompleter))]
-    [ValidateNotNull]
-    public string[] Class { get; set; } = [];
-
-    /// <summary>Also assign the user as coach of these classes (the user's other classes stay).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(ClassNameCompleter))]
-    [ValidateNotNull]
-    public string[] AssignTo { get; set; } = [];
-
-    /// <summary>Take an online backup of the database before writing (once for the whole pipeline).</summary>
-    [Parameter]
-    public SwitchParameter Backup { get; set; }
-
-    /// <summary>Return the changed users.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override bool TakeBackup => Backup;
 
     protected override void Process() => CurrentEdits.Users.Add(new UserEdit
     {

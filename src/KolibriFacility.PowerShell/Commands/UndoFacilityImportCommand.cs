@@ -11,7 +11,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Undo, "FacilityImport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = JournalSet, HelpUri = HelpLinks.UndoFacilityImport)]
 [OutputType(typeof(UndoResult))]
-public sealed class UndoFacilityImportCommand : FacilityCmdlet
+public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParameters
 {
     private const string JournalSet = "Journal";
     private const string LastSet = "Last";
@@ -31,20 +31,10 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet
     [Parameter]
     public SwitchParameter NoBackup { get; set; }
 
-    /// <summary>Seconds to wait for Kolibri to release the database before giving up.</summary>
-    [Parameter]
-    [Alias("BusyTimeoutSeconds")]
-    [ValidateRange(1, 3600)]
-    public int TimeoutSec { get; set; } = 30;
+    /// <summary>-TimeoutSec and -PassThru.</summary>
+    public WriteParameters Writing { get; } = new();
 
-    /// <summary>Return the result: what was undone, what was left alone and why, the backup path.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    private bool IsWhatIf =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
-            ? ((SwitchParameter)whatIf).IsPresent
-            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+    public object GetDynamicParameters() => Writing;
 
     protected override void Process()
     {
@@ -88,7 +78,7 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet
 
             var result = Apply(journal, databasePath);
             WriteRefusals(result.Refused);
-            if (PassThru)
+            if (Writing.PassThru)
             {
                 WriteObject(result);
             }
@@ -149,7 +139,7 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet
         {
             DatabasePath = databasePath,
             Backup = !NoBackup,
-            BusyTimeout = TimeSpan.FromSeconds(TimeoutSec),
+            BusyTimeout = Writing.BusyTimeout,
             Progress = work.Progress,
         };
         try

@@ -18,7 +18,7 @@ public enum ClassMemberRole
 /// What Add-FacilityClassMember and Remove-FacilityClassMember share: one class, users from the pipeline, the role;
 /// every piped user is one edit of the one plan (the users' other classes stay as they are).
 /// </summary>
-public abstract class ClassMemberCmdlet : EditCmdlet
+public abstract class ClassMemberCmdlet : AdditiveEditCmdlet
 {
     /// <summary>The class, by name.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -41,16 +41,6 @@ public abstract class ClassMemberCmdlet : EditCmdlet
     /// <summary>Learner (enrolment, default) or Coach (coach assignment).</summary>
     [Parameter]
     public ClassMemberRole Role { get; set; } = ClassMemberRole.Learner;
-
-    /// <summary>Take an online backup of the database before writing (once for the whole pipeline).</summary>
-    [Parameter]
-    public SwitchParameter Backup { get; set; }
-
-    /// <summary>Return the users, as they are afterwards.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override bool TakeBackup => Backup;
 
     /// <summary>True to add the users to the class, false to remove them.</summary>
     protected abstract bool Adding { get; }

@@ -11,10 +11,7 @@ internal sealed class CmdletPortalSyncHost(PSCmdlet cmdlet, int progressId) : IP
 {
     private SyncProgressWriter? progress;
 
-    public bool PreviewOnly =>
-        cmdlet.MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
-            ? LanguagePrimitives.IsTrue(whatIf)
-            : LanguagePrimitives.IsTrue(cmdlet.GetVariableValue("WhatIfPreference"));
+    public bool PreviewOnly => WhatIfMode.IsOn(cmdlet);
 
     public bool ShouldProcess(string target, string action) => cmdlet.ShouldProcess(target, action);
 

@@ -21,8 +21,9 @@ public abstract class EditCmdlet : FacilityCmdlet
     private const int ProgressId = 0x4B4A;
     private readonly List<Batch> batches = [];
 
-    /// <summary>Seconds to wait for Kolibri to release the database before giving up.</summary>
+    /// <summary>Seconds to wait for Kolibri to release the database before giving up (-BusyTimeoutSeconds is an alias, as on the import).</summary>
     [Parameter]
+    [Alias("BusyTimeoutSeconds")]
     [ValidateRange(1, 3600)]
     public int TimeoutSec { get; set; } = 30;
 
@@ -34,11 +35,6 @@ public abstract class EditCmdlet : FacilityCmdlet
 
     /// <summary>What the confirmation calls the command, e.g. "Set-FacilityUser".</summary>
     private string Caption => MyInvocation.MyCommand.Name;
-
-    private bool IsWhatIf =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
-            ? ((SwitchParameter)whatIf).IsPresent
-            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
     /// <summary>The edits of the facility the current pipeline object belongs to (objects of several facilities make one plan each).</summary>
     protected FacilityEdits CurrentEdits

@@ -12,6 +12,9 @@ public abstract class KolibriCmdlet : PSCmdlet, IDisposable
 
     protected CancellationToken Cancellation => stopping.Token;
 
+    /// <summary>True when the command only previews (-WhatIf, or $WhatIfPreference).</summary>
+    protected bool IsWhatIf => WhatIfMode.IsOn(this);
+
     protected virtual void Begin()
     {
     }
