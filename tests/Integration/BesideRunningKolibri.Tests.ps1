@@ -160,4 +160,20 @@ print('RESULT', json.dumps('committed'))
         (Invoke-KolibriLogin -Server $Server -Username 'after_lock_coach' -Password 'After-Lock!pw' -FacilityId $FacilityId).StatusCode | Should -Be 200
         Get-KolibriLogProblem -Server $Server | Should -BeNullOrEmpty
     }
+
+    It 'refuses to restore a backup over the database while this Kolibri server runs, and leaves the database as it is' {
+        # Restore-FacilityDatabase detects a running Kolibri the way Kolibri does (KOLIBRI_HOME/server.pid names a live
+        # process); here the real server started by `kolibri start` is the one running.
+        $backup = Get-FacilityBackup -Database $Database | Where-Object Path | Select-Object -First 1
+        $backup | Should -Not -BeNullOrEmpty -Because 'the imports above took backups'
+        $usersBefore = @(Get-FacilityUser -Database $Database).Count
+        $backupFilesBefore = @(Get-ChildItem -LiteralPath (Split-Path $backup.Path) -Force).Name
+
+        { $backup | Restore-FacilityDatabase -Database $Database -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'KolibriRunning,KolibriFacility.PowerShell.Commands.RestoreFacilityDatabaseCommand'
+
+        @(Get-FacilityUser -Database $Database).Count | Should -Be $usersBefore
+        (Invoke-RestMethod -Uri "$($Server.BaseUrl)/api/public/info/" -TimeoutSec 60).kolibri_version | Should -Be '0.17.5'
+        @(Get-ChildItem -LiteralPath (Split-Path $backup.Path) -Force).Name | Should -Be $backupFilesBefore -Because 'a refused restore makes no safety copy'
+    }
 }

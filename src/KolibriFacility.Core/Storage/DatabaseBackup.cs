@@ -61,6 +61,12 @@ internal static class DatabaseBackup
                 source.Open();
                 target.Open();
                 source.BackupDatabase(target);
+                // One self-contained file: in WAL mode (Kolibri's) even a read-only look at the backup (integrity check,
+                // listing, restore) would leave -wal and -shm files beside it. A restore into the live database keeps
+                // that database's own journal mode (SQLite's backup API does).
+                using var journalMode = target.CreateCommand();
+                journalMode.CommandText = "PRAGMA journal_mode = DELETE";
+                journalMode.ExecuteNonQuery();
             }
 
             File.Move(partial, path);

@@ -147,6 +147,22 @@ public sealed class UndoCmdletTests : HostedModuleTest
         Assert.True(File.Exists(safety));
         Assert.Contains("before-restore", safety, StringComparison.Ordinal);
         Assert.Contains(Ok("Get-FacilityBackup -Database $Db").Output, o => o.Properties["Kind"].Value.ToString() == "Restore");
+
+        // Backups are single files (rollback journal): checking and restoring them leaves no -wal/-shm beside them,
+        // and the restored database keeps Kolibri's WAL mode.
+        var folder = Path.GetDirectoryName(safety)!;
+        Assert.Empty(Directory.GetFiles(folder).Where(f => f.EndsWith("-wal", StringComparison.Ordinal) || f.EndsWith("-shm", StringComparison.Ordinal)));
+        Assert.All(Directory.GetFiles(folder, "*.sqlite3"), backup => Assert.Equal("delete", JournalMode(backup)));
+        Assert.Equal("wal", JournalMode(Db));
+    }
+
+    private static string JournalMode(string path)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        return (string)command.ExecuteScalar()!;
     }
 
     [Fact]
