@@ -79,7 +79,7 @@ if ($sandbox) {
     Get-FacilityClass -Database $Database | Format-Table
 
     Write-Host "== A way back: every import keeps a journal beside its backup; undo the import above" -ForegroundColor Cyan
-    # What changed since the import (the password reset of new_learner) is reported and left alone, never overwritten.
+    # What changed since the import (new_learner, reset and moved to the new class) is reported and left alone, never overwritten.
     Get-FacilityBackup -Database $Database | Format-Table
     $imported | Undo-FacilityImport -WhatIf
     $imported | Undo-FacilityImport -Confirm:$false -PassThru | Format-List
