@@ -57,19 +57,8 @@ public sealed class NewFacilityUserCommand : UserFieldsEditCmdlet
     [ArgumentCompleter(typeof(GenderCompleter))]
     public string? Gender { get; set; }
 
-    protected override void Process() => CurrentEdits.Users.Add(new UserEdit
-    {
-        Action = UserEditAction.Create,
-        Username = Username ?? Credential?.UserName,
-        FullName = FullName,
-        UserType = UserType,
-        Password = Plain(Password ?? Credential?.Password),
-        Identifier = Identifier,
-        BirthYear = BirthYear,
-        Gender = Gender,
-        EnrolIn = Class,
-        AssignTo = AssignTo,
-    });
+    protected override void Process() =>
+        AddUserEdit(new UserEdit { Action = UserEditAction.Create, Username = Username ?? Credential?.UserName }, FullName, UserType, Password, Credential, Identifier, BirthYear, Gender);
 
     protected override void WriteResults(KolibriDatabase database, Facility facility, FacilityEdits edits)
     {

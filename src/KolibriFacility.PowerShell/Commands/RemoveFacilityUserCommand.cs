@@ -10,7 +10,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// and the lessons and quizzes they created). Admins and superusers are never deleted.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "FacilityUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.RemoveFacilityUser)]
-public sealed class RemoveFacilityUserCommand : DeletionEditCmdlet
+public sealed class RemoveFacilityUserCommand : DeletionEditCmdlet, IDynamicParameters
 {
     /// <summary>The users to delete. Takes usernames and FacilityUser objects from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -18,17 +18,16 @@ public sealed class RemoveFacilityUserCommand : DeletionEditCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Username { get; set; }
 
-    /// <summary>The user's database id; bound from FacilityUser objects.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("UserId")]
-    [ValidateNotNullOrEmpty]
-    public string? Id { get; set; }
+    /// <summary>-Id.</summary>
+    public UserIdParameter User { get; } = new();
+
+    public object GetDynamicParameters() => User;
 
     protected override void Process()
     {
-        if (Id is not null)
+        if (User.Id is not null)
         {
-            CurrentEdits.Users.Add(new UserEdit { Action = UserEditAction.Delete, Id = Id, Username = Username?.FirstOrDefault() });
+            CurrentEdits.Users.Add(new UserEdit { Action = UserEditAction.Delete, Id = User.Id, Username = Username?.FirstOrDefault() });
             return;
         }
 

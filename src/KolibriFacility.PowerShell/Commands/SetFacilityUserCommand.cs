@@ -15,7 +15,7 @@ namespace KolibriFacility.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "FacilityUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = UsernameSet, HelpUri = HelpLinks.SetFacilityUser)]
 [OutputType(typeof(FacilityUser))]
-public sealed class SetFacilityUserCommand : UserFieldsEditCmdlet
+public sealed class SetFacilityUserCommand : UserFieldsEditCmdlet, IDynamicParameters
 {
     private const string UsernameSet = "Username";
     private const string CredentialSet = "Credential";
@@ -27,11 +27,10 @@ public sealed class SetFacilityUserCommand : UserFieldsEditCmdlet
     [ValidateNotNullOrEmpty]
     public string? Username { get; set; }
 
-    /// <summary>The user's database id; bound from FacilityUser objects, it finds the user even when the username is shared or changes.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("UserId")]
-    [ValidateNotNullOrEmpty]
-    public string? Id { get; set; }
+    /// <summary>-Id.</summary>
+    public UserIdParameter User { get; } = new();
+
+    public object GetDynamicParameters() => User;
 
     /// <summary>Rename the user.</summary>
     [Parameter]
@@ -72,21 +71,9 @@ public sealed class SetFacilityUserCommand : UserFieldsEditCmdlet
     [ArgumentCompleter(typeof(GenderCompleter))]
     public string? Gender { get; set; }
 
-    protected override void Process() => CurrentEdits.Users.Add(new UserEdit
-    {
-        Action = UserEditAction.Update,
-        Id = Id,
-        Username = Username ?? Credential?.UserName,
-        NewUsername = NewUsername,
-        FullName = FullName,
-        UserType = UserType,
-        Password = Plain(Password ?? Credential?.Password),
-        Identifier = Identifier,
-        BirthYear = BirthYear,
-        Gender = Gender,
-        EnrolIn = Class,
-        AssignTo = AssignTo,
-    });
+    protected override void Process() => AddUserEdit(
+        new UserEdit { Action = UserEditAction.Update, Id = User.Id, Username = Username ?? Credential?.UserName, NewUsername = NewUsername },
+        FullName, UserType, Password, Credential, Identifier, BirthYear, Gender);
 
     protected override void WriteResults(KolibriDatabase database, Facility facility, FacilityEdits edits)
     {

@@ -18,7 +18,7 @@ public enum ClassMemberRole
 /// What Add-FacilityClassMember and Remove-FacilityClassMember share: one class, users from the pipeline, the role;
 /// every piped user is one edit of the one plan (the users' other classes stay as they are).
 /// </summary>
-public abstract class ClassMemberCmdlet : AdditiveEditCmdlet
+public abstract class ClassMemberCmdlet : AdditiveEditCmdlet, IDynamicParameters
 {
     /// <summary>The class, by name.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -32,11 +32,10 @@ public abstract class ClassMemberCmdlet : AdditiveEditCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Username { get; set; }
 
-    /// <summary>The user's database id; bound from FacilityUser objects.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("UserId")]
-    [ValidateNotNullOrEmpty]
-    public string? Id { get; set; }
+    /// <summary>-Id.</summary>
+    public UserIdParameter User { get; } = new();
+
+    public object GetDynamicParameters() => User;
 
     /// <summary>Learner (enrolment, default) or Coach (coach assignment).</summary>
     [Parameter]
@@ -47,9 +46,9 @@ public abstract class ClassMemberCmdlet : AdditiveEditCmdlet
 
     protected override void Process()
     {
-        if (Id is not null)
+        if (User.Id is not null)
         {
-            CurrentEdits.Users.Add(Edit(Id, Username?.FirstOrDefault()));
+            CurrentEdits.Users.Add(Edit(User.Id, Username?.FirstOrDefault()));
             return;
         }
 
