@@ -36,6 +36,19 @@ public abstract class HostedModuleTest : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// The script's plan is refused: one error has <paramref name="errorId"/> (an import rule's id), the last is
+    /// ImportHasErrors, and the database file is byte for byte as before.
+    /// </summary>
+    protected void AssertPlanRefusedAndNothingWritten(string script, string errorId)
+    {
+        var before = DbFiles.Sha256(Db);
+        var result = Run(script);
+        Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith(errorId + ",", StringComparison.Ordinal));
+        Assert.StartsWith("ImportHasErrors,", result.ErrorIds.Last(), StringComparison.Ordinal);
+        Assert.Equal(before, DbFiles.Sha256(Db));
+    }
+
     protected static List<string> Strings(ScriptResult result, string property) =>
         result.Output.Select(o => o.Properties[property].Value?.ToString() ?? "").ToList();
 
