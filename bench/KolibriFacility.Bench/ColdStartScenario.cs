@@ -71,7 +71,7 @@ public sealed class ColdStartScenario : IBenchScenario
             }
         }
 
-        report.Add(Name, "load average (1 min) at the end of the timed rounds", File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a");
+        report.Add(Name, "load average (1 min) at the end of the timed rounds", BenchData.LoadAverage());
 
         foreach (var command in commands)
         {

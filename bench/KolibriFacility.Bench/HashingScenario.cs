@@ -61,7 +61,7 @@ public sealed class HashingScenario : IBenchScenario
             $"{bestAll:0.0} hashes/s = {bestAll / bclAll:0.00} x BCL (goal >= 5)"));
         report.Add(Name, "projected: hashing 5,000 new users", string.Create(CultureInfo.InvariantCulture,
             $"{5000 / bestAll:0.0} s ({best.Path}) vs {5000 / bclAll:0.0} s (BCL)"));
-        report.Add(Name, "load average (1 min) at the end", File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a");
+        report.Add(Name, "load average (1 min) at the end", BenchData.LoadAverage());
     }
 
     /// <summary>How many passwords (whole batches per core) take about <see cref="TargetPerFigure"/>.</summary>

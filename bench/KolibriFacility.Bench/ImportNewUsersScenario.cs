@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
 using KolibriFacility.Core.Sandbox;
 using KolibriFacility.Core.Security;
-using KolibriFacility.Core.Storage;
 using KolibriFacility.Core.Users;
 using KolibriFacility.Core.UsersCsv;
 
@@ -23,30 +20,24 @@ public sealed class ImportNewUsersScenario : IBenchScenario
 
     public void Run(BenchContext context, BenchReport report)
     {
-        var newUsers = int.TryParse(Environment.GetEnvironmentVariable("KF_BENCH_NEW_USERS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-            ? n
-            : context.Repetitions <= 3 ? 1_000 : 5_000;
+        var newUsers = BenchData.UserCount(context, "KF_BENCH_NEW_USERS");
         var folder = context.NewFolder("import-new");
         var database = SandboxDatabase.Create(Path.Combine(folder, "db.sqlite3"), new SandboxOptions { SampleUsers = 1_000, Seed = 3 }).Path;
         var csv = Path.Combine(folder, "new-learners.csv");
-        WriteCsv(csv, newUsers);
+        BenchData.WriteNewLearnersCsv(csv, newUsers, "new_learner_", "New Learner");
 
         var bclBefore = OneBclHash();
         var hasher = PasswordHasher.Default;
         var clock = Stopwatch.StartNew();
         var hashed = TimeSpan.Zero;
         var document = UsersCsvReader.Read(csv);
-        ImportPlan plan;
-        using (var db = KolibriDatabase.OpenRead(database))
-        {
-            plan = new ImportPlanner(db).Plan(new FacilityDirectory(db).Resolve(null), document, new ImportOptions { NoDelete = true });
-        }
+        var plan = BenchData.Plan(database, document, new ImportOptions { NoDelete = true });
 
         var result = ImportApplier.Apply(plan, document, new ImportApplyOptions
         {
             DatabasePath = database,
             Backup = true,
-            Progress = new Stage(p =>
+            Progress = new SyncProgress(p =>
             {
                 if (p.Stage == ImportApplier.HashingStage && p.Done == p.Total) hashed = clock.Elapsed;
             }),
@@ -62,19 +53,7 @@ public sealed class ImportNewUsersScenario : IBenchScenario
         report.Add(Name, $"one BCL hash on one core (mean of 8 before and 8 after)", bcl.TotalMilliseconds, "ms");
         report.Add(Name, $"the same import hashed by the BCL would need at least ({newUsers:N0} x one BCL hash / {cores} cores)", bclFloor.TotalSeconds, "s");
         report.Add(Name, "speed-up over BCL hashing", string.Create(CultureInfo.InvariantCulture,
-            $"{bclFloor.TotalSeconds / clock.Elapsed.TotalSeconds:0.00} x (load average {LoadAverage()})"));
-    }
-
-    private static void WriteCsv(string path, int count)
-    {
-        var text = new StringBuilder(string.Join(",", UsersCsvFormat.Columns)).Append("\r\n");
-        for (var i = 0; i < count; i++)
-        {
-            var name = "new_learner_" + i.ToString(CultureInfo.InvariantCulture);
-            text.Append(CultureInfo.InvariantCulture, $",{name},pw-{i}-kolibri,New Learner {i},LEARNER,,,,,\r\n");
-        }
-
-        File.WriteAllText(path, text.ToString(), new UTF8Encoding(true));
+            $"{bclFloor.TotalSeconds / clock.Elapsed.TotalSeconds:0.00} x (load average {BenchData.LoadAverage()})"));
     }
 
     /// <summary>The mean time of one BCL hash on one core, over 8 hashes.</summary>
@@ -90,11 +69,5 @@ public sealed class ImportNewUsersScenario : IBenchScenario
         return clock.Elapsed / samples;
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
-    private sealed class Stage(Action<ImportProgress> report) : IProgress<ImportProgress>
-    {
-        public void Report(ImportProgress value) => report(value);
-    }
 }

@@ -64,7 +64,7 @@ public sealed class ImportScenario : IBenchScenario
         var applyPlan = ImportPlan.FromJson(addPlan!.ToJson()); // as a saved plan is applied later
         var apply = Stopwatch.StartNew();
         var hashed = TimeSpan.Zero;
-        var stages = new StageClock(p =>
+        var stages = new SyncProgress(p =>
         {
             if (p.Stage == ImportApplier.HashingStage && p.Done == p.Total) hashed = apply.Elapsed;
         });
@@ -95,7 +95,7 @@ public sealed class ImportScenario : IBenchScenario
         var oneHash = (oneHashBefore + OneHash()) / 2;
         var floor = oneHash * newUsers / Environment.ProcessorCount;
         report.Add(Name, "one PBKDF2-260000 hash on one core (mean of 20 before and 20 after the apply)", oneHash.TotalMilliseconds, "ms");
-        report.Add(Name, $"apply / ({newUsers:N0} x one hash / {Environment.ProcessorCount} cores)", apply.Elapsed.TotalSeconds / floor.TotalSeconds, $"(the BCL floor; hashing with PasswordHasher goes well under it; load average {LoadAverage()})");
+        report.Add(Name, $"apply / ({newUsers:N0} x one hash / {Environment.ProcessorCount} cores)", apply.Elapsed.TotalSeconds / floor.TotalSeconds, $"(the BCL floor; hashing with PasswordHasher goes well under it; load average {BenchData.LoadAverage()})");
 
         var fiveThousand = SandboxDatabase.Create(Path.Combine(folder, "five-thousand.sqlite3"), new SandboxOptions { SampleUsers = 5_000, Seed = 5 });
         ReimportUnchangedExport(context, report, fiveThousand.Path, "5,000");
@@ -133,8 +133,7 @@ public sealed class ImportScenario : IBenchScenario
         var roundTrip = context.Measure(() =>
         {
             var document = UsersCsvReader.Read(csv);
-            using var db = KolibriDatabase.OpenRead(databasePath);
-            plan = new ImportPlanner(db).Plan(new FacilityDirectory(db).Resolve(null), document, new ImportOptions());
+            plan = BenchData.Plan(databasePath, document, new ImportOptions());
             if (!plan.IsEmpty)
             {
                 ImportApplier.Apply(plan, document, new ImportApplyOptions { DatabasePath = databasePath });
@@ -144,13 +143,7 @@ public sealed class ImportScenario : IBenchScenario
         report.Add(Name, "  changes", plan!.Changes.Count.ToString(CultureInfo.InvariantCulture));
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
-    private sealed class StageClock(Action<ImportProgress> report) : IProgress<ImportProgress>
-    {
-        public void Report(ImportProgress value) => report(value);
-    }
 
     private static UsersCsvDocument Document(List<ImportRow> rows) => new()
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using KolibriFacility.Core.Facilities;
 using KolibriFacility.Core.Import;
 using KolibriFacility.Core.Sandbox;
@@ -22,27 +21,15 @@ public sealed class UndoImportScenario : IBenchScenario
 
     public void Run(BenchContext context, BenchReport report)
     {
-        var count = int.TryParse(Environment.GetEnvironmentVariable("KF_BENCH_UNDO_USERS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-            ? n
-            : context.Repetitions <= 3 ? 1_000 : 5_000;
+        var count = BenchData.UserCount(context, "KF_BENCH_UNDO_USERS");
 
         // 1. An import that created `count` learners, each enrolled in a class.
         var folder = context.NewFolder("undo-created");
         var database = SandboxDatabase.Create(Path.Combine(folder, "db.sqlite3"), new SandboxOptions { SampleUsers = 1_000, Seed = 5 }).Path;
         var csv = Path.Combine(folder, "new-learners.csv");
-        var text = new StringBuilder(string.Join(",", UsersCsvFormat.Columns)).Append("\r\n");
-        for (var i = 0; i < count; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $",undo_learner_{i},pw-{i}-kolibri,Undo Learner {i},LEARNER,,,,Bench Class {i % 20},\r\n");
-        }
-
-        File.WriteAllText(csv, text.ToString(), new UTF8Encoding(true));
+        BenchData.WriteNewLearnersCsv(csv, count, "undo_learner_", "Undo Learner", i => "Bench Class " + (i % 20).ToString(CultureInfo.InvariantCulture));
         var document = UsersCsvReader.Read(csv);
-        ImportPlan plan;
-        using (var db = KolibriDatabase.OpenRead(database))
-        {
-            plan = new ImportPlanner(db).Plan(new FacilityDirectory(db).Resolve(null), document, new ImportOptions { NoDelete = true });
-        }
+        var plan = BenchData.Plan(database, document, new ImportOptions { NoDelete = true });
 
         var imported = ImportApplier.Apply(plan, document, new ImportApplyOptions { DatabasePath = database });
         var (created, createdSeconds) = Undo(imported.JournalPath!, database);
