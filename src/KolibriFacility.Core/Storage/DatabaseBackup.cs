@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
@@ -81,11 +82,13 @@ internal static class DatabaseBackup
                 RemoveIfEmpty(folder);
             }
 
+            var failure = DbFailures.Classify(ex as DbException);
             throw ex switch
             {
-                SqliteException { SqliteErrorCode: 13 /* SQLITE_FULL */ } or IOException { HResult: 28 /* ENOSPC */ } or IOException { HResult: 0x70 /* ERROR_DISK_FULL */ } =>
-                    new BackupException(BackupProblem.DiskFull, folder, $"The disk holding the backup folder '{folder}' is full, so the backup could not be made. Nothing was changed.", ex),
-                UnauthorizedAccessException or SqliteException { SqliteErrorCode: 14 /* SQLITE_CANTOPEN */ or 8 /* SQLITE_READONLY */ } => NotWritable(folder, ex),
+                _ when failure == DbFailure.DiskFull => DiskFull(folder, ex),
+                IOException { HResult: 28 /* ENOSPC */ } or IOException { HResult: 0x70 /* ERROR_DISK_FULL */ } => DiskFull(folder, ex),
+                _ when failure is DbFailure.CannotOpen or DbFailure.ReadOnly => NotWritable(folder, ex),
+                UnauthorizedAccessException => NotWritable(folder, ex),
                 _ => ex,
             };
         }
@@ -101,6 +104,9 @@ internal static class DatabaseBackup
 
         return new BackupFile(FreeName(folder, label, now), folder, createdFolder);
     }
+
+    private static BackupException DiskFull(string folder, Exception cause) =>
+        new(BackupProblem.DiskFull, folder, $"The disk holding the backup folder '{folder}' is full, so the backup could not be made. Nothing was changed.", cause);
 
     /// <summary>The backup folder as a full path, made owner-only (created if missing: the caller removes it again on failure).</summary>
     private static (string Folder, bool Created) PrepareFolder(string folderPath)

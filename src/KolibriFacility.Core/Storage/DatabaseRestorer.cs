@@ -129,7 +129,7 @@ public static class DatabaseRestorer
         {
             throw new RestoreException(problem, path, $"{what} '{path}' is not a usable Kolibri database: {ex.Message}", ex);
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 11 /* SQLITE_CORRUPT */ or 26 /* SQLITE_NOTADB */)
+        catch (SqliteException ex) when (DbFailures.Classify(ex) == DbFailure.Damaged)
         {
             throw new RestoreException(problem, path, $"{what} '{path}' is damaged: {ex.Message}", ex);
         }

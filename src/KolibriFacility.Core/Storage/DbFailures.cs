@@ -19,6 +19,9 @@ public enum DbFailure
 
     /// <summary>SQLite could not open or create a file beside the database (its journal).</summary>
     CannotOpen,
+
+    /// <summary>The file is not an SQLite database, or its pages are damaged.</summary>
+    Damaged,
 }
 
 /// <summary>The one place that reads the engines' error codes.</summary>
@@ -30,6 +33,7 @@ public static class DbFailures
         SqliteException { SqliteErrorCode: 8 /* SQLITE_READONLY */ } => DbFailure.ReadOnly,
         SqliteException { SqliteErrorCode: 13 /* SQLITE_FULL */ } => DbFailure.DiskFull,
         SqliteException { SqliteErrorCode: 14 /* SQLITE_CANTOPEN */ } => DbFailure.CannotOpen,
+        SqliteException { SqliteErrorCode: 11 /* SQLITE_CORRUPT */ or 26 /* SQLITE_NOTADB */ } => DbFailure.Damaged,
         _ => DbFailure.Other,
     };
 }

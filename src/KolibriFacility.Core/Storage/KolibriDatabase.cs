@@ -132,7 +132,7 @@ public sealed class KolibriDatabase : IDisposable
 
             return new KolibriDatabase(full, connection);
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 26 /* SQLITE_NOTADB */ or 11 /* SQLITE_CORRUPT */)
+        catch (SqliteException ex) when (DbFailures.Classify(ex) == DbFailure.Damaged)
         {
             connection.Dispose();
             throw new KolibriDatabaseException(DatabaseProblem.NotADatabase, full, $"'{full}' is not a Kolibri database: it is not an SQLite database file ({ex.Message}).", ex);
