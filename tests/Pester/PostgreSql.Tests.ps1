@@ -46,11 +46,16 @@ Describe 'Reading a PostgreSQL-backed Kolibri' {
         ($verbose | Out-String) + ($classes | Format-List * | Out-String) | Should -Not -Match 'kolibripw'
     }
 
-    It 'refuses an import before touching the database, with a stable error id' {
-        $csv = Join-Path $TestDrive 'users.csv'
-        Export-FacilityUsers -Database $pg.Home -Path $csv -Force
-        { Import-FacilityUsers -Database $pg.Home -Path $csv -Confirm:$false -ErrorAction Stop } |
-            Should -Throw -ErrorId 'PostgreSqlNotSupported,KolibriFacility.PowerShell.Commands.ImportFacilityUsersCommand'
+    It 'imports an edited export into a copy of the database, with the journal in KOLIBRI_HOME/backups' {
+        $copy = New-TestPostgresHome $server
+        $csv = Join-Path $TestDrive 'users-edit.csv'
+        Export-FacilityUsers -Database $copy.Home -Path $csv -Force
+        Add-Content -LiteralPath $csv -Value ',pgnew,pg-pass-1,PG New,LEARNER,,,,Class A,'
+        Import-FacilityUsers -Database $copy.Home -Path $csv -NoDelete -Confirm:$false
+        $user = Get-FacilityUser -Database $copy.Home | Where-Object Username -eq 'pgnew'
+        $user.EnrolledIn | Should -Be 'Class A'
+        @(Get-ChildItem (Join-Path $copy.Home 'backups') -Filter '*.journal.jsonl').Count | Should -Be 1
+        (Get-Facility -Database $pg.Home).UserCount | Should -Be 51
     }
 
     It 'says when the server is not there' {

@@ -65,11 +65,11 @@ internal sealed class FacilitySnapshot
 
         var loaded = new List<User>();
         string? lastJoined = null;
-        Read(database, transaction, facility, """
+        Read(database, transaction, facility, $"""
             SELECT u.id, u.username, u.full_name, u.id_number, u.birth_year, u.gender, u.password, u.date_joined,
-                   COALESCE(p.is_superuser, 0) AS superuser, u.dataset_id, COALESCE(u.extra_demographics, '')
+                   COALESCE(p.is_superuser, FALSE) AS superuser, u.dataset_id, COALESCE(u.extra_demographics, '')
             FROM kolibriauth_facilityuser u LEFT JOIN device_devicepermissions p ON p.user_id = u.id
-            WHERE u.facility_id = $facility ORDER BY u.rowid
+            WHERE u.facility_id = $facility ORDER BY {database.Dialect.RowOrder("u")}
             """, r =>
         {
             var user = new User
@@ -86,8 +86,8 @@ internal sealed class FacilitySnapshot
         });
 
         var loadedClasses = new List<Class>();
-        Read(database, transaction, facility, """
-            SELECT id, name FROM kolibriauth_collection WHERE parent_id = $facility AND kind = 'classroom' ORDER BY rowid
+        Read(database, transaction, facility, $"""
+            SELECT c.id, c.name FROM kolibriauth_collection c WHERE c.parent_id = $facility AND c.kind = 'classroom' ORDER BY {database.Dialect.RowOrder("c")}
             """, r =>
         {
             loadedClasses.Add(new Class(r.GetString(0), r.GetString(1), loadedClasses.Count));

@@ -48,15 +48,16 @@ public static class ImportApplier
 
         var changes = SelectChanges(plan, options.ExcludedChanges);
         // The journal goes to the backup folder even without a backup (docs/Undo.md).
-        var journalFolder = options.BackupFolder ?? ImportPreflight.DefaultBackupFolder(options.DatabasePath);
+        var journalFolder = options.BackupFolder ?? ImportPreflight.DefaultBackupFolder(options.DatabasePath, options.Connection);
         var backupFolder = options.Backup ? journalFolder : null;
-        ImportPreflight.Check(options.DatabasePath, journalFolder);
+        ImportPreflight.Check(options.DatabasePath, journalFolder, options.Connection);
         var hashes = HashPasswords(changes, source, options, cancellation);
         cancellation.ThrowIfCancellationRequested();
 
-        using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout);
+        using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout, options.Connection);
         using var transaction = BeginImmediate(database, options.BusyTimeout);
         BackupFile? backup = null;
+        var backupTaken = false;
         ImportJournalWriter? journal = null;
         try
         {
@@ -70,10 +71,10 @@ public static class ImportApplier
 
             cancellation.ThrowIfCancellationRequested();
             var now = DateTimeOffset.UtcNow;
-            backup = backupFolder is not null
-                ? DatabaseBackup.Create(database.Path, backupFolder, plan.FacilityName, now)
-                : DatabaseBackup.ReserveJournalOnly(journalFolder, plan.FacilityName, now);
-            journal = ImportJournalWriter.Create(ImportJournal.PathFor(backup.Path), plan, backupFolder is null ? null : backup.Path, now);
+            backup = (backupFolder is not null ? DatabaseBackup.Create(database, backupFolder, plan.FacilityName, now) : null)
+                ?? DatabaseBackup.ReserveJournalOnly(journalFolder, plan.FacilityName, now);
+            backupTaken = backup.IsBackup;
+            journal = ImportJournalWriter.Create(ImportJournal.PathFor(backup.Path), plan, backupTaken ? backup.Path : null, now);
 
             using var writer = new ImportWriter(database, transaction, plan, now, journal);
             var progress = new ThrottledProgress(options.Progress, WritingStage, changes.Count);
@@ -122,7 +123,7 @@ public static class ImportApplier
         return new ImportResult
         {
             Summary = ImportSummary.Count(changes, plan.Summary.UsersUnchanged + excludedUserDeletes, plan.Errors.Count, plan.Warnings.Count),
-            BackupPath = backupFolder is null ? null : backup!.Path,
+            BackupPath = backupTaken ? backup!.Path : null,
             JournalPath = journal!.Path,
             Duration = clock.Elapsed,
             Plan = plan,
@@ -191,14 +192,9 @@ public static class ImportApplier
 
     internal static DbTransaction BeginImmediate(KolibriDatabase database, TimeSpan busyTimeout)
     {
-        using (var pragma = database.Command("PRAGMA busy_timeout = " + ((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)))
-        {
-            pragma.ExecuteNonQuery();
-        }
-
         try
         {
-            return database.BeginWrite(); // BEGIN IMMEDIATE: take the write lock now, not at the first write
+            return database.BeginWrite(busyTimeout); // take the write lock now, not at the first write
         }
         catch (DbException ex) when (SqlParameters.IsBusy(ex))
         {

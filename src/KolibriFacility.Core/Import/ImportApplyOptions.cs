@@ -3,12 +3,19 @@ namespace KolibriFacility.Core.Import;
 /// <summary>Where and how a plan is applied.</summary>
 public sealed class ImportApplyOptions
 {
+    /// <summary>The db.sqlite3 or KOLIBRI_HOME; with <see cref="Connection"/>, only the description of that connection.</summary>
     public required string DatabasePath { get; init; }
+
+    /// <summary>An explicit PostgreSQL connection (-ConnectionString), used instead of the options.ini of <see cref="DatabasePath"/>.</summary>
+    public Storage.Postgres.PostgresSettings? Connection { get; init; }
 
     /// <summary>Take an online backup before the first write (default).</summary>
     public bool Backup { get; init; } = true;
 
-    /// <summary>Where the backup goes; default KOLIBRI_HOME/backups (the database's folder + /backups).</summary>
+    /// <summary>
+    /// Where the backup and the journal go; default KOLIBRI_HOME/backups (the database's folder + /backups; for an
+    /// explicit connection the KOLIBRI_HOME of this session, as Kolibri resolves it).
+    /// </summary>
     public string? BackupFolder { get; init; }
 
     /// <summary>How many backups the folder keeps: after a successful import the oldest beyond this are deleted (never the one just made).</summary>

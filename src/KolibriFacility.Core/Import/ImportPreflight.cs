@@ -10,8 +10,15 @@ namespace KolibriFacility.Core.Import;
 /// </summary>
 internal static class ImportPreflight
 {
-    public static void Check(string databasePath, string? backupFolder)
+    public static void Check(string databasePath, string? backupFolder, Storage.Postgres.PostgresSettings? connection = null)
     {
+        if (connection is not null || KolibriDatabaseLocator.EngineOf(databasePath) == DatabaseEngine.PostgreSql)
+        {
+            // The server says whether this user may write (DatabaseProblem.ReadOnly at the first write).
+            CheckBackupFolder(backupFolder);
+            return;
+        }
+
         var database = Path.GetFullPath(databasePath);
         if (Directory.Exists(database))
         {
@@ -36,12 +43,19 @@ internal static class ImportPreflight
                 $"The database's folder '{folder}' is read-only for this user, so SQLite cannot create the journal that makes the import atomic. Nothing was imported.");
         }
 
+        CheckBackupFolder(backupFolder);
+    }
+
+    private static void CheckBackupFolder(string? backupFolder)
+    {
         if (backupFolder is not null)
         {
             DatabaseBackup.Check(backupFolder);
         }
     }
 
-    public static string DefaultBackupFolder(string databasePath) =>
-        Path.Combine(KolibriDatabaseLocator.HomeOf(Directory.Exists(databasePath) ? Path.Combine(databasePath, KolibriDatabaseLocator.DatabaseFileName) : databasePath), "backups");
+    /// <summary>KOLIBRI_HOME/backups: the home of the database, or for an explicit PostgreSQL connection this session's KOLIBRI_HOME.</summary>
+    public static string DefaultBackupFolder(string databasePath, Storage.Postgres.PostgresSettings? connection = null) =>
+        Path.Combine(connection is not null ? KolibriDatabaseLocator.ResolveHome()
+            : KolibriDatabaseLocator.HomeOf(Directory.Exists(databasePath) ? Path.Combine(databasePath, KolibriDatabaseLocator.DatabaseFileName) : databasePath), "backups");
 }

@@ -50,7 +50,7 @@ internal sealed class ImportWriter(KolibriDatabase database, DbTransaction trans
             case (ImportTarget.Class, ImportAction.Update):
                 // A rename: the collection row keeps its id, so memberships, roles, lessons and quizzes follow it.
                 var before = journal is null ? null : images.Find("kolibriauth_collection", change.ClassId!);
-                rows.Execute("UPDATE kolibriauth_collection SET name = $name, _morango_dirty_bit = 1 WHERE id = $id",
+                rows.Execute("UPDATE kolibriauth_collection SET name = $name, _morango_dirty_bit = TRUE WHERE id = $id",
                     ("$name", change.Fields[0].NewValue), ("$id", change.ClassId));
                 if (before is not null)
                 {
@@ -164,7 +164,7 @@ internal sealed class ImportWriter(KolibriDatabase database, DbTransaction trans
         }
 
         var before = journal is null ? null : images.Find("kolibriauth_facilityuser", change.UserId!);
-        rows.Execute($"UPDATE kolibriauth_facilityuser SET {string.Join(", ", sets)}, _morango_dirty_bit = 1 WHERE id = $id", [.. values]);
+        rows.Execute($"UPDATE kolibriauth_facilityuser SET {string.Join(", ", sets)}, _morango_dirty_bit = TRUE WHERE id = $id", [.. values]);
         if (before is not null)
         {
             journal!.Updated(current, before, images.Find("kolibriauth_facilityuser", change.UserId!)!);

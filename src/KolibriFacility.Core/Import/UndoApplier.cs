@@ -27,6 +27,9 @@ public sealed class UndoApplyOptions
 {
     public required string DatabasePath { get; init; }
 
+    /// <summary>An explicit PostgreSQL connection (-ConnectionString), used instead of the options.ini of <see cref="DatabasePath"/>.</summary>
+    public Storage.Postgres.PostgresSettings? Connection { get; init; }
+
     /// <summary>Take an online backup before the first write (default), into the journal's folder unless BackupFolder says otherwise.</summary>
     public bool Backup { get; init; } = true;
 
@@ -51,8 +54,15 @@ public static class UndoApplier
     /// <summary>The undo plan against the database as it is now (read only).</summary>
     public static UndoPlan Plan(ImportJournal journal, string databasePath)
     {
-        ArgumentNullException.ThrowIfNull(journal);
         using var database = KolibriDatabase.OpenRead(databasePath);
+        return Plan(journal, database);
+    }
+
+    /// <summary>What undoing the journal's import would do to the open database (read only).</summary>
+    public static UndoPlan Plan(ImportJournal journal, KolibriDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(database);
         Check(journal, database, null);
         return new UndoPlanner(database, null).Plan(journal);
     }
@@ -68,8 +78,8 @@ public static class UndoApplier
         }
 
         var backupFolder = options.Backup ? options.BackupFolder ?? Path.GetDirectoryName(journal.Path)! : null;
-        ImportPreflight.Check(options.DatabasePath, backupFolder);
-        using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout);
+        ImportPreflight.Check(options.DatabasePath, backupFolder, options.Connection);
+        using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout, options.Connection);
         using var transaction = ImportApplier.BeginImmediate(database, options.BusyTimeout);
         BackupFile? backup = null;
         UndoPlan plan;
@@ -80,7 +90,7 @@ public static class UndoApplier
             cancellation.ThrowIfCancellationRequested();
             if (backupFolder is not null && !plan.IsEmpty)
             {
-                backup = DatabaseBackup.Create(database.Path, backupFolder, journal.FacilityName + "-undo", DateTimeOffset.UtcNow);
+                backup = DatabaseBackup.Create(database, backupFolder, journal.FacilityName + "-undo", DateTimeOffset.UtcNow);
             }
 
             using var writer = new UndoWriter(database, transaction);

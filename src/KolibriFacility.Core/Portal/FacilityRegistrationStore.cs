@@ -29,8 +29,8 @@ public static class FacilityRegistrationStore
     private static void Update(string databasePath, string datasetId, TimeSpan? busyTimeout)
     {
         using var db = KolibriDatabase.OpenWrite(databasePath, busyTimeout);
-        using var transaction = db.BeginWrite();
-        using var command = db.Command("UPDATE kolibriauth_facilitydataset SET registered = 1, _morango_dirty_bit = 1 WHERE id = $id", transaction);
+        using var transaction = db.BeginWrite(busyTimeout);
+        using var command = db.Command("UPDATE kolibriauth_facilitydataset SET registered = TRUE, _morango_dirty_bit = TRUE WHERE id = $id", transaction);
         command.Parameters.AddWithValue("$id", datasetId);
         var changed = command.ExecuteNonQuery();
         if (changed != 1)

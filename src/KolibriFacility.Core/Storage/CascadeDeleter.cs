@@ -32,15 +32,13 @@ internal sealed class CascadeDeleter
             if (columns.Contains("id")) withId.Add(table);
             if (columns.Contains("_morango_dirty_bit")) syncable.Add(table);
 
-            using (var command = database.Command("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list($t)", transaction))
+            using (var command = database.Command(database.Dialect.ForeignKeysQuery, transaction))
             {
-                command.Parameters.AddWithValue("$t", table);
+                command.Parameters.AddWithValue("$table", table);
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
                     var parent = reader.GetString(0);
-                    var to = reader.IsDBNull(2) ? "id" : reader.GetString(2);
-                    if (to != "id") continue;
                     if (!children.TryGetValue(parent, out var list)) children[parent] = list = [];
                     list.Add((table, reader.GetString(1)));
                 }
@@ -173,7 +171,7 @@ internal sealed class CascadeDeleter
             command.Parameters.AddWithValue(name, id);
             return $"({name}, '{Profile}')";
         });
-        command.CommandText = $"INSERT OR REPLACE INTO {table} (id, profile) VALUES {string.Join(", ", values)}";
+        command.CommandText = $"INSERT INTO {table} (id, profile) VALUES {string.Join(", ", values)} ON CONFLICT (id) DO UPDATE SET profile = excluded.profile";
         command.ExecuteNonQuery();
     }
 

@@ -5,7 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace KolibriFacility.Core.Storage;
 
 /// <summary>A backup made before an import; <see cref="CreatedFolder"/> says whether making it created the folder.</summary>
-internal sealed record BackupFile(string Path, string Folder, bool CreatedFolder);
+/// <remarks><see cref="IsBackup"/> is false for a name reserved for a journal alone (<see cref="DatabaseBackup.ReserveJournalOnly"/>).</remarks>
+internal sealed record BackupFile(string Path, string Folder, bool CreatedFolder, bool IsBackup = true);
 
 /// <summary>
 /// An online SQLite backup (the backup API, consistent while Kolibri runs) into a new file. It reads through a
@@ -43,6 +44,13 @@ internal static class DatabaseBackup
             throw NotWritable(full, null);
         }
     }
+
+    /// <summary>
+    /// A backup of an open database before it is written: for SQLite the online copy of <see cref="Create(string, string, string, DateTimeOffset)"/>;
+    /// null for PostgreSQL, whose backup is the import journal alone (docs/PostgreSQL.md, Backups).
+    /// </summary>
+    public static BackupFile? Create(KolibriDatabase database, string folderPath, string label, DateTimeOffset now) =>
+        database.Engine == DatabaseEngine.Sqlite ? Create(database.Path, folderPath, label, now) : null;
 
     /// <summary>Copies the database to "db-{facility}-{UTC time}.sqlite3" in <paramref name="folderPath"/>.</summary>
     public static BackupFile Create(string databasePath, string folderPath, string label, DateTimeOffset now)
@@ -102,7 +110,7 @@ internal static class DatabaseBackup
     {
         var (folder, createdFolder) = PrepareFolder(folderPath);
 
-        return new BackupFile(FreeName(folder, label, now), folder, createdFolder);
+        return new BackupFile(FreeName(folder, label, now), folder, createdFolder, IsBackup: false);
     }
 
     private static BackupException DiskFull(string folder, Exception cause) =>

@@ -22,6 +22,9 @@ public enum DbFailure
 
     /// <summary>The file is not an SQLite database, or its pages are damaged.</summary>
     Damaged,
+
+    /// <summary>A foreign key points at no row (PostgreSQL checks Kolibri's deferred keys at commit).</summary>
+    ForeignKey,
 }
 
 /// <summary>The one place that reads the engines' error codes.</summary>
@@ -34,6 +37,11 @@ public static class DbFailures
         SqliteException { SqliteErrorCode: 13 /* SQLITE_FULL */ } => DbFailure.DiskFull,
         SqliteException { SqliteErrorCode: 14 /* SQLITE_CANTOPEN */ } => DbFailure.CannotOpen,
         SqliteException { SqliteErrorCode: 11 /* SQLITE_CORRUPT */ or 26 /* SQLITE_NOTADB */ } => DbFailure.Damaged,
+        // lock_not_available (lock_timeout), deadlock_detected, serialization_failure: another writer won.
+        Npgsql.PostgresException { SqlState: "55P03" or "40P01" or "40001" } => DbFailure.Busy,
+        Npgsql.PostgresException { SqlState: "25006" /* read_only_sql_transaction */ or "42501" /* insufficient_privilege */ } => DbFailure.ReadOnly,
+        Npgsql.PostgresException { SqlState: "53100" /* disk_full */ } => DbFailure.DiskFull,
+        Npgsql.PostgresException { SqlState: "23503" /* foreign_key_violation */ } => DbFailure.ForeignKey,
         _ => DbFailure.Other,
     };
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using KolibriFacility.Core.Storage.Postgres;
 using Microsoft.Data.Sqlite;
 
@@ -57,15 +58,20 @@ public sealed class KolibriDatabase : IDisposable
             ? OpenPostgres(postgres, readOnly: true, home: System.IO.Path.GetFullPath(path))
             : Open(path, SqliteOpenMode.ReadOnly, DefaultBusyTimeout);
 
-    public static KolibriDatabase OpenWrite(string path, TimeSpan? busyTimeout = null)
+    /// <summary>
+    /// Opens a db.sqlite3, or a KOLIBRI_HOME folder's database, for writing; <paramref name="connection"/> (an explicit
+    /// PostgreSQL connection, -ConnectionString) is used instead of the path's options.ini when given.
+    /// </summary>
+    public static KolibriDatabase OpenWrite(string path, TimeSpan? busyTimeout = null, PostgresSettings? connection = null)
     {
-        if (KolibriDatabaseLocator.PostgresSettingsOf(path) is { } postgres)
+        if (connection is not null)
         {
-            throw new KolibriDatabaseException(DatabaseProblem.EngineNotSupported, System.IO.Path.GetFullPath(path),
-                $"The Kolibri in '{System.IO.Path.GetFullPath(path)}' runs on PostgreSQL ({postgres.Describe()}); this module cannot write to a PostgreSQL-backed Kolibri yet. Nothing was changed.");
+            return OpenPostgres(connection, readOnly: false);
         }
 
-        return Open(path, SqliteOpenMode.ReadWrite, busyTimeout ?? DefaultBusyTimeout);
+        return KolibriDatabaseLocator.PostgresSettingsOf(path) is { } postgres
+            ? OpenPostgres(postgres, readOnly: false, home: System.IO.Path.GetFullPath(path))
+            : Open(path, SqliteOpenMode.ReadWrite, busyTimeout ?? DefaultBusyTimeout);
     }
 
     /// <summary>
@@ -190,9 +196,43 @@ public sealed class KolibriDatabase : IDisposable
         return command;
     }
 
-    /// <summary>A write transaction that takes the write lock now, not at the first write (SQLite's BEGIN IMMEDIATE).</summary>
-    public DbTransaction BeginWrite() => sqlite?.BeginTransaction(deferred: false)
-        ?? throw new NotSupportedException("Writes to a PostgreSQL-backed Kolibri are refused when the database is opened.");
+    /// <summary>
+    /// A write transaction that holds Kolibri's writers off the facility tables from now on, not from the first write,
+    /// waiting at most <paramref name="lockTimeout"/> for them (docs/PostgreSQL.md, Locking): SQLite's BEGIN IMMEDIATE
+    /// with its busy timeout; on PostgreSQL a SHARE ROW EXCLUSIVE lock on <see cref="WriteLockedTables"/> (readers go on,
+    /// writers wait) under <c>lock_timeout</c>, which also bounds every row lock the transaction waits for later.
+    /// A lock not had in time fails with <see cref="DbFailure.Busy"/>.
+    /// </summary>
+    public DbTransaction BeginWrite(TimeSpan? lockTimeout = null)
+    {
+        var timeout = ((long)(lockTimeout ?? DefaultBusyTimeout).TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        if (sqlite is not null)
+        {
+            using (var pragma = Command("PRAGMA busy_timeout = " + timeout))
+            {
+                pragma.ExecuteNonQuery();
+            }
+
+            return sqlite.BeginTransaction(deferred: false);
+        }
+
+        var transaction = Connection.BeginTransaction(System.Data.IsolationLevel.ReadCommitted);
+        try
+        {
+            using var command = Command($"SET LOCAL lock_timeout = {timeout}; LOCK TABLE {string.Join(", ", WriteLockedTables)} IN SHARE ROW EXCLUSIVE MODE", transaction);
+            command.ExecuteNonQuery();
+            return transaction;
+        }
+        catch
+        {
+            transaction.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The tables whose writers a PostgreSQL write transaction holds off: the facility's users, classes, roles and memberships.</summary>
+    public static IReadOnlyList<string> WriteLockedTables { get; } =
+        ["kolibriauth_facilitydataset", "kolibriauth_collection", "kolibriauth_facilityuser", "kolibriauth_role", "kolibriauth_membership"];
 
     /// <summary>
     /// Registers Kolibri's username folding (Python's, which folds every script; SQLite's lower() folds ASCII only)

@@ -19,7 +19,7 @@ internal sealed class KolibriRowWriter(KolibriDatabase database, DbTransaction t
     {
         collectionCommand ??= Prepare("""
             INSERT INTO kolibriauth_collection (id, _morango_dirty_bit, _morango_source_id, _morango_partition, name, kind, dataset_id, parent_id)
-            VALUES ($id, 1, $source, $partition, $name, $kind, $dataset, $parent)
+            VALUES ($id, TRUE, $source, $partition, $name, $kind, $dataset, $parent)
             """, "$id", "$source", "$partition", "$name", "$kind", "$dataset", "$parent");
         Bind(collectionCommand, identity.Id, identity.SourceId, identity.Partition, name, kind, datasetId, parentId);
         collectionCommand.ExecuteNonQuery();
@@ -32,7 +32,7 @@ internal sealed class KolibriRowWriter(KolibriDatabase database, DbTransaction t
         userCommand ??= Prepare("""
             INSERT INTO kolibriauth_facilityuser (password, last_login, id, _morango_dirty_bit, _morango_source_id, _morango_partition, username, full_name,
                 date_joined, dataset_id, facility_id, birth_year, gender, id_number, extra_demographics)
-            VALUES ($password, NULL, $id, 1, $source, $partition, $username, $fullName, $joined, $dataset, $facility, $birthYear, $gender, $identifier, NULL)
+            VALUES ($password, NULL, $id, TRUE, $source, $partition, $username, $fullName, $joined, $dataset, $facility, $birthYear, $gender, $identifier, NULL)
             """, "$password", "$id", "$source", "$partition", "$username", "$fullName", "$joined", "$dataset", "$facility", "$birthYear", "$gender", "$identifier");
         Bind(userCommand, passwordHash, identity.Id, identity.SourceId, identity.Partition, username, fullName, dateJoined, datasetId, facilityId,
             birthYear, gender, identifier);
@@ -43,7 +43,7 @@ internal sealed class KolibriRowWriter(KolibriDatabase database, DbTransaction t
     {
         roleCommand ??= Prepare("""
             INSERT INTO kolibriauth_role (id, _morango_dirty_bit, _morango_source_id, _morango_partition, collection_id, dataset_id, user_id, kind)
-            VALUES ($id, 1, $source, $partition, $collection, $dataset, $user, $kind)
+            VALUES ($id, TRUE, $source, $partition, $collection, $dataset, $user, $kind)
             """, "$id", "$source", "$partition", "$collection", "$dataset", "$user", "$kind");
         Bind(roleCommand, identity.Id, identity.SourceId, identity.Partition, collectionId, datasetId, userId, kind);
         roleCommand.ExecuteNonQuery();
@@ -53,7 +53,7 @@ internal sealed class KolibriRowWriter(KolibriDatabase database, DbTransaction t
     {
         membershipCommand ??= Prepare("""
             INSERT INTO kolibriauth_membership (id, _morango_dirty_bit, _morango_source_id, _morango_partition, collection_id, dataset_id, user_id)
-            VALUES ($id, 1, $source, $partition, $collection, $dataset, $user)
+            VALUES ($id, TRUE, $source, $partition, $collection, $dataset, $user)
             """, "$id", "$source", "$partition", "$collection", "$dataset", "$user");
         Bind(membershipCommand, identity.Id, identity.SourceId, identity.Partition, collectionId, datasetId, userId);
         membershipCommand.ExecuteNonQuery();

@@ -44,7 +44,10 @@ internal sealed class RowStore(KolibriDatabase database, DbTransaction? transact
         return set.Contains(column);
     }
 
-    /// <summary>Inserts a row as it was, with the dirty bit set so that morango serializes it again on the next sync; returns its rowid.</summary>
+    /// <summary>
+    /// Inserts a row as it was, with the dirty bit set so that morango serializes it again on the next sync; returns
+    /// its rowid on SQLite (0 on PostgreSQL, which checks the row's foreign keys itself).
+    /// </summary>
     public long Insert(RowImage row)
     {
         var values = row.Values.Where(v => HasColumn(row.Table, v.Key)).ToList();
@@ -52,7 +55,7 @@ internal sealed class RowStore(KolibriDatabase database, DbTransaction? transact
         if (!inserts.TryGetValue(key, out var command))
         {
             command = database.Command(
-                $"INSERT INTO \"{row.Table}\" ({string.Join(", ", values.Select(v => "\"" + v.Key + "\""))}) VALUES ({string.Join(", ", values.Select((_, i) => "$v" + i.ToString(CultureInfo.InvariantCulture)))}) RETURNING rowid",
+                $"INSERT INTO \"{row.Table}\" ({string.Join(", ", values.Select(v => "\"" + v.Key + "\""))}) VALUES ({string.Join(", ", values.Select((_, i) => "$v" + i.ToString(CultureInfo.InvariantCulture)))}){database.Dialect.ReturningRowAddress}",
                 transaction);
             for (var i = 0; i < values.Count; i++)
             {
@@ -63,8 +66,8 @@ internal sealed class RowStore(KolibriDatabase database, DbTransaction? transact
             inserts[key] = command;
         }
 
-        KolibriRowWriter.Bind(command, values.Select(v => string.Equals(v.Key, RowImage.DirtyBit, StringComparison.OrdinalIgnoreCase) ? 1L : v.Value).ToArray());
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        KolibriRowWriter.Bind(command, values.Select(v => database.Dialect.ColumnValue(string.Equals(v.Key, RowImage.DirtyBit, StringComparison.OrdinalIgnoreCase) ? 1L : v.Value)).ToArray());
+        return Convert.ToInt64(command.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Sets <paramref name="values"/> on the row with this id, and its dirty bit where it has one.</summary>
@@ -75,13 +78,13 @@ internal sealed class RowStore(KolibriDatabase database, DbTransaction? transact
         var assignments = sets.Select((v, i) => $"\"{v.Key}\" = $v{i.ToString(CultureInfo.InvariantCulture)}").ToList();
         if (HasColumn(table, RowImage.DirtyBit))
         {
-            assignments.Add($"\"{RowImage.DirtyBit}\" = 1");
+            assignments.Add($"\"{RowImage.DirtyBit}\" = TRUE");
         }
 
         command.CommandText = $"UPDATE \"{table}\" SET {string.Join(", ", assignments)} WHERE id = $id";
         for (var i = 0; i < sets.Count; i++)
         {
-            command.Parameters.AddWithValue("$v" + i.ToString(CultureInfo.InvariantCulture), sets[i].Value ?? DBNull.Value);
+            command.Parameters.AddWithValue("$v" + i.ToString(CultureInfo.InvariantCulture), database.Dialect.ColumnValue(sets[i].Value) ?? DBNull.Value);
         }
 
         command.Parameters.AddWithValue("$id", id);
@@ -92,7 +95,7 @@ internal sealed class RowStore(KolibriDatabase database, DbTransaction? transact
     public bool UsernameTaken(string facilityId, string username, string exceptId)
     {
         using var command = database.Command(
-            "SELECT 1 FROM kolibriauth_facilityuser WHERE facility_id = $facility AND username = $username COLLATE NOCASE AND id <> $id LIMIT 1", transaction);
+            $"SELECT 1 FROM kolibriauth_facilityuser WHERE facility_id = $facility AND {database.Dialect.NoCase("username")} = {database.Dialect.NoCase("CAST($username AS text)")} AND id <> $id LIMIT 1", transaction);
         command.Parameters.AddWithValue("$facility", facilityId);
         command.Parameters.AddWithValue("$username", username);
         command.Parameters.AddWithValue("$id", exceptId);
@@ -106,6 +109,23 @@ internal sealed class RowStore(KolibriDatabase database, DbTransaction? transact
     public List<string> ForeignKeyViolations(IReadOnlyDictionary<string, HashSet<long>> rows)
     {
         var found = new List<string>();
+        if (database.Engine == DatabaseEngine.PostgreSql)
+        {
+            // Kolibri's keys are deferred to the commit: checking them now fails on the first broken one, and the
+            // transaction with it (the caller rolls back).
+            try
+            {
+                using var check = database.Command("SET CONSTRAINTS ALL IMMEDIATE", transaction);
+                check.ExecuteNonQuery();
+            }
+            catch (Npgsql.PostgresException ex) when (DbFailures.Classify(ex) == DbFailure.ForeignKey)
+            {
+                found.Add($"{ex.TableName} {ex.Detail}".Trim());
+            }
+
+            return found;
+        }
+
         foreach (var (table, rowids) in rows)
         {
             using var command = database.Command($"PRAGMA foreign_key_check(\"{table}\")", transaction);
@@ -125,12 +145,21 @@ internal sealed class RowStore(KolibriDatabase database, DbTransaction? transact
         var values = new KeyValuePair<string, object?>[reader.FieldCount];
         for (var i = 0; i < values.Length; i++)
         {
-            object? value = reader.IsDBNull(i) ? null : reader.GetFieldType(i) == typeof(byte[]) ? reader.GetFieldValue<byte[]>(i) : reader.GetValue(i);
+            object? value = reader.IsDBNull(i) ? null : reader.GetFieldType(i) == typeof(byte[]) ? reader.GetFieldValue<byte[]>(i) : AsStored(reader.GetValue(i));
             values[i] = new(reader.GetName(i), value);
         }
 
         return new RowImage(table, values);
     }
+
+    /// <summary>A value as SQLite stores it (long, double, string, byte[]), whichever engine it was read from: the journal's one form.</summary>
+    private static object AsStored(object value) => value switch
+    {
+        bool flag => flag ? 1L : 0L,
+        int or short or byte => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+        float or decimal => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+        _ => value,
+    };
 
     public void Dispose()
     {

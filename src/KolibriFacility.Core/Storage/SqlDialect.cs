@@ -37,6 +37,25 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string Unindexed(string column);
 
+    /// <summary>
+    /// The foreign keys of a table that point at another table's <c>id</c>: rows of (referenced table, referencing
+    /// column); binds <c>$table</c>.
+    /// </summary>
+    internal abstract string ForeignKeysQuery { get; }
+
+    /// <summary>
+    /// The SQL that ends an INSERT of a whole row with the row's physical address (SQLite's rowid, to check its
+    /// foreign keys afterwards); empty where the engine checks foreign keys itself (PostgreSQL, at commit).
+    /// </summary>
+    internal abstract string ReturningRowAddress { get; }
+
+    /// <summary>
+    /// A row value (as SQLite stores it: long, double, string, byte[]) as it is bound into a column of any type:
+    /// SQLite takes it as it is; PostgreSQL gets numbers as untyped text, so that the column's type (integer,
+    /// boolean, real, uuid) reads it as Kolibri's own SQL literal would be read.
+    /// </summary>
+    internal abstract object? ColumnValue(object? value);
+
     /// <summary>The dialect of an open connection.</summary>
     public static SqlDialect Of(DbConnection connection) => connection is SqliteConnection ? Sqlite : PostgreSql;
 
@@ -68,6 +87,12 @@ public abstract class SqlDialect
         internal override string TablesQuery => "SELECT name FROM sqlite_master WHERE type = 'table'";
 
         internal override string ColumnsQuery => "SELECT name FROM pragma_table_info($table)";
+
+        internal override string ForeignKeysQuery => "SELECT \"table\", \"from\" FROM pragma_foreign_key_list($table) WHERE coalesce(\"to\", 'id') = 'id'";
+
+        internal override string ReturningRowAddress => " RETURNING rowid";
+
+        internal override object? ColumnValue(object? value) => value;
     }
 
     private sealed class PostgreSqlDialect : SqlDialect
@@ -100,5 +125,23 @@ public abstract class SqlDialect
             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'public' AND c.relname = $table AND a.attnum > 0 AND NOT a.attisdropped
             """;
+
+        // Django declares one-column foreign keys only.
+        internal override string ForeignKeysQuery => """
+            SELECT p.relname::text, a.attname::text FROM pg_catalog.pg_constraint k
+            JOIN pg_catalog.pg_class c ON c.oid = k.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_catalog.pg_class p ON p.oid = k.confrelid
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+            JOIN pg_catalog.pg_attribute pa ON pa.attrelid = k.confrelid AND pa.attnum = k.confkey[1]
+            WHERE k.contype = 'f' AND n.nspname = 'public' AND c.relname = $table AND pa.attname = 'id'
+            """;
+
+        internal override string ReturningRowAddress => "";
+
+        internal override object? ColumnValue(object? value) => value switch
+        {
+            long or int or double => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+            _ => value,
+        };
     }
 }

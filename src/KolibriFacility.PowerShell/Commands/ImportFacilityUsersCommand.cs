@@ -211,6 +211,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet, IDynamicParameter
         var options = new ImportApplyOptions
         {
             DatabasePath = databasePath,
+            Connection = Connection,
             Backup = !NoBackup,
             BusyTimeout = Writing.BusyTimeout,
             ExcludedChanges = excluded,

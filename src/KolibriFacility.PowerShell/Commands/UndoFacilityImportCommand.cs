@@ -13,6 +13,8 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(UndoResult))]
 public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParameters
 {
+    protected override bool SupportsPostgreSql => true;
+
     private const string JournalSet = "Journal";
     private const string LastSet = "Last";
     private const int ProgressId = 0x4B4A;
@@ -49,7 +51,11 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParamete
 
             var databasePath = DatabaseFor(journal);
             CloseDatabase();
-            var plan = UndoApplier.Plan(journal, databasePath);
+            UndoPlan plan;
+            using (var database = OpenRead(databasePath))
+            {
+                plan = UndoApplier.Plan(journal, database);
+            }
             WriteVerbose($"Undo of '{journal.Path}': {plan.Changes.Count} change(s) to undo, {plan.Refused.Count} left as they are");
             var what = $"Undo the import of {journal.ImportedAt.ToString("u", CultureInfo.InvariantCulture)} into facility '{journal.FacilityName}' ({plan.Changes.Count} changes):{Environment.NewLine}{plan.Summary}";
             if (IsWhatIf)
@@ -129,7 +135,7 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParamete
 
     /// <summary>-Database when given, else the database the journal records (else the default one).</summary>
     private string DatabaseFor(ImportJournal journal) =>
-        MyInvocation.BoundParameters.ContainsKey(nameof(Database)) || !File.Exists(journal.DatabasePath) ? DatabaseFile : journal.DatabasePath;
+        MyInvocation.BoundParameters.ContainsKey(nameof(Database)) || ConnectionString is not null || !System.IO.Path.Exists(journal.DatabasePath) ? DatabaseFile : journal.DatabasePath;
 
     private UndoResult Apply(ImportJournal journal, string databasePath)
     {
@@ -138,6 +144,7 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParamete
         var options = new UndoApplyOptions
         {
             DatabasePath = databasePath,
+            Connection = Connection,
             Backup = !NoBackup,
             BusyTimeout = Writing.BusyTimeout,
             Progress = work.Progress,

@@ -69,6 +69,13 @@ public abstract class DatabaseCmdlet : KolibriCmdlet
     protected KolibriDatabase OpenRead() =>
         ConnectionString is null ? KolibriDatabase.OpenRead(DatabaseFile) : KolibriDatabase.OpenPostgres(ExplicitSettings(), readOnly: true);
 
+    /// <summary>Opens read-only the database at <paramref name="path"/> (one this command opened before), or the -ConnectionString one.</summary>
+    protected KolibriDatabase OpenRead(string path) =>
+        ConnectionString is null ? KolibriDatabase.OpenRead(path) : KolibriDatabase.OpenPostgres(ExplicitSettings(), readOnly: true);
+
+    /// <summary>The PostgreSQL connection of -ConnectionString (with -DatabaseCredential), or null: what Core's write options take as Connection.</summary>
+    protected PostgresSettings? Connection => ConnectionString is null ? null : ExplicitSettings();
+
     private PostgresSettings ExplicitSettings()
     {
         RefuseUnlessPostgreSql(PostgresSettings.Describe(ConnectionString!));

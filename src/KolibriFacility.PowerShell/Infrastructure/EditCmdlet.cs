@@ -18,6 +18,8 @@ namespace KolibriFacility.PowerShell.Infrastructure;
 /// </summary>
 public abstract class EditCmdlet : FacilityCmdlet
 {
+    protected override bool SupportsPostgreSql => true;
+
     private const int ProgressId = 0x4B4A;
     private readonly List<Batch> batches = [];
 
@@ -81,7 +83,7 @@ public abstract class EditCmdlet : FacilityCmdlet
     private void Run(Batch batch)
     {
         ImportPlan plan;
-        using (var database = KolibriDatabase.OpenRead(batch.DatabasePath))
+        using (var database = OpenRead(batch.DatabasePath))
         {
             plan = new ImportPlanner(database).Plan(batch.Facility, batch.Edits, Options);
         }
@@ -132,7 +134,7 @@ public abstract class EditCmdlet : FacilityCmdlet
 
     private void WritePassThru(Batch batch)
     {
-        using var database = KolibriDatabase.OpenRead(batch.DatabasePath);
+        using var database = OpenRead(batch.DatabasePath);
         WriteResults(database, batch.Facility, batch.Edits);
     }
 
@@ -167,6 +169,7 @@ public abstract class EditCmdlet : FacilityCmdlet
         var options = new ImportApplyOptions
         {
             DatabasePath = batch.DatabasePath,
+            Connection = Connection,
             Backup = TakeBackup,
             BusyTimeout = TimeSpan.FromSeconds(TimeoutSec),
             ExcludedChanges = excluded,

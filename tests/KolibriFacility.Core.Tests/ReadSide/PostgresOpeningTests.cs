@@ -127,11 +127,12 @@ public sealed class PostgresOpeningTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
-    public void Writing_to_a_postgresql_backed_kolibri_is_refused_before_connecting()
+    public void Opening_a_postgresql_backed_kolibri_for_writing_connects_to_the_server_its_options_name()
     {
         Options("kolibri", port: ClosedPort());
         var ex = Assert.Throws<KolibriDatabaseException>(() => KolibriDatabase.OpenWrite(home.Path).Dispose());
-        Assert.Equal(DatabaseProblem.EngineNotSupported, ex.Problem);
+        Assert.Equal(DatabaseProblem.Unreachable, ex.Problem);
+        Assert.Equal(home.Path, ex.Path);
     }
 
     private static int ClosedPort()

@@ -90,8 +90,6 @@ public sealed class PostgresCmdletTests(PostgresServer server) : HostedModuleTes
     }
 
     [Theory]
-    [InlineData("Get-FacilityImportPlan -Database $Db -Path $Csv")]
-    [InlineData("Import-FacilityUsers -Database $Db -Path $Csv -Confirm:$false")]
     [InlineData("Get-PortalSyncStatus -Database $Db")]
     [InlineData("Invoke-PortalSync -Database $Db -Confirm:$false")]
     [InlineData("Get-PortalSyncStatus -ConnectionString $Cs")]

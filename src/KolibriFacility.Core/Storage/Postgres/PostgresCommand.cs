@@ -9,7 +9,7 @@ namespace KolibriFacility.Core.Storage.Postgres;
 
 /// <summary>
 /// An Npgsql command that takes Core's SQL as written for both engines: <c>$name</c> parameters become Npgsql's
-/// <c>@name</c>; text values go to the server untyped, so PostgreSQL reads them as the column's type (a 32-hex id as
+/// <c>@name</c>; text values and NULLs go to the server untyped, so PostgreSQL reads them as the column's type (a 32-hex id as
 /// <c>uuid</c>, as Kolibri's own SQL literals are); results come through <see cref="PostgresDataReader"/>.
 /// </summary>
 internal sealed partial class PostgresCommand(NpgsqlCommand inner) : DbCommand
@@ -105,7 +105,8 @@ internal sealed partial class PostgresCommand(NpgsqlCommand inner) : DbCommand
                 parameter.ParameterName = "@" + parameter.ParameterName[1..];
             }
 
-            if (parameter.Value is string)
+            // NULL too: a typed text NULL would not go into a uuid, boolean or timestamp column.
+            if (parameter.Value is string or DBNull or null)
             {
                 parameter.NpgsqlDbType = NpgsqlDbType.Unknown;
             }

@@ -96,6 +96,8 @@ public sealed class PostgresSettings
         Pooling = false,
         Timeout = (int)ConnectTimeout.TotalSeconds,
         ApplicationName = "KolibriFacility",
+        // Django's connections run in UTC, and Core's timestamps are its zone-less SQLite text, read as this zone.
+        Timezone = "UTC",
         // Keeps the password out of NpgsqlConnection.ConnectionString once the connection is open.
         PersistSecurityInfo = false,
         Options = readOnly ? "-c default_transaction_read_only=on" : null,
