@@ -22,7 +22,7 @@ internal static class ImportPreflight
         var database = Path.GetFullPath(databasePath);
         if (Directory.Exists(database))
         {
-            database = Path.Combine(database, KolibriDatabaseLocator.DatabaseFileName);
+            database = KolibriDatabaseLocator.SqliteFileIn(database);
         }
 
         if (!File.Exists(database))
@@ -57,5 +57,5 @@ internal static class ImportPreflight
     /// <summary>KOLIBRI_HOME/backups: the home of the database, or for an explicit PostgreSQL connection this session's KOLIBRI_HOME.</summary>
     public static string DefaultBackupFolder(string databasePath, Storage.Postgres.PostgresSettings? connection = null) =>
         Path.Combine(connection is not null ? KolibriDatabaseLocator.ResolveHome()
-            : KolibriDatabaseLocator.HomeOf(Directory.Exists(databasePath) ? Path.Combine(databasePath, KolibriDatabaseLocator.DatabaseFileName) : databasePath), "backups");
+            : (Directory.Exists(databasePath) ? Path.GetFullPath(databasePath) : KolibriDatabaseLocator.HomeOf(databasePath)), "backups");
 }

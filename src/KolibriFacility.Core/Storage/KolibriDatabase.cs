@@ -115,7 +115,7 @@ public sealed class KolibriDatabase : IDisposable
         var full = System.IO.Path.GetFullPath(path);
         if (Directory.Exists(full))
         {
-            full = System.IO.Path.Combine(full, KolibriDatabaseLocator.DatabaseFileName);
+            full = KolibriDatabaseLocator.SqliteFileIn(full);
         }
 
         if (!File.Exists(full))

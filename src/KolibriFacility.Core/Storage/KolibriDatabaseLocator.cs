@@ -2,7 +2,7 @@ namespace KolibriFacility.Core.Storage;
 
 /// <summary>
 /// Finds the Kolibri database the way Kolibri does: an explicit path, else KOLIBRI_HOME/db.sqlite3,
-/// else ~/.kolibri/db.sqlite3; a KOLIBRI_HOME whose [Database] settings say postgres stands for its PostgreSQL
+/// else ~/.kolibri/db.sqlite3 (another file name when options.ini's DATABASE_NAME says so); a KOLIBRI_HOME whose [Database] settings say postgres stands for its PostgreSQL
 /// database (<see cref="KolibriDatabaseOptions"/>).
 /// </summary>
 public static class KolibriDatabaseLocator
@@ -18,8 +18,15 @@ public static class KolibriDatabaseLocator
         }
 
         var home = ResolveHome();
-        return KolibriDatabaseOptions.EngineOf(home) == DatabaseEngine.PostgreSql ? home : System.IO.Path.Combine(home, DatabaseFileName);
+        return KolibriDatabaseOptions.EngineOf(home) == DatabaseEngine.PostgreSql ? home : SqliteFileIn(home);
     }
+
+    /// <summary>
+    /// The SQLite file of a KOLIBRI_HOME as Kolibri names it: <c>os.path.join(KOLIBRI_HOME, DATABASE_NAME or "db.sqlite3")</c>
+    /// (an absolute DATABASE_NAME stands for itself).
+    /// </summary>
+    public static string SqliteFileIn(string home) =>
+        System.IO.Path.GetFullPath(System.IO.Path.Combine(home, KolibriDatabaseOptions.SqliteNameOf(home) ?? DatabaseFileName));
 
     /// <summary>
     /// The PostgreSQL settings when <paramref name="path"/> is a KOLIBRI_HOME folder whose Kolibri runs on PostgreSQL;

@@ -26,6 +26,13 @@ public static class KolibriDatabaseOptions
                 $"DATABASE_ENGINE is '{engine}' for the Kolibri in '{home}' (options.ini [Database] or KOLIBRI_DATABASE_ENGINE); Kolibri knows only 'sqlite' and 'postgres'."),
         };
 
+    /// <summary>DATABASE_NAME of a home that uses SQLite (the file name in KOLIBRI_HOME); null when unset or for PostgreSQL.</summary>
+    public static string? SqliteNameOf(string home, IDictionary? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariables();
+        return EngineOf(home, environment) == DatabaseEngine.Sqlite && Read(home, "DATABASE_NAME", environment) is { Length: > 0 } name ? name.Trim() : null;
+    }
+
     /// <summary>The PostgreSQL settings of a home whose engine is postgres; null when it uses SQLite.</summary>
     public static PostgresSettings? PostgresSettingsOf(string home, IDictionary? environment = null)
     {

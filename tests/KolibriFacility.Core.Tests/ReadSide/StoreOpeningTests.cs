@@ -147,4 +147,33 @@ public sealed class DatabaseLocatorTests
             Environment.SetEnvironmentVariable(KolibriDatabaseLocator.HomeVariable, saved);
         }
     }
+
+    [Fact]
+    public void A_sqlite_home_whose_options_name_another_file_opens_that_file_as_kolibri_does()
+    {
+        var saved = Environment.GetEnvironmentVariable(KolibriDatabaseLocator.HomeVariable);
+        try
+        {
+            using var home = new TempFolder();
+            File.Copy(TestPaths.Fixture("kolibri-small.sqlite3"), home.File("school.sqlite3"));
+            File.WriteAllText(home.File("options.ini"), "[Database]\nDATABASE_ENGINE = sqlite\nDATABASE_NAME = school.sqlite3\n");
+            Environment.SetEnvironmentVariable(KolibriDatabaseLocator.HomeVariable, home.Path);
+
+            Assert.Equal(home.File("school.sqlite3"), KolibriDatabaseLocator.Resolve(null));
+            Assert.Equal(home.File("school.sqlite3"), KolibriDatabaseLocator.SqliteFileIn(home.Path));
+            using (var db = KolibriDatabase.OpenRead(home.Path))
+            {
+                Assert.Equal(home.File("school.sqlite3"), db.Path);
+            }
+
+            // KOLIBRI_DATABASE_NAME overrides options.ini, as it does for Kolibri.
+            Environment.SetEnvironmentVariable("KOLIBRI_DATABASE_NAME", "other.sqlite3");
+            Assert.Equal(home.File("other.sqlite3"), KolibriDatabaseLocator.Resolve(null));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KOLIBRI_DATABASE_NAME", null);
+            Environment.SetEnvironmentVariable(KolibriDatabaseLocator.HomeVariable, saved);
+        }
+    }
 }
