@@ -202,11 +202,11 @@ public static class ImportApplier
         }
     }
 
-    /// <summary>The SQLite failures of a write that are the system's, not a bug: each named with its file and cause.</summary>
+    /// <summary>The database failures of a write that are the system's, not a bug: each named with its database and cause.</summary>
     internal static KolibriDatabaseException? WriteFault(string path, TimeSpan busyTimeout, DbException ex) => DbFailures.Classify(ex) switch
     {
         DbFailure.Busy => Busy(path, busyTimeout, ex),
-        DbFailure.ReadOnly => new(DatabaseProblem.ReadOnly, path, $"The database '{path}' became read-only during the import (SQLite: {ex.Message}). Nothing was changed.", ex),
+        DbFailure.ReadOnly => new(DatabaseProblem.ReadOnly, path, $"The database '{path}' is read-only for this user or became read-only during the import ({ex.Message}). Nothing was changed.", ex),
         DbFailure.DiskFull => new(DatabaseProblem.DiskFull, path, $"The disk holding the database '{path}' is full. Nothing was changed.", ex),
         DbFailure.CannotOpen => new(DatabaseProblem.FolderReadOnly, path,
             $"SQLite could not create its journal beside the database '{path}' (SQLite: {ex.Message}). Nothing was changed.", ex),
