@@ -16,16 +16,25 @@ internal sealed class ContentLookup(KolibriDatabase database) : IDisposable
     private DbCommand? titleCommand;
     private readonly Dictionary<string, (string Username, string Facility)> users = new(StringComparer.Ordinal);
     private DbCommand? userCommand;
+    private bool allUsersLoaded;
 
     /// <summary>
     /// The user's username and facility name, as Kolibri's outer joins give them (empty when the user is unknown).
-    /// Looked up per user, not joined per row: a log export touches few users many times.
+    /// Looked up per user, not joined per row: a log export touches few users many times. On PostgreSQL every user is
+    /// read in one query at the first call instead: there a lookup is a network round trip (18,309 of them took
+    /// 2.4-2.9 s of a 20,000-user export, bench pg-vs-sqlite), and the whole table one query of some 15 ms.
     /// </summary>
     public (string Username, string Facility) User(string? userId)
     {
         if (userId is null)
         {
             return ("", "");
+        }
+
+        if (database.Engine == DatabaseEngine.PostgreSql)
+        {
+            LoadAllUsers();
+            return users.GetValueOrDefault(userId, ("", ""));
         }
 
         if (!users.TryGetValue(userId, out var user))
@@ -41,6 +50,26 @@ internal sealed class ContentLookup(KolibriDatabase database) : IDisposable
         }
 
         return user;
+    }
+
+    private void LoadAllUsers()
+    {
+        if (allUsersLoaded)
+        {
+            return;
+        }
+
+        using var command = database.LookupCommand("""
+            SELECT u.id, u.username, f.name FROM kolibriauth_facilityuser u
+            LEFT JOIN kolibriauth_collection f ON f.id = u.facility_id
+            """);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            users[reader.GetString(0)] = (reader.IsDBNull(1) ? "" : reader.GetString(1), reader.IsDBNull(2) ? "" : reader.GetString(2));
+        }
+
+        allUsersLoaded = true;
     }
 
     public string ChannelName(string channelId)
