@@ -35,7 +35,7 @@ public sealed class RestoreFacilityDatabaseCommand : DatabaseCmdlet, IDynamicPar
     {
         if (string.IsNullOrEmpty(Path))
         {
-            throw Terminate(new ArgumentException("This entry has no backup file to restore (an import made with -NoBackup keeps only its journal: undo it with Undo-FacilityImport)."),
+            throw Terminate(new ArgumentException("This entry has no backup file to restore (an import made with -NoBackup, or on PostgreSQL without pg_dump, keeps only its journal: undo it with Undo-FacilityImport)."),
                 ErrorIds.NoBackupFile, ErrorCategory.InvalidArgument, Path);
         }
 

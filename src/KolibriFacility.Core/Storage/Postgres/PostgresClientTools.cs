@@ -43,7 +43,7 @@ public sealed partial class PostgresClientTools
         }
 
         var where = environment(FolderVariable) is { Length: > 0 } folder
-            ? $"${FolderVariable} ('{folder}')"
+            ? $"the folder {FolderVariable} names ('{folder}')"
             : $"PATH and {DebianRoot}/<version>/bin";
         var why = found.Count == 0
             ? $"no {name} was found in {where}"
