@@ -84,7 +84,7 @@ internal static class CoreErrorTranslator
             BackupProblem.DiskFull => (ErrorIds.DiskFull, ErrorCategory.ResourceUnavailable,
                 "Free space on that disk (older backups in the folder can go; Get-FacilityBackup lists them), or import with -NoBackup."),
             BackupProblem.DumpFailed => (ErrorIds.BackupFailed, ErrorCategory.WriteError,
-                "Correct what pg_dump says (its messages are in the error), or import with -NoBackup: the import's journal still lets Undo-FacilityImport undo it."),
+                "Correct what pg_dump says (quoted in the error) and run the command again; an import or undo can also go ahead with -NoBackup, keeping only its journal (Undo-FacilityImport undoes the import with it)."),
             _ => (ErrorIds.BackupFolderNotWritable, ErrorCategory.PermissionDenied,
                 "Make the folder writable for this user (run as the user Kolibri runs as): the backup and the import's journal (kept for Undo-FacilityImport even with -NoBackup) go there."),
         };
