@@ -11,9 +11,7 @@ namespace KolibriFacility.Core.Backups;
 /// </summary>
 public static class BackupCatalog
 {
-    private const string BackupExtension = ".sqlite3";
-
-    public static string DefaultFolder(string databasePath) => ImportPreflight.DefaultBackupFolder(databasePath);
+    public static string DefaultFolder(string databasePath, Storage.Postgres.PostgresSettings? connection = null) => ImportPreflight.DefaultBackupFolder(databasePath, connection);
 
     public static IReadOnlyList<FacilityBackup> List(string folder, string databasePath)
     {
@@ -22,7 +20,7 @@ public static class BackupCatalog
             return [];
         }
 
-        var backups = Directory.EnumerateFiles(folder, DatabaseBackup.FilePattern).ToDictionary(f => f[..^BackupExtension.Length], StringComparer.Ordinal);
+        var backups = DatabaseBackup.BackupFilesIn(folder).GroupBy(DatabaseBackup.StemOf, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var journals = Directory.EnumerateFiles(folder, ImportJournal.FilePattern).ToDictionary(f => f[..^ImportJournal.Extension.Length], StringComparer.Ordinal);
         return backups.Keys.Union(journals.Keys, StringComparer.Ordinal)
             .Select(stem => Entry(backups.GetValueOrDefault(stem), journals.GetValueOrDefault(stem), databasePath))
@@ -35,7 +33,7 @@ public static class BackupCatalog
     {
         var journal = journalPath is null ? null : ImportJournal.TryRead(journalPath);
         var size = backup is null ? 0 : new FileInfo(backup).Length;
-        var file = Path.GetFileNameWithoutExtension(backup ?? journalPath![..^ImportJournal.Extension.Length]);
+        var file = Path.GetFileName(backup is null ? journalPath![..^ImportJournal.Extension.Length] : DatabaseBackup.StemOf(backup));
         if (journal is not null)
         {
             return new FacilityBackup
@@ -54,7 +52,8 @@ public static class BackupCatalog
             };
         }
 
-        var (facility, facilityId) = backup is null ? ("", null) : DatabaseRestorer.FacilitiesOf(backup);
+        // A pg_dump archive cannot be opened without a server: its name tells the facility ("db-{facility}-{time}").
+        var (facility, facilityId) = backup is null ? ("", null) : DatabaseBackup.IsDump(backup) ? (LabelOf(file), null) : DatabaseRestorer.FacilitiesOf(backup);
         return new FacilityBackup
         {
             Path = backup,
@@ -67,6 +66,23 @@ public static class BackupCatalog
             Time = TimeOf(file) ?? new DateTimeOffset(File.GetLastWriteTimeUtc(backup ?? journalPath!), TimeSpan.Zero),
             Size = size,
         };
+    }
+
+    /// <summary>The facility part of a backup's name ("db-{facility}-{time}[-n]"; an undo's or restore's suffix removed).</summary>
+    private static string LabelOf(string name)
+    {
+        var parts = name.Split('-').ToList();
+        var time = parts.FindLastIndex(p => DateTimeOffset.TryParseExact(p, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _));
+        var label = string.Join("-", parts.Skip(1).Take((time < 0 ? parts.Count : time) - 1));
+        foreach (var suffix in (string[])["-undo", "-" + DatabaseRestorer.SafetyCopyLabel])
+        {
+            if (label.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return label[..^suffix.Length];
+            }
+        }
+
+        return label;
     }
 
     /// <summary>The UTC time in a backup's name ("db-{facility}-{yyyyMMddTHHmmssZ}[-n]").</summary>

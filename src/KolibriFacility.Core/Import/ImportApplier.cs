@@ -58,6 +58,7 @@ public static class ImportApplier
         using var transaction = BeginImmediate(database, options.BusyTimeout);
         BackupFile? backup = null;
         var backupTaken = false;
+        string? noBackupReason = null;
         ImportJournalWriter? journal = null;
         try
         {
@@ -71,7 +72,10 @@ public static class ImportApplier
 
             cancellation.ThrowIfCancellationRequested();
             var now = DateTimeOffset.UtcNow;
-            backup = (backupFolder is not null ? DatabaseBackup.Create(database, backupFolder, plan.FacilityName, now) : null)
+            backup = (backupFolder is not null
+                    ? DatabaseBackup.Create(database, backupFolder, plan.FacilityName, now,
+                        new BackupSettings(transaction, options.BusyTimeout, options.PostgresTools ?? Storage.Postgres.PostgresClientTools.Default, cancellation), out noBackupReason)
+                    : null)
                 ?? DatabaseBackup.ReserveJournalOnly(journalFolder, plan.FacilityName, now);
             backupTaken = backup.IsBackup;
             journal = ImportJournalWriter.Create(ImportJournal.PathFor(backup.Path), plan, backupTaken ? backup.Path : null, now);
@@ -124,6 +128,7 @@ public static class ImportApplier
         {
             Summary = ImportSummary.Count(changes, plan.Summary.UsersUnchanged + excludedUserDeletes, plan.Errors.Count, plan.Warnings.Count),
             BackupPath = backupTaken ? backup!.Path : null,
+            NoBackupReason = noBackupReason,
             JournalPath = journal!.Path,
             Duration = clock.Elapsed,
             Plan = plan,

@@ -34,6 +34,9 @@ public sealed class ImportApplyOptions
 
     /// <summary>Threads hashing passwords; default all cores.</summary>
     public int? HashParallelism { get; init; }
+
+    /// <summary>Where pg_dump is looked for on PostgreSQL; default <see cref="Storage.Postgres.PostgresClientTools.Default"/>.</summary>
+    public Storage.Postgres.PostgresClientTools? PostgresTools { get; init; }
 }
 
 /// <summary>How far an apply is: Stage is "Hashing passwords" or "Writing".</summary>
@@ -46,6 +49,12 @@ public sealed record ImportResult
     public required ImportSummary Summary { get; init; }
 
     public string? BackupPath { get; init; }
+
+    /// <summary>
+    /// Why no backup file was taken although one was asked for (PostgreSQL without a usable pg_dump): the journal is
+    /// then what is kept of the state before. Null when a backup was taken or none was asked for.
+    /// </summary>
+    public string? NoBackupReason { get; init; }
 
     /// <summary>
     /// The import's journal (what each change replaced, for Undo-FacilityImport): beside the backup, with the same base

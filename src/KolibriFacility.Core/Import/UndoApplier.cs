@@ -40,6 +40,9 @@ public sealed class UndoApplyOptions
     public TimeSpan BusyTimeout { get; init; } = KolibriDatabase.DefaultBusyTimeout;
 
     public IProgress<ImportProgress>? Progress { get; init; }
+
+    /// <summary>Where pg_dump is looked for on PostgreSQL; default <see cref="Storage.Postgres.PostgresClientTools.Default"/>.</summary>
+    public Storage.Postgres.PostgresClientTools? PostgresTools { get; init; }
 }
 
 /// <summary>
@@ -82,6 +85,7 @@ public static class UndoApplier
         using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout, options.Connection);
         using var transaction = ImportApplier.BeginImmediate(database, options.BusyTimeout);
         BackupFile? backup = null;
+        string? noBackupReason = null;
         UndoPlan plan;
         try
         {
@@ -90,7 +94,8 @@ public static class UndoApplier
             cancellation.ThrowIfCancellationRequested();
             if (backupFolder is not null && !plan.IsEmpty)
             {
-                backup = DatabaseBackup.Create(database, backupFolder, journal.FacilityName + "-undo", DateTimeOffset.UtcNow);
+                backup = DatabaseBackup.Create(database, backupFolder, journal.FacilityName + "-undo", DateTimeOffset.UtcNow,
+                    new BackupSettings(transaction, options.BusyTimeout, options.PostgresTools ?? Storage.Postgres.PostgresClientTools.Default, cancellation), out noBackupReason);
             }
 
             using var writer = new UndoWriter(database, transaction);
@@ -133,6 +138,7 @@ public static class UndoApplier
             ChangesUndone = plan.Changes.Count,
             Refused = plan.Refused,
             BackupPath = backup?.Path,
+            NoBackupReason = noBackupReason,
             Duration = clock.Elapsed,
         };
     }

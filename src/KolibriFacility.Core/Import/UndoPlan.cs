@@ -73,6 +73,9 @@ public sealed record UndoResult
 
     public string? BackupPath { get; init; }
 
+    /// <summary>Why no backup file was taken although one was asked for (PostgreSQL without a usable pg_dump), or null.</summary>
+    public string? NoBackupReason { get; init; }
+
     public string JournalPath => Plan.Journal.Path;
 
     public TimeSpan Duration { get; init; }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using KolibriFacility.Core.Storage.Postgres;
 using Microsoft.Data.Sqlite;
 
 namespace KolibriFacility.Core.Storage;
@@ -7,6 +8,9 @@ namespace KolibriFacility.Core.Storage;
 /// <summary>A backup made before an import; <see cref="CreatedFolder"/> says whether making it created the folder.</summary>
 /// <remarks><see cref="IsBackup"/> is false for a name reserved for a journal alone (<see cref="DatabaseBackup.ReserveJournalOnly"/>).</remarks>
 internal sealed record BackupFile(string Path, string Folder, bool CreatedFolder, bool IsBackup = true);
+
+/// <summary>What a backup inside a write needs beyond the database: its transaction, how long pg_dump may wait for locks, where the PostgreSQL tools are.</summary>
+internal sealed record BackupSettings(DbTransaction? Transaction, TimeSpan LockTimeout, PostgresClientTools Tools, CancellationToken Cancellation);
 
 /// <summary>
 /// An online SQLite backup (the backup API, consistent while Kolibri runs) into a new file. It reads through a
@@ -18,8 +22,23 @@ internal sealed record BackupFile(string Path, string Folder, bool CreatedFolder
 /// </summary>
 internal static class DatabaseBackup
 {
-    public const string FilePattern = "db-*.sqlite3";
-    private const string PartialPattern = ".db-*.sqlite3.partial*"; // with SQLite's -journal beside it
+    public const string FilePattern = "db-*" + SqliteExtension;
+    public const string DumpFilePattern = "db-*" + PostgresDump.Extension;
+    private const string SqliteExtension = ".sqlite3";
+    private const string PartialPattern = ".db-*.partial*"; // with SQLite's -journal beside it
+
+    /// <summary>The extensions of backup files: SQLite's copies and PostgreSQL's pg_dump archives.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [SqliteExtension, PostgresDump.Extension];
+
+    /// <summary>The backup files of a folder (both engines').</summary>
+    public static IEnumerable<string> BackupFilesIn(string folder) =>
+        Directory.EnumerateFiles(folder, FilePattern).Concat(Directory.EnumerateFiles(folder, DumpFilePattern));
+
+    /// <summary>A backup's path without its extension: what its journal's name starts with.</summary>
+    public static string StemOf(string backupPath) =>
+        Extensions.FirstOrDefault(e => backupPath.EndsWith(e, StringComparison.Ordinal)) is { } extension ? backupPath[..^extension.Length] : backupPath;
+
+    public static bool IsDump(string backupPath) => backupPath.EndsWith(PostgresDump.Extension, StringComparison.OrdinalIgnoreCase);
     private const int MaxLabelLength = 60;
 
     /// <summary>Refuses early (before any lock or hashing) a backup folder that cannot be used.</summary>
@@ -46,11 +65,66 @@ internal static class DatabaseBackup
     }
 
     /// <summary>
-    /// A backup of an open database before it is written: for SQLite the online copy of <see cref="Create(string, string, string, DateTimeOffset)"/>;
-    /// null for PostgreSQL, whose backup is the import journal alone (docs/PostgreSQL.md, Backups).
+    /// A backup of an open database before it is written, taken after the caller's write lock: for SQLite the online
+    /// copy of <see cref="Create(string, string, string, DateTimeOffset)"/>; for PostgreSQL a pg_dump archive
+    /// (<see cref="CreateDump"/>), or null when no usable pg_dump is found, with the reason in <paramref name="whyNone"/>:
+    /// the import's journal is then what is kept (docs/PostgreSQL.md, Backups and restore).
     /// </summary>
-    public static BackupFile? Create(KolibriDatabase database, string folderPath, string label, DateTimeOffset now) =>
-        database.Engine == DatabaseEngine.Sqlite ? Create(database.Path, folderPath, label, now) : null;
+    public static BackupFile? Create(KolibriDatabase database, string folderPath, string label, DateTimeOffset now, BackupSettings settings, out string? whyNone)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(settings);
+        whyNone = null;
+        if (database.Postgres is not { } postgres)
+        {
+            return Create(database.Path, folderPath, label, now);
+        }
+
+        var major = PostgresDump.ServerMajor(database, settings.Transaction);
+        var (pgDump, why) = settings.Tools.Find(PostgresDump.DumpProgram, major);
+        if (pgDump is null)
+        {
+            whyNone = why;
+            return null;
+        }
+
+        return CreateDump(pgDump, postgres, folderPath, label, now, settings.LockTimeout, settings.Cancellation);
+    }
+
+    /// <summary>
+    /// Dumps a PostgreSQL database to "db-{facility}-{UTC time}.pgdump" in <paramref name="folderPath"/>: pg_dump's
+    /// custom format, into an owner-only ".partial" file renamed when complete.
+    /// </summary>
+    public static BackupFile CreateDump(PostgresClientTool pgDump, PostgresSettings postgres, string folderPath, string label, DateTimeOffset now, TimeSpan lockTimeout, CancellationToken cancellation)
+    {
+        var (folder, createdFolder) = PrepareFolder(folderPath);
+        RemoveLeftovers(folder);
+        var path = FreeName(folder, label, now, PostgresDump.Extension);
+        var partial = PartialName(path);
+        try
+        {
+            // pg_dump truncates the file it is given and keeps its mode: created here, it is the owner's only.
+            IO.FilePermissions.CreateNew(partial, IO.FilePermissions.OwnerOnlyFile).Dispose();
+            PostgresDump.Dump(pgDump, postgres, partial, lockTimeout, cancellation);
+            File.Move(partial, path);
+            return new BackupFile(path, folder, createdFolder);
+        }
+        catch (Exception ex)
+        {
+            TryDelete(partial);
+            if (createdFolder)
+            {
+                RemoveIfEmpty(folder);
+            }
+
+            throw ex switch
+            {
+                IOException { HResult: 28 /* ENOSPC */ } or IOException { HResult: 0x70 /* ERROR_DISK_FULL */ } => DiskFull(folder, ex),
+                UnauthorizedAccessException => NotWritable(folder, ex),
+                _ => ex,
+            };
+        }
+    }
 
     /// <summary>Copies the database to "db-{facility}-{UTC time}.sqlite3" in <paramref name="folderPath"/>.</summary>
     public static BackupFile Create(string databasePath, string folderPath, string label, DateTimeOffset now)
@@ -58,8 +132,8 @@ internal static class DatabaseBackup
         var (folder, createdFolder) = PrepareFolder(folderPath);
 
         RemoveLeftovers(folder);
-        var path = FreeName(folder, label, now);
-        var partial = Path.Combine(folder, "." + Path.GetFileName(path) + ".partial");
+        var path = FreeName(folder, label, now, SqliteExtension);
+        var partial = PartialName(path);
         try
         {
             // An empty file is a valid empty database: creating it here gives it the owner-only mode (SQLite would use 0644).
@@ -110,7 +184,7 @@ internal static class DatabaseBackup
     {
         var (folder, createdFolder) = PrepareFolder(folderPath);
 
-        return new BackupFile(FreeName(folder, label, now), folder, createdFolder, IsBackup: false);
+        return new BackupFile(FreeName(folder, label, now, SqliteExtension), folder, createdFolder, IsBackup: false);
     }
 
     private static BackupException DiskFull(string folder, Exception cause) =>
@@ -155,13 +229,12 @@ internal static class DatabaseBackup
     /// </remarks>
     public static IReadOnlyList<string> Prune(BackupFile newest, int keep)
     {
-        var folder = new DirectoryInfo(newest.Folder);
-        var newestStem = newest.Path[..^".sqlite3".Length];
-        var old = folder.EnumerateFiles(FilePattern).Select(f => (Stem: f.FullName[..^".sqlite3".Length], File: f))
-            .Concat(folder.EnumerateFiles(Import.ImportJournal.FilePattern).Select(f => (Stem: f.FullName[..^Import.ImportJournal.Extension.Length], File: f)))
+        var newestStem = StemOf(newest.Path);
+        var old = BackupFilesIn(newest.Folder).Select(f => (Stem: StemOf(f), File: new FileInfo(f), IsBackup: true))
+            .Concat(new DirectoryInfo(newest.Folder).EnumerateFiles(Import.ImportJournal.FilePattern).Select(f => (Stem: f.FullName[..^Import.ImportJournal.Extension.Length], File: f, IsBackup: false)))
             .GroupBy(f => f.Stem, StringComparer.Ordinal)
             .Where(g => !string.Equals(g.Key, newestStem, StringComparison.Ordinal))
-            .GroupBy(g => g.Any(f => f.File.Name.EndsWith(".sqlite3", StringComparison.Ordinal)))
+            .GroupBy(g => g.Any(f => f.IsBackup))
             .SelectMany(kind => kind
                 .OrderByDescending(g => g.Min(f => f.File.LastWriteTimeUtc))
                 .ThenByDescending(g => g.Key, StringComparer.Ordinal)
@@ -172,7 +245,9 @@ internal static class DatabaseBackup
         return old;
     }
 
-    private static string FreeName(string folder, string label, DateTimeOffset now)
+    private static string PartialName(string path) => Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".partial");
+
+    private static string FreeName(string folder, string label, DateTimeOffset now, string extension)
     {
         var safe = new string(label.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray()).Trim('_');
         if (safe.Length > MaxLabelLength)
@@ -181,10 +256,10 @@ internal static class DatabaseBackup
         }
 
         var stem = "db-" + (safe.Length == 0 ? "facility" : safe) + "-" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var path = Path.Combine(folder, stem + ".sqlite3");
-        for (var n = 2; File.Exists(path) || File.Exists(Import.ImportJournal.PathFor(path)); n++)
+        var path = Path.Combine(folder, stem + extension);
+        for (var n = 2; Extensions.Any(e => File.Exists(StemOf(path) + e)) || File.Exists(Import.ImportJournal.PathFor(path)); n++)
         {
-            path = Path.Combine(folder, stem + "-" + n.ToString(CultureInfo.InvariantCulture) + ".sqlite3");
+            path = Path.Combine(folder, stem + "-" + n.ToString(CultureInfo.InvariantCulture) + extension);
         }
 
         return path;

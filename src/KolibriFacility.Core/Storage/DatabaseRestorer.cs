@@ -15,6 +15,15 @@ public enum RestoreProblem
 
     /// <summary>The restored database fails the integrity check (the safety copy holds the state before).</summary>
     RestoredDamaged,
+
+    /// <summary>The backup is of the other engine: an SQLite copy for a PostgreSQL database, or a pg_dump archive for an SQLite one.</summary>
+    OtherEngine,
+
+    /// <summary>PostgreSQL: no usable pg_restore, or no pg_dump for the safety copy (the message names the command an admin would run).</summary>
+    ToolNotFound,
+
+    /// <summary>PostgreSQL: pg_restore failed; it ran in one transaction, so the database is as it was.</summary>
+    RestoreFailed,
 }
 
 public sealed class RestoreException(RestoreProblem problem, string path, string message, Exception? inner = null) : Exception(message, inner)
@@ -27,12 +36,19 @@ public sealed class RestoreException(RestoreProblem problem, string path, string
 
 public sealed class RestoreOptions
 {
+    /// <summary>The db.sqlite3 or KOLIBRI_HOME; with <see cref="Connection"/>, only the description of that connection.</summary>
     public required string DatabasePath { get; init; }
+
+    /// <summary>An explicit PostgreSQL connection (-ConnectionString), used instead of the options.ini of <see cref="DatabasePath"/>.</summary>
+    public Postgres.PostgresSettings? Connection { get; init; }
+
+    /// <summary>Where pg_dump and pg_restore are looked for on PostgreSQL; default <see cref="Postgres.PostgresClientTools.Default"/>.</summary>
+    public Postgres.PostgresClientTools? PostgresTools { get; init; }
 
     /// <summary>Restore although a Kolibri server runs on the database (it keeps its open connections: restart it).</summary>
     public bool Force { get; init; }
 
-    /// <summary>Where the safety copy of the current state goes; default KOLIBRI_HOME/backups.</summary>
+    /// <summary>Where the safety copy of the current state goes; default KOLIBRI_HOME/backups (for an explicit connection, the folder of the backup restored).</summary>
     public string? SafetyCopyFolder { get; init; }
 
     public TimeSpan BusyTimeout { get; init; } = KolibriDatabase.DefaultBusyTimeout;
@@ -51,14 +67,25 @@ public static class DatabaseRestorer
 {
     public const string SafetyCopyLabel = "before-restore";
 
-    public static RestoreResult Restore(string backupPath, RestoreOptions options)
+    public static RestoreResult Restore(string backupPath, RestoreOptions options, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         backupPath = Path.GetFullPath(backupPath);
-        using (var current = KolibriDatabase.OpenRead(options.DatabasePath))
+        using (var current = options.Connection is null ? KolibriDatabase.OpenRead(options.DatabasePath) : KolibriDatabase.OpenPostgres(options.Connection, readOnly: true))
         {
+            if (current.Postgres is not null)
+            {
+                return PostgresRestorer.Restore(backupPath, current, options, clock, cancellation);
+            }
+
             options = new RestoreOptions { DatabasePath = current.Path, Force = options.Force, SafetyCopyFolder = options.SafetyCopyFolder, BusyTimeout = options.BusyTimeout };
+        }
+
+        if (DatabaseBackup.IsDump(backupPath))
+        {
+            throw new RestoreException(RestoreProblem.OtherEngine, backupPath,
+                $"'{backupPath}' is a PostgreSQL backup (a pg_dump archive), and '{options.DatabasePath}' is an SQLite database: it is restored from its own backups (.sqlite3). Nothing was changed.");
         }
 
         if (Path.GetFullPath(backupPath) == options.DatabasePath)
@@ -75,7 +102,7 @@ public static class DatabaseRestorer
         }
 
         var folder = options.SafetyCopyFolder ?? BackupCatalog.DefaultFolder(options.DatabasePath);
-        var label = string.Join("_", FacilitiesOf(options.DatabasePath).Names.Split(", ")) + "-" + SafetyCopyLabel;
+        var label = SafetyCopyLabelOf(FacilitiesOf(options.DatabasePath).Names);
         var safety = DatabaseBackup.Create(options.DatabasePath, folder, label, DateTimeOffset.UtcNow);
 
         using (var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = backupPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
@@ -135,17 +162,16 @@ public static class DatabaseRestorer
         }
     }
 
+    /// <summary>The label of the safety copy taken before a restore: "{facilities}-before-restore".</summary>
+    internal static string SafetyCopyLabelOf(string facilityNames) => string.Join("_", facilityNames.Split(", ")) + "-" + SafetyCopyLabel;
+
     /// <summary>The names of the facilities in a database (comma-separated) and the id when there is exactly one; empty when it cannot be read.</summary>
     public static (string Names, string? Id) FacilitiesOf(string path)
     {
         try
         {
             using var database = KolibriDatabase.OpenRead(path);
-            using var command = database.Command("SELECT id, name FROM kolibriauth_collection WHERE kind = 'facility' ORDER BY name");
-            using var reader = command.ExecuteReader();
-            var found = new List<(string Id, string Name)>();
-            while (reader.Read()) found.Add((reader.GetString(0), reader.GetString(1)));
-            return (string.Join(", ", found.Select(f => f.Name)), found.Count == 1 ? found[0].Id : null);
+            return FacilitiesOf(database);
         }
         catch (KolibriDatabaseException)
         {
@@ -155,5 +181,15 @@ public static class DatabaseRestorer
         {
             return ("", null);
         }
+    }
+
+    /// <summary>The names of the facilities in an open database (comma-separated) and the id when there is exactly one.</summary>
+    internal static (string Names, string? Id) FacilitiesOf(KolibriDatabase database)
+    {
+        using var command = database.Command("SELECT id, name FROM kolibriauth_collection WHERE kind = 'facility' ORDER BY name");
+        using var reader = command.ExecuteReader();
+        var found = new List<(string Id, string Name)>();
+        while (reader.Read()) found.Add((reader.GetString(0), reader.GetString(1)));
+        return (string.Join(", ", found.Select(f => f.Name)), found.Count == 1 ? found[0].Id : null);
     }
 }

@@ -45,6 +45,9 @@ public sealed class KolibriDatabase : IDisposable
 
     public DbConnection Connection { get; }
 
+    /// <summary>The settings of a PostgreSQL database (for pg_dump and pg_restore), or null for SQLite.</summary>
+    internal PostgresSettings? Postgres => postgres;
+
     public SqlDialect Dialect { get; }
 
     public DatabaseEngine Engine => Dialect.Engine;

@@ -13,6 +13,8 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(FacilityBackup))]
 public sealed class GetFacilityBackupCommand : DatabaseCmdlet
 {
+    protected override bool SupportsPostgreSql => true;
+
     /// <summary>Only the backups of these facilities (names or ids; wildcards allowed).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FacilityName")]
@@ -21,7 +23,7 @@ public sealed class GetFacilityBackupCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Facility { get; set; }
 
-    /// <summary>The folder to list. Default: the backups folder beside the database (KOLIBRI_HOME/backups), where imports put them.</summary>
+    /// <summary>The folder to list. Default: the backups folder beside the database (KOLIBRI_HOME/backups), where imports put them; with -ConnectionString, this session's KOLIBRI_HOME/backups.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? BackupFolder { get; set; }
@@ -29,7 +31,7 @@ public sealed class GetFacilityBackupCommand : DatabaseCmdlet
     protected override void Process()
     {
         var database = DatabaseFile;
-        var folder = BackupFolder is null ? BackupCatalog.DefaultFolder(database) : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupFolder);
+        var folder = BackupFolder is null ? BackupCatalog.DefaultFolder(database, Connection) : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupFolder);
         var filter = new NameFilter(Facility);
         foreach (var backup in BackupCatalog.List(folder, database))
         {

@@ -27,7 +27,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet, IDynamicParameter
     [ImportPlanTransformation]
     public ImportPlan? Plan { get; set; }
 
-    /// <summary>Skip the online backup of the database to KOLIBRI_HOME/backups before the first write.</summary>
+    /// <summary>Skip the backup of the database to KOLIBRI_HOME/backups before the first write (SQLite's online copy, or pg_dump on PostgreSQL).</summary>
     [Parameter]
     public SwitchParameter NoBackup { get; set; }
 
@@ -79,6 +79,10 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet, IDynamicParameter
             if (result.BackupPath is not null)
             {
                 WriteVerbose($"Backup of the database before the import: {result.BackupPath}");
+            }
+            else if (result.NoBackupReason is { } reason)
+            {
+                ImportMessages.WriteNoBackup(this, reason, "import", result.JournalPath);
             }
 
             WriteVerbose($"Imported in {result.Duration.TotalSeconds:0.00} s:{Environment.NewLine}{result.Summary}");
@@ -241,7 +245,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet, IDynamicParameter
             .Append(result.ChangesSkipped > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $", {result.ChangesSkipped} declined and left as they were.") : ".")
             .AppendLine()
             .AppendLine(result.Summary.ToString())
-            .Append(result.BackupPath is { } backup ? $"Backup of the database before the import: {backup}" : "No backup was made (-NoBackup).");
+            .Append(ImportMessages.BackupLine(result.BackupPath, result.NoBackupReason, "import"));
         WriteInformation(new HostInformationMessage { Message = text.ToString() }, ["PSHOST"]);
     }
 

@@ -6,12 +6,15 @@ namespace KolibriFacility.PowerShell.Commands;
 
 /// <summary>
 /// Replaces a Kolibri database with one of its backups, whole, after a safety copy of the current state; checks the
-/// backup and the result with SQLite's integrity check; refuses while a Kolibri server runs on the database.
+/// backup and the result (SQLite's integrity check; on PostgreSQL pg_restore's reading of the archive and Kolibri's
+/// schema); refuses while a Kolibri server runs on the database.
 /// </summary>
 [Cmdlet(VerbsData.Restore, "FacilityDatabase", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.RestoreFacilityDatabase)]
 [OutputType(typeof(RestoreResult))]
 public sealed class RestoreFacilityDatabaseCommand : DatabaseCmdlet, IDynamicParameters
 {
+    protected override bool SupportsPostgreSql => true;
+
     /// <summary>The backup file to restore, or an entry of Get-FacilityBackup (its Path and Database bind by property name).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("BackupPath", "FullName")]
@@ -32,7 +35,7 @@ public sealed class RestoreFacilityDatabaseCommand : DatabaseCmdlet, IDynamicPar
     {
         if (string.IsNullOrEmpty(Path))
         {
-            throw Terminate(new ArgumentException("This entry has no backup file to restore (an import made with -NoBackup keeps only its journal: undo it with Undo-FacilityImport)."),
+            throw Terminate(new ArgumentException("This entry has no backup file to restore (an import made with -NoBackup, or on PostgreSQL without pg_dump, keeps only its journal: undo it with Undo-FacilityImport)."),
                 ErrorIds.NoBackupFile, ErrorCategory.InvalidArgument, Path);
         }
 
@@ -49,7 +52,7 @@ public sealed class RestoreFacilityDatabaseCommand : DatabaseCmdlet, IDynamicPar
             return;
         }
 
-        var result = DatabaseRestorer.Restore(backup, new RestoreOptions { DatabasePath = database, Force = Force, BusyTimeout = Writing.BusyTimeout });
+        var result = DatabaseRestorer.Restore(backup, new RestoreOptions { DatabasePath = database, Connection = Connection, Force = Force, BusyTimeout = Writing.BusyTimeout }, Cancellation);
         WriteVerbose($"Restored '{result.DatabasePath}' from '{result.RestoredFrom}' in {result.Duration.TotalSeconds:0.0} s; the state before is in '{result.SafetyCopyPath}'.");
         if (Writing.PassThru)
         {

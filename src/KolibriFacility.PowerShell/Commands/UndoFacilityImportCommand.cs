@@ -29,7 +29,7 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParamete
     [Parameter(Mandatory = true, ParameterSetName = LastSet)]
     public SwitchParameter Last { get; set; }
 
-    /// <summary>Skip the online backup of the database before the undo writes (by default it goes beside the journal).</summary>
+    /// <summary>Skip the backup of the database before the undo writes (by default it goes beside the journal; pg_dump on PostgreSQL).</summary>
     [Parameter]
     public SwitchParameter NoBackup { get; set; }
 
@@ -84,6 +84,11 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParamete
 
             var result = Apply(journal, databasePath);
             WriteRefusals(result.Refused);
+            if (result.NoBackupReason is { } reason)
+            {
+                ImportMessages.WriteNoBackup(this, reason, "undo", null);
+            }
+
             if (Writing.PassThru)
             {
                 WriteObject(result);
@@ -94,7 +99,7 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParamete
                     $"Undid {result.ChangesUndone} change(s) of the import of {journal.ImportedAt:u} into facility '{journal.FacilityName}' in {result.Duration.TotalSeconds:0.0} s")
                     + (result.Refused.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {result.Refused.Count} left as they are (warnings above).") : ".")
                     + Environment.NewLine + result.Summary
-                    + Environment.NewLine + (result.BackupPath is { } backup ? $"Backup of the database before the undo: {backup}" : "No backup was made (-NoBackup).");
+                    + Environment.NewLine + ImportMessages.BackupLine(result.BackupPath, result.NoBackupReason, "undo");
                 WriteInformation(new HostInformationMessage { Message = text }, ["PSHOST"]);
             }
         }

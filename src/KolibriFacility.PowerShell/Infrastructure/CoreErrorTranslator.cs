@@ -83,6 +83,8 @@ internal static class CoreErrorTranslator
                 "Rename or remove that file (Kolibri does not use it): the backup and the import's journal (kept for Undo-FacilityImport even with -NoBackup) go into that folder."),
             BackupProblem.DiskFull => (ErrorIds.DiskFull, ErrorCategory.ResourceUnavailable,
                 "Free space on that disk (older backups in the folder can go; Get-FacilityBackup lists them), or import with -NoBackup."),
+            BackupProblem.DumpFailed => (ErrorIds.BackupFailed, ErrorCategory.WriteError,
+                "Correct what pg_dump says (quoted in the error) and run the command again; an import or undo can also go ahead with -NoBackup, keeping only its journal (Undo-FacilityImport undoes the import with it)."),
             _ => (ErrorIds.BackupFolderNotWritable, ErrorCategory.PermissionDenied,
                 "Make the folder writable for this user (run as the user Kolibri runs as): the backup and the import's journal (kept for Undo-FacilityImport even with -NoBackup) go there."),
         };
@@ -145,6 +147,12 @@ internal static class CoreErrorTranslator
         RestoreProblem.KolibriRunning => Record(ex, ErrorIds.KolibriRunning, ErrorCategory.ResourceBusy, ex.Path,
             "Stop Kolibri ('kolibri stop'), restore, then start it again; or pass -Force and restart Kolibri right after."),
         RestoreProblem.BackupDamaged => Record(ex, ErrorIds.BackupDamaged, ErrorCategory.InvalidData, ex.Path, "Choose another backup (Get-FacilityBackup lists them)."),
+        RestoreProblem.OtherEngine => Record(ex, ErrorIds.BackupEngineMismatch, ErrorCategory.InvalidArgument, ex.Path,
+            "Choose a backup of this database (Get-FacilityBackup lists them): .sqlite3 for SQLite, .pgdump for PostgreSQL."),
+        RestoreProblem.ToolNotFound => Record(ex, ErrorIds.PostgresToolNotFound, ErrorCategory.ObjectNotFound, ex.Path,
+            "Install PostgreSQL's client programs for the server's version (Debian: postgresql-client-<version>), or set $env:KOLIBRIFACILITY_PG_BIN to the folder that holds pg_dump and pg_restore; or run the command in the message."),
+        RestoreProblem.RestoreFailed => Record(ex, ErrorIds.RestoreFailed, ErrorCategory.WriteError, ex.Path,
+            "Correct what pg_restore says (its messages are in the error); stop Kolibri if it held a lock."),
         _ => Record(ex, ErrorIds.RestoredDatabaseDamaged, ErrorCategory.InvalidResult, ex.Path,
             "Restore the safety copy named in the message (Restore-FacilityDatabase -Path <it>) and check the disk."),
     };

@@ -128,6 +128,10 @@ public abstract class EditCmdlet : FacilityCmdlet
         {
             WriteVerbose($"Backup of the database before the changes: {result.BackupPath}");
         }
+        else if (result.NoBackupReason is { } reason)
+        {
+            ImportMessages.WriteNoBackup(this, reason, "changes", result.JournalPath);
+        }
 
         WritePassThru(batch);
     }

@@ -16,6 +16,7 @@ public static class ErrorIds
     public const string PostgreSqlNotSupported = "PostgreSqlNotSupported";
     public const string BackupFolderIsFile = "BackupFolderIsFile";
     public const string BackupFolderNotWritable = "BackupFolderNotWritable";
+    public const string BackupFailed = "BackupFailed";
     public const string FacilityNotFound = "FacilityNotFound";
     public const string FacilityAmbiguous = "FacilityAmbiguous";
     public const string NoDefaultFacility = "NoDefaultFacility";
@@ -58,4 +59,7 @@ public static class ErrorIds
     public const string KolibriRunning = "KolibriRunning";
     public const string BackupDamaged = "BackupDamaged";
     public const string RestoredDatabaseDamaged = "RestoredDatabaseDamaged";
+    public const string BackupEngineMismatch = "BackupEngineMismatch";
+    public const string PostgresToolNotFound = "PostgresToolNotFound";
+    public const string RestoreFailed = "RestoreFailed";
 }

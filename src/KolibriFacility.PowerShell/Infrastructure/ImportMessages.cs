@@ -49,4 +49,23 @@ internal static class ImportMessages
             cmdlet.WriteWarning($"{count} more {errorId} error(s) not shown: {leftOutWhere ?? LeftOutWhere}");
         }
     }
+
+    /// <summary>
+    /// The warning when a backup was asked for and none could be made (PostgreSQL without a usable pg_dump): what is
+    /// kept instead, how to undo, and how to get a pg_dump backup next time.
+    /// </summary>
+    public static void WriteNoBackup(Cmdlet cmdlet, string reason, string what, string? journalPath)
+    {
+        var kept = journalPath is null
+            ? "Nothing else of the state before is kept"
+            : $"The journal '{journalPath}' is kept: Undo-FacilityImport -JournalPath '{journalPath}' undoes the {what}";
+        cmdlet.WriteWarning($"No backup of the database was taken before the {what}: {reason}. {kept}. " +
+            $"For a pg_dump backup too, install PostgreSQL's client programs for the server's version or set $env:{Core.Storage.Postgres.PostgresClientTools.FolderVariable} to their folder.");
+    }
+
+    /// <summary>The last line of an import's or undo's outcome: where its backup is, or why there is none.</summary>
+    public static string BackupLine(string? backupPath, string? noBackupReason, string what) =>
+        backupPath is not null ? $"Backup of the database before the {what}: {backupPath}"
+        : noBackupReason is not null ? $"No backup of the database was made ({noBackupReason}): see the warning above."
+        : "No backup was made (-NoBackup).";
 }

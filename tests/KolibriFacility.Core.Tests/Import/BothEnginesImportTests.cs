@@ -95,8 +95,8 @@ public sealed class BothEnginesImportTests(PostgresServer server) : IDisposable
 
         Assert.Equal((1, 1), (result.Summary.UsersCreated, result.Summary.UsersDeleted));
         Assert.True(File.Exists(result.JournalPath));
-        // On PostgreSQL the journal is the backup (docs/PostgreSQL.md, Backups).
-        Assert.Equal(engine == "sqlite", result.BackupPath is not null);
+        // On PostgreSQL a pg_dump archive, pg_dump being installed here (docs/PostgreSQL.md, Backups and restore).
+        Assert.EndsWith(engine == "sqlite" ? ".sqlite3" : ".pgdump", result.BackupPath, StringComparison.Ordinal);
         var users = Users(database);
         Assert.DoesNotContain(users, u => u.Username == "learner02");
         Assert.Equal("Renamed Person", users.Single(u => u.Username == "learner01").FullName);
@@ -207,7 +207,8 @@ public sealed class BothEnginesImportTests(PostgresServer server) : IDisposable
         });
 
         Assert.Equal(1, result.Summary.UsersCreated);
-        Assert.Null(result.BackupPath);
+        Assert.StartsWith(folder.File("journals"), result.BackupPath, StringComparison.Ordinal);
+        Assert.DoesNotContain(PostgresServer.Password, result.BackupPath, StringComparison.Ordinal);
         Assert.StartsWith(folder.File("journals"), result.JournalPath, StringComparison.Ordinal);
         Assert.DoesNotContain(PostgresServer.Password, File.ReadAllText(result.JournalPath!), StringComparison.Ordinal);
         Assert.Contains(Users(database.Home.Path), u => u.Username == "viaconn");

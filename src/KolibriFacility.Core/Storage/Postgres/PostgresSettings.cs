@@ -103,6 +103,29 @@ public sealed class PostgresSettings
         Options = readOnly ? "-c default_transaction_read_only=on" : null,
     }.ConnectionString;
 
+    /// <summary>The password, for a child program's PGPASSWORD and for masking what it prints; never for messages.</summary>
+    internal string? Password => password;
+
+    /// <summary>
+    /// The environment that points libpq's programs (pg_dump, pg_restore) at this database: PGHOST, PGPORT, PGUSER and
+    /// PGPASSWORD (so the password is never on a command line), in the child process only.
+    /// </summary>
+    internal IReadOnlyDictionary<string, string?> ClientEnvironment() => new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["PGHOST"] = Host ?? "/var/run/postgresql",
+        ["PGPORT"] = (Port ?? DefaultPort).ToString(CultureInfo.InvariantCulture),
+        ["PGUSER"] = Username,
+        ["PGPASSWORD"] = password,
+        ["PGAPPNAME"] = "KolibriFacility",
+        ["PGCONNECT_TIMEOUT"] = ((int)ConnectTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
+    /// The database as a libpq --dbname argument: a quoted "dbname='...'" keyword, so that a name with '=' or a URI
+    /// prefix is taken as a name, not as connection settings.
+    /// </summary>
+    internal string DatabaseArgument() => "dbname='" + Database.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
     private static string MaskedReason(ArgumentException ex) =>
         ex.Message.Contains('=', StringComparison.Ordinal) || ex.Message.Contains(';', StringComparison.Ordinal) ? "it could not be parsed." : ex.Message;
 }
