@@ -42,27 +42,32 @@ public sealed class ColdStartScenario : IBenchScenario
 
         modules.Add(("this build: Import-Module; Get-FacilityUser", ImportAndList(Path.Combine(repo, "out", "KolibriFacility", "KolibriFacility.psd1"), database)));
 
+        // Each command gets its own PowerShell cache folder: pwsh writes its multicore-JIT profile there at exit and the
+        // next pwsh JIT-compiles what it lists in the background, so a shared one would hand each command the previous
+        // command's profile (docs/ColdStart.md). The warm-up run below fills each command's own.
         var commands = hosts
             .SelectMany(h => modules.Prepend((Label: "pwsh -c exit", Script: "exit")).Select(m => (Host: h, Label: m.Label, m.Script)))
+            .Select((c, i) => new ColdCommand(c.Host.Start, c.Host.Label, c.Label, c.Script,
+                context.NewFolder("cold-start-cache-" + i.ToString(CultureInfo.InvariantCulture))))
             .ToList();
         foreach (var command in commands)
         {
-            Run(repo, command.Host.Start, command.Script); // warm the file cache and the tool shim
+            Run(repo, command, command.Script); // warm the file cache, the tool shim and the command's JIT profile
         }
 
-        var samples = commands.ToDictionary(c => (c.Host.Label, c.Label), _ => new List<(double Wall, double Cpu)>());
+        var samples = commands.ToDictionary(c => (c.HostLabel, c.Label), _ => new List<(double Wall, double Cpu)>());
         for (var round = 0; round < Math.Max(5, context.Repetitions * 2); round++)
         {
             foreach (var command in commands)
             {
-                samples[(command.Host.Label, command.Label)].Add(Run(repo, command.Host.Start, command.Script));
+                samples[(command.HostLabel, command.Label)].Add(Run(repo, command, command.Script));
             }
         }
 
         foreach (var host in hosts)
         {
             var exit = Median(samples[(host.Label, "pwsh -c exit")]);
-            foreach (var command in commands.Where(c => c.Host == host))
+            foreach (var command in commands.Where(c => c.HostLabel == host.Label))
             {
                 var m = Median(samples[(host.Label, command.Label)]);
                 var label = hosts.Count > 1 ? $"{host.Label}: {command.Label}" : command.Label;
@@ -75,8 +80,8 @@ public sealed class ColdStartScenario : IBenchScenario
 
         foreach (var command in commands)
         {
-            var label = hosts.Count > 1 ? $"{command.Host.Label}: {command.Label}" : command.Label;
-            report.Add(Name, "methods JIT-compiled, " + label, JitCompiledMethods(repo, command.Host.Start, command.Script));
+            var label = hosts.Count > 1 ? $"{command.HostLabel}: {command.Label}" : command.Label;
+            report.Add(Name, "methods JIT-compiled, " + label, JitCompiledMethods(repo, command));
         }
     }
 
@@ -84,10 +89,10 @@ public sealed class ColdStartScenario : IBenchScenario
     /// Methods JIT-compiled on every thread by the end of the command (System.Runtime.JitInfo), one untimed run; a few
     /// dozen vary from run to run with PowerShell's background start-up work.
     /// </summary>
-    private static string JitCompiledMethods(string repo, string[] host, string script)
+    private static string JitCompiledMethods(string repo, ColdCommand command)
     {
         const string count = "[System.Runtime.JitInfo]::GetCompiledMethodCount($false)";
-        var output = Output(repo, host, script == "exit" ? count : script + "; " + count);
+        var output = Output(repo, command, command.Script == "exit" ? count : command.Script + "; " + count);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
     }
 
@@ -95,19 +100,24 @@ public sealed class ColdStartScenario : IBenchScenario
         $"Import-Module '{manifest}'; Get-FacilityUser -Database '{database}'";
 
     /// <summary>Wall seconds and CPU seconds (user + system; 0 where the OS does not say) of one `dotnet pwsh` process.</summary>
-    private static (double Wall, double Cpu) Run(string repo, string[] host, string script)
+    private static (double Wall, double Cpu) Run(string repo, ColdCommand command, string script)
     {
         var cpuBefore = ChildrenCpuSeconds();
         var clock = Stopwatch.StartNew();
-        Output(repo, host, script);
+        Output(repo, command, script);
         clock.Stop();
         return (clock.Elapsed.TotalSeconds, ChildrenCpuSeconds() - cpuBefore);
     }
 
-    /// <summary>Runs `dotnet &lt;host&gt; -NoProfile -NonInteractive -c script`; its output, or an exception when it failed.</summary>
-    private static string Output(string repo, string[] host, string script)
+    /// <summary>
+    /// Runs `dotnet &lt;host&gt; -NoProfile -NonInteractive -c script` with the command's own PowerShell cache folder
+    /// (XDG_CACHE_HOME, which PowerShell on Linux and macOS uses); its output, or an exception when it failed.
+    /// </summary>
+    private static string Output(string repo, ColdCommand command, string script)
     {
+        var host = command.Host;
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["XDG_CACHE_HOME"] = command.Cache;
         foreach (var arg in host.Concat(["-NoProfile", "-NonInteractive", "-c", script]))
         {
             start.ArgumentList.Add(arg);
@@ -165,4 +175,7 @@ public sealed class ColdStartScenario : IBenchScenario
         public long SystemMicroseconds;
         private unsafe fixed long rest[14];
     }
+
+    /// <summary>One timed command: how its host is started, labels for the report, the script, its PowerShell cache folder.</summary>
+    private sealed record ColdCommand(string[] Host, string HostLabel, string Label, string Script, string Cache);
 }

@@ -8,13 +8,15 @@ namespace KolibriFacility.PowerShell.Infrastructure;
 /// </summary>
 internal sealed class NameFilter
 {
-    private readonly List<(string Text, WildcardPattern Pattern, bool IsWildcard)> patterns;
+    // A class, not a value tuple: generic code over reference types is shared and precompiled in the framework, while
+    // List/LINQ over (string, WildcardPattern, bool) is JIT-compiled at the first Get-FacilityUser (12 methods).
+    private readonly List<NamePattern> patterns;
     private readonly HashSet<string> matchedLiterals = new(StringComparer.OrdinalIgnoreCase);
 
     public NameFilter(IEnumerable<string>? names)
     {
         patterns = (names ?? [])
-            .Select(n => (n, WildcardPattern.Get(n, WildcardOptions.IgnoreCase), WildcardPattern.ContainsWildcardCharacters(n)))
+            .Select(n => new NamePattern(n, WildcardPattern.Get(n, WildcardOptions.IgnoreCase), WildcardPattern.ContainsWildcardCharacters(n)))
             .ToList();
     }
 
@@ -33,14 +35,14 @@ internal sealed class NameFilter
         }
 
         var any = false;
-        foreach (var (text, pattern, isWildcard) in patterns)
+        foreach (var name in patterns)
         {
-            if (candidates.Any(pattern.IsMatch))
+            if (candidates.Any(name.Pattern.IsMatch))
             {
                 any = true;
-                if (!isWildcard)
+                if (!name.IsWildcard)
                 {
-                    matchedLiterals.Add(text);
+                    matchedLiterals.Add(name.Text);
                 }
             }
         }
@@ -49,4 +51,6 @@ internal sealed class NameFilter
     }
 
     public IEnumerable<string> UnmatchedLiterals() => Literals.Where(l => !matchedLiterals.Contains(l));
+
+    private sealed record NamePattern(string Text, WildcardPattern Pattern, bool IsWildcard);
 }
