@@ -163,6 +163,42 @@ function Stop-KolibriServer {
     if (-not $process.WaitForExit(30000)) { $process.Kill($true); $process.WaitForExit() }
 }
 
+function Start-KolibriPeerPair {
+    <# The two devices of the sync stories: Kolibri's server runs on ServerHome (device A), and device B, a new
+       KOLIBRI_HOME in Folder, gets the facility the way an admin's device does: `kolibri manage migrate`, then
+       Kolibri's own first pull (`manage sync`) with an admin account of A. Returns Server (A's server, for
+       Stop-KolibriServer), HomeA, HomeB, DatabaseB (B's db.sqlite3) and KolibriB (a `kolibri` command for B, see
+       New-KolibriCommandScript). When B cannot get the facility, A's server is stopped before the error is thrown. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string] $ServerHome,
+        [Parameter(Mandatory)][string] $Folder,
+        [Parameter(Mandatory)][string] $FacilityId,
+        [string] $AdminUsername = 'admin',
+        [string] $AdminPassword = 'adminpass'
+    )
+    $homeB = Join-Path $Folder 'home-b'
+    $null = New-Item -ItemType Directory -Path $homeB
+    $kolibriB = New-KolibriCommandScript -KolibriHome $homeB -Path (Join-Path $Folder 'kolibri-b.sh')
+    $server = Start-KolibriServer -KolibriHome $ServerHome -TimeoutSeconds 300
+    try {
+        Initialize-KolibriHome -KolibriHome $homeB
+        $null = Invoke-Kolibri -KolibriHome $homeB -Check -ArgumentList 'manage', 'sync', '--baseurl', $server.BaseUrl,
+            '--facility', $FacilityId, '--username', $AdminUsername, '--password', $AdminPassword, '--noninteractive'
+    }
+    catch {
+        Stop-KolibriServer $server
+        throw
+    }
+    [pscustomobject]@{
+        Server    = $server
+        HomeA     = $ServerHome
+        HomeB     = $homeB
+        DatabaseB = Join-Path $homeB 'db.sqlite3'
+        KolibriB  = $kolibriB
+    }
+}
+
 function New-KolibriCommandScript {
     <# A `kolibri` command for the module's -KolibriCommand / $env:KOLIBRI_COMMAND: a script that runs the kit's
        Kolibri for the given KOLIBRI_HOME (what an admin's `kolibri` on PATH is). #>
@@ -239,7 +275,7 @@ function Get-KolibriLogProblem {
 }
 
 Export-ModuleMember -Function Initialize-KolibriKit, Invoke-Kolibri, Initialize-KolibriHome, Invoke-KolibriShell,
-    Get-FreeTcpPort, Start-KolibriServer, Stop-KolibriServer, New-KolibriCommandScript
+    Get-FreeTcpPort, Start-KolibriServer, Stop-KolibriServer, New-KolibriCommandScript, Start-KolibriPeerPair
 
 function Invoke-KolibriPython {
     <# Runs a Python file in Kolibri's Django shell with a global ARGS (the -Arguments object, passed as JSON) and
