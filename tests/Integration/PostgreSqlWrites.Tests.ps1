@@ -17,30 +17,24 @@ BeforeAll {
         @($Results | Where-Object step -eq $Name | ForEach-Object result)
     }
 
-    function New-ImportCsv([string] $KolibriHome, [string] $Folder) {
-        # The module's export of the facility, edited as an admin would in a spreadsheet: new learners, coaches and
-        # an admin with passwords and unicode names, new classes, enrolments and assignments, updates, a rename, a
-        # password change, a role change and two users left out (deleted, one of them with learner progress).
-        $exported = Join-Path $Folder 'before.csv'
-        Export-FacilityUsers -Database $KolibriHome -Path $exported
-        $columns = 'UUID', 'USERNAME', 'PASSWORD', 'FULL_NAME', 'USER_TYPE', 'IDENTIFIER', 'BIRTH_YEAR', 'GENDER', 'ENROLLED_IN', 'ASSIGNED_TO'
-        $rows = [ordered]@{}
-        foreach ($line in (Get-Content -LiteralPath $exported -Encoding utf8 | Select-Object -Skip 1 | ConvertFrom-Csv -Header $columns)) {
-            $rows[$line.USERNAME] = $line
-        }
+    function New-ImportStory([string] $Name) {
+        # A story's own copy of the fixture's database (Home, its KOLIBRI_HOME), a Work folder, and the CSV to import
+        # (Csv): the module's export of the facility, edited as an admin would in a spreadsheet: new learners, coaches
+        # and an admin with passwords and unicode names, new classes, enrolments and assignments, updates, a rename,
+        # a password change, a role change and two users left out (deleted, one of them with learner progress).
+        $kolibriHome = (New-TestPostgresHome $Postgres).Home
+        $work = Join-Path $TestDrive $Name
+        $null = New-Item -ItemType Directory -Path $work
+        $exported = Join-Path $work 'before.csv'
+        Export-FacilityUsers -Database $kolibriHome -Path $exported
+        $rows = Read-KolibriUsersCsv -Path $exported
         $ids = @{}
         foreach ($name in $rows.Keys) { $ids[$name] = $rows[$name].UUID }
-        function Set-Row([string] $Username, [hashtable] $Values) { foreach ($k in $Values.Keys) { $rows[$Username].$k = $Values[$k] } }
-        function New-Row([hashtable] $Values) {
-            $row = [pscustomobject]([ordered]@{ UUID = ''; USERNAME = ''; PASSWORD = ''; FULL_NAME = ''; USER_TYPE = 'LEARNER'; IDENTIFIER = ''; BIRTH_YEAR = ''; GENDER = ''; ENROLLED_IN = ''; ASSIGNED_TO = '' })
-            foreach ($k in $Values.Keys) { $row.$k = $Values[$k] }
-            $rows[$row.USERNAME] = $row
-        }
-        Set-Row learner01 @{ FULL_NAME = 'Rosa Tanaka-Ngata'; GENDER = 'FEMALE'; BIRTH_YEAR = '1986'; IDENTIFIER = 'ID-NEW-1' }
-        Set-Row learner02 @{ PASSWORD = 'N3w pass, "quoted" é' }
-        Set-Row learner03 @{ ENROLLED_IN = 'Reading Club,Class A' }
-        Set-Row learner05 @{ USER_TYPE = 'FACILITY_COACH'; ASSIGNED_TO = 'Class B'; ENROLLED_IN = '' }
-        Set-Row learner10 @{ USERNAME = 'learner10_renamed' }
+        Set-KolibriUsersCsvRow $rows learner01 @{ FULL_NAME = 'Rosa Tanaka-Ngata'; GENDER = 'FEMALE'; BIRTH_YEAR = '1986'; IDENTIFIER = 'ID-NEW-1' }
+        Set-KolibriUsersCsvRow $rows learner02 @{ PASSWORD = 'N3w pass, "quoted" é' }
+        Set-KolibriUsersCsvRow $rows learner03 @{ ENROLLED_IN = 'Reading Club,Class A' }
+        Set-KolibriUsersCsvRow $rows learner05 @{ USER_TYPE = 'FACILITY_COACH'; ASSIGNED_TO = 'Class B'; ENROLLED_IN = '' }
+        Set-KolibriUsersCsvRow $rows learner10 @{ USERNAME = 'learner10_renamed' }
         $new = [ordered]@{
             new_learner = @{ PASSWORD = 'learner-pw-1'; FULL_NAME = 'Zoë Ñandú'; BIRTH_YEAR = '2012'; GENDER = 'FEMALE'; ENROLLED_IN = 'Nouvelle Classe Été,Class A' }
             new_learner2 = @{ PASSWORD = 'learner-pw-2'; FULL_NAME = '李小龍 Đặng'; ENROLLED_IN = 'Class B' }
@@ -48,15 +42,17 @@ BeforeAll {
             new_fcoach = @{ PASSWORD = 'coach-pw-3'; FULL_NAME = 'Ana, Maria'; USER_TYPE = 'FACILITY_COACH'; ASSIGNED_TO = 'Grade 5 Math' }
             new_admin = @{ PASSWORD = 'admin-pw-4 ü'; FULL_NAME = 'Łukasz Żółć'; USER_TYPE = 'ADMIN' }
         }
-        foreach ($name in $new.Keys) { New-Row ($new[$name] + @{ USERNAME = $name }) }
+        foreach ($name in $new.Keys) { Add-KolibriUsersCsvRow $rows ($new[$name] + @{ USERNAME = $name }) }
         $deleted = 'learner13', 'ccoach4'
         foreach ($name in $deleted) { $rows.Remove($name) }
-        $csv = Join-Path $Folder 'import.csv'
-        $rows.Values | ConvertTo-Csv -UseQuotes AsNeeded | Set-Content -LiteralPath $csv -Encoding utf8BOM
+        $csv = Join-Path $work 'import.csv'
+        Write-KolibriUsersCsv -Rows $rows -Path $csv
         $passwords = [ordered]@{}
         foreach ($name in $new.Keys) { $passwords[$name] = $new[$name].PASSWORD }
         [pscustomobject]@{
-            Path        = $csv
+            Home        = $kolibriHome
+            Work        = $work
+            Csv         = $csv
             OriginalIds = $ids
             Deleted     = $deleted
             DeletedIds  = @($deleted | ForEach-Object { $ids[$_] })
@@ -71,29 +67,27 @@ AfterAll {
 
 Describe 'Kolibri 0.17.5 on PostgreSQL accepts what Import-FacilityUsers writes and signs the new users in' {
     BeforeAll {
-        $pg = New-TestPostgresHome $Postgres
-        $work = Join-Path $TestDrive 'accepts'
-        $null = New-Item -ItemType Directory -Path $work
-        $Csv = New-ImportCsv $pg.Home $work
-        $OriginalIds = $Csv.OriginalIds
+        $Story = New-ImportStory 'accepts'
+        $work = $Story.Work
+        $OriginalIds = $Story.OriginalIds
 
         # Kolibri first serialises the facility into morango's store, as a device that has synced once has it.
-        $before = Invoke-KolibriPython -KolibriHome $pg.Home -Path $Oracle -Arguments @{ steps = @(
+        $before = Invoke-KolibriPython -KolibriHome $Story.Home -Path $Oracle -Arguments @{ steps = @(
                 @{ step = 'serialize_store' }
                 @{ step = 'dump_facility'; facility_id = $FacilityId }
-                @{ step = 'delete_cascade'; user_ids = $Csv.DeletedIds }
+                @{ step = 'delete_cascade'; user_ids = $Story.DeletedIds }
                 @{ step = 'table_counts' }
             ) }
         $DumpBefore = Get-Step $before 'dump_facility'
         $KolibriCascade = Get-Step $before 'delete_cascade'
         $TablesBefore = Get-Step $before 'table_counts'
 
-        $ImportResult = Import-FacilityUsers -Database $pg.Home -Path $Csv.Path -Confirm:$false -PassThru -ErrorAction Stop
+        $ImportResult = Import-FacilityUsers -Database $Story.Home -Path $Story.Csv -Confirm:$false -PassThru -ErrorAction Stop
         $OurUsers = Join-Path $work 'our-users.csv'
-        Export-FacilityUsers -Database $pg.Home -Path $OurUsers
+        Export-FacilityUsers -Database $Story.Home -Path $OurUsers
 
         $Credentials = @(
-            foreach ($name in $Csv.NewUsers.Keys) { @{ username = $name; password = $Csv.NewUsers[$name]; expected = $true } }
+            foreach ($name in $Story.NewUsers.Keys) { @{ username = $name; password = $Story.NewUsers[$name]; expected = $true } }
             @{ username = 'new_fcoach'; password = 'coach-pw-2'; expected = $false }
             @{ username = 'learner02'; password = 'N3w pass, "quoted" é'; expected = $true }
             @{ username = 'learner02'; password = 'pass123'; expected = $false }
@@ -102,7 +96,7 @@ Describe 'Kolibri 0.17.5 on PostgreSQL accepts what Import-FacilityUsers writes 
             @{ username = 'admin'; password = 'adminpass'; expected = $true }             # the superuser is untouched
         )
         $KolibriUsers = Join-Path $work 'kolibri-users.csv'
-        $after = Invoke-KolibriPython -KolibriHome $pg.Home -Path $Oracle -Arguments @{ steps = @(
+        $after = Invoke-KolibriPython -KolibriHome $Story.Home -Path $Oracle -Arguments @{ steps = @(
                 @{ step = 'validate_facility'; facility_id = $FacilityId }
                 @{ step = 'check_passwords'; facility_id = $FacilityId; credentials = $Credentials }
                 @{ step = 'dump_facility'; facility_id = $FacilityId }
@@ -124,20 +118,12 @@ Describe 'Kolibri 0.17.5 on PostgreSQL accepts what Import-FacilityUsers writes 
         $UsersBefore = @{}; foreach ($u in $DumpBefore.users) { $UsersBefore[$u.id] = $u }
         $UsersAfter = @{}; foreach ($u in $DumpAfter.users) { $UsersAfter[$u.id] = $u }
         function Get-UserAfter([string] $Username) { @($DumpAfter.users | Where-Object username -ceq $Username)[0] }
-        function Get-ClassNames([string] $UserId, [string] $What) {
-            $classes = @{}; foreach ($c in $DumpAfter.collections) { $classes[$c.id] = $c }
-            $links = if ($What -eq 'enrolled') { $DumpAfter.memberships } else { @($DumpAfter.roles | Where-Object { $_.kind -eq 'coach' }) }
-            @($links | Where-Object { $_.user_id -eq $UserId -and $classes[$_.collection_id].kind -eq 'classroom' } | ForEach-Object { $classes[$_.collection_id].name } | Sort-Object)
-        }
-        function Get-FacilityRole([string] $UserId) {
-            @($DumpAfter.roles | Where-Object { $_.user_id -eq $UserId -and $_.collection_id -eq $FacilityId } | ForEach-Object kind)
-        }
     }
 
     It 'the import made every kind of change in the PostgreSQL database (creates, updates, rename, password, roles, enrolments, new classes, deletions)' {
         $ImportResult | Should -Not -BeNullOrEmpty
-        $DumpAfter.users.Count | Should -Be ($DumpBefore.users.Count + $Csv.NewUsers.Count - $Csv.Deleted.Count)
-        foreach ($id in $Csv.DeletedIds) { $UsersAfter.ContainsKey($id) | Should -BeFalse -Because "user $id is not in the CSV" }
+        $DumpAfter.users.Count | Should -Be ($DumpBefore.users.Count + $Story.NewUsers.Count - $Story.Deleted.Count)
+        foreach ($id in $Story.DeletedIds) { $UsersAfter.ContainsKey($id) | Should -BeFalse -Because "user $id is not in the CSV" }
         $learner01 = $UsersAfter[$OriginalIds['learner01']]
         $learner01.full_name | Should -BeExactly 'Rosa Tanaka-Ngata'
         $learner01.gender | Should -BeExactly 'FEMALE'
@@ -149,14 +135,14 @@ Describe 'Kolibri 0.17.5 on PostgreSQL accepts what Import-FacilityUsers writes 
 
         (Get-UserAfter 'new_learner2').full_name | Should -BeExactly '李小龍 Đặng'
         (Get-UserAfter 'new_admin').full_name | Should -BeExactly 'Łukasz Żółć'
-        Get-FacilityRole (Get-UserAfter 'new_admin').id | Should -Be @('admin')
-        Get-FacilityRole (Get-UserAfter 'new_fcoach').id | Should -Be @('coach')
-        Get-FacilityRole (Get-UserAfter 'new_ccoach').id | Should -Be @('classroom assignable coach')
-        Get-FacilityRole $OriginalIds['learner05'] | Should -Be @('coach')
-        Get-ClassNames $OriginalIds['learner03'] 'enrolled' | Should -Be @('Class A', 'Reading Club')
-        Get-ClassNames $OriginalIds['learner05'] 'assigned' | Should -Be @('Class B')
-        Get-ClassNames (Get-UserAfter 'new_learner').id 'enrolled' | Should -Be @('Class A', 'Nouvelle Classe Été')
-        Get-ClassNames (Get-UserAfter 'new_ccoach').id 'assigned' | Should -Be @('Class B', 'Evening Class')
+        Get-KolibriDumpFacilityRole $DumpAfter (Get-UserAfter 'new_admin').id $FacilityId | Should -Be @('admin')
+        Get-KolibriDumpFacilityRole $DumpAfter (Get-UserAfter 'new_fcoach').id $FacilityId | Should -Be @('coach')
+        Get-KolibriDumpFacilityRole $DumpAfter (Get-UserAfter 'new_ccoach').id $FacilityId | Should -Be @('classroom assignable coach')
+        Get-KolibriDumpFacilityRole $DumpAfter $OriginalIds['learner05'] $FacilityId | Should -Be @('coach')
+        Get-KolibriDumpClass $DumpAfter $OriginalIds['learner03'] 'enrolled' | Should -Be @('Class A', 'Reading Club')
+        Get-KolibriDumpClass $DumpAfter $OriginalIds['learner05'] 'assigned' | Should -Be @('Class B')
+        Get-KolibriDumpClass $DumpAfter (Get-UserAfter 'new_learner').id 'enrolled' | Should -Be @('Class A', 'Nouvelle Classe Été')
+        Get-KolibriDumpClass $DumpAfter (Get-UserAfter 'new_ccoach').id 'assigned' | Should -Be @('Class B', 'Evening Class')
         @($DumpAfter.collections | Where-Object kind -eq 'classroom' | ForEach-Object name | Sort-Object) |
             Should -Be @('Class A', 'Class B', 'Evening Class', 'Grade 5 Math', 'Nouvelle Classe Été', 'Reading Club', 'Science 7')
     }
@@ -182,7 +168,7 @@ Describe 'Kolibri 0.17.5 on PostgreSQL accepts what Import-FacilityUsers writes 
         ConvertTo-Json -InputObject @($Store.mismatched) -Depth 5 | Should -Be '[]' -Because 'each store record holds what morango serialises from the row now (a row written without the dirty bit keeps its old values there)'
         @($Store.gone | Where-Object { -not $_.deleted } | ForEach-Object { "$($_.model) $($_.id)" }) | Should -BeNullOrEmpty -Because 'a store record whose row is gone is marked deleted'
         $gone = @{}; foreach ($g in $Store.gone) { $gone[$g.id] = $g }
-        foreach ($id in $Csv.DeletedIds) {
+        foreach ($id in $Story.DeletedIds) {
             $gone[$id].hard_deleted | Should -BeTrue -Because "the deleted user $id is hard-deleted, as Kolibri's importer deletes"
         }
         @($KolibriCascade.syncable | Where-Object { -not $gone.ContainsKey($_) }) | Should -BeNullOrEmpty -Because "what Kolibri's delete of those users removes is gone from the store too"
@@ -206,7 +192,7 @@ Describe 'Kolibri 0.17.5 on PostgreSQL accepts what Import-FacilityUsers writes 
 
     Context "Kolibri's server on the same PostgreSQL database" {
         BeforeAll {
-            $KolibriServer = Start-KolibriServer -KolibriHome $pg.Home -TimeoutSeconds 300
+            $KolibriServer = Start-KolibriServer -KolibriHome $Story.Home -TimeoutSeconds 300
         }
 
         AfterAll {
@@ -214,8 +200,8 @@ Describe 'Kolibri 0.17.5 on PostgreSQL accepts what Import-FacilityUsers writes 
         }
 
         It "signs every user the import created in with the CSV password, and refuses wrong ones" {
-            foreach ($name in $Csv.NewUsers.Keys) {
-                $login = Invoke-KolibriLogin -Server $KolibriServer -Username $name -Password $Csv.NewUsers[$name] -FacilityId $FacilityId
+            foreach ($name in $Story.NewUsers.Keys) {
+                $login = Invoke-KolibriLogin -Server $KolibriServer -Username $name -Password $Story.NewUsers[$name] -FacilityId $FacilityId
                 $login.StatusCode | Should -Be 200 -Because "$name signs in with its CSV password: $($login.Body)"
                 ($login.Body | ConvertFrom-Json).user_id | Should -Be (Get-UserAfter $name).id
             }
@@ -228,8 +214,8 @@ Describe 'Kolibri 0.17.5 on PostgreSQL accepts what Import-FacilityUsers writes 
         It 'while it runs, Set-FacilityUser -Password and New-FacilityUser write, and it signs those users in with the new passwords' {
             $reset = 'Reset-Pw-9931 ß'
             $created = 'Olga-Pw-4711'
-            Get-FacilityUser -Database $pg.Home ccoach2 | Set-FacilityUser -Password (ConvertTo-SecureString $reset -AsPlainText -Force) -ErrorAction Stop
-            New-FacilityUser -Database $pg.Home -Username olga -FullName 'Ольга Петрова' -UserType FACILITY_COACH -AssignTo 'Class A' `
+            Get-FacilityUser -Database $Story.Home ccoach2 | Set-FacilityUser -Password (ConvertTo-SecureString $reset -AsPlainText -Force) -ErrorAction Stop
+            New-FacilityUser -Database $Story.Home -Username olga -FullName 'Ольга Петрова' -UserType FACILITY_COACH -AssignTo 'Class A' `
                 -Password (ConvertTo-SecureString $created -AsPlainText -Force) -ErrorAction Stop
             (Invoke-KolibriLogin -Server $KolibriServer -Username 'ccoach2' -Password $reset -FacilityId $FacilityId).StatusCode | Should -Be 200
             (Invoke-KolibriLogin -Server $KolibriServer -Username 'ccoach2' -Password 'pass123' -FacilityId $FacilityId).StatusCode | Should -Be 401
@@ -244,33 +230,31 @@ Describe 'Kolibri 0.17.5 on PostgreSQL accepts what Import-FacilityUsers writes 
 
 Describe 'Undo-FacilityImport on PostgreSQL gives back what Kolibri exported before the import' {
     BeforeAll {
-        $pg = New-TestPostgresHome $Postgres
-        $work = Join-Path $TestDrive 'undo'
-        $null = New-Item -ItemType Directory -Path $work
-        $Csv = New-ImportCsv $pg.Home $work
+        $Story = New-ImportStory 'undo'
+        $work = $Story.Work
         $KolibriBefore = Join-Path $work 'kolibri-before.csv'
-        $before = Invoke-KolibriPython -KolibriHome $pg.Home -Path $Oracle -Arguments @{ steps = @(
+        $before = Invoke-KolibriPython -KolibriHome $Story.Home -Path $Oracle -Arguments @{ steps = @(
                 @{ step = 'serialize_store' }
                 @{ step = 'dump_facility'; facility_id = $FacilityId }
                 @{ step = 'manage'; arguments = @('bulkexportusers', '--output-file', $KolibriBefore, '--overwrite', '--facility', $FacilityId) }
             ) }
         $DumpBefore = Get-Step $before 'dump_facility'
 
-        $ImportResult = Import-FacilityUsers -Database $pg.Home -Path $Csv.Path -Confirm:$false -PassThru -ErrorAction Stop
+        $ImportResult = Import-FacilityUsers -Database $Story.Home -Path $Story.Csv -Confirm:$false -PassThru -ErrorAction Stop
         $OurImported = Join-Path $work 'our-imported.csv'
-        Export-FacilityUsers -Database $pg.Home -Path $OurImported
+        Export-FacilityUsers -Database $Story.Home -Path $OurImported
         # Morango takes the import into its store (as a sync would), so the undo must be seen there too.
-        $imported = Invoke-KolibriPython -KolibriHome $pg.Home -Path $Oracle -Arguments @{ steps = @(
+        $imported = Invoke-KolibriPython -KolibriHome $Story.Home -Path $Oracle -Arguments @{ steps = @(
                 @{ step = 'serialize_store' }
                 @{ step = 'compare_store' }
                 @{ step = 'dump_facility'; facility_id = $FacilityId }
             ) }
         $StoreImported = Get-Step $imported 'compare_store'
         $DumpImported = Get-Step $imported 'dump_facility'
-        $UndoResult = Undo-FacilityImport -Database $pg.Home -Last -Confirm:$false -PassThru -ErrorAction Stop -WarningVariable UndoWarnings
+        $UndoResult = Undo-FacilityImport -Database $Story.Home -Last -Confirm:$false -PassThru -ErrorAction Stop -WarningVariable UndoWarnings
 
         $KolibriAfter = Join-Path $work 'kolibri-after.csv'
-        $after = Invoke-KolibriPython -KolibriHome $pg.Home -Path $Oracle -Arguments @{ steps = @(
+        $after = Invoke-KolibriPython -KolibriHome $Story.Home -Path $Oracle -Arguments @{ steps = @(
                 @{ step = 'validate_facility'; facility_id = $FacilityId }
                 @{ step = 'serialize_store' }
                 @{ step = 'compare_store' }
@@ -302,16 +286,16 @@ Describe 'Undo-FacilityImport on PostgreSQL gives back what Kolibri exported bef
     It "Kolibri validates the facility after the undo, and morango sees it: the deleted users live again, the created ones deleted" {
         ConvertTo-Json -InputObject @($Validation.problems) -Depth 5 | Should -Be '[]'
         $importedGone = @{}; foreach ($g in $StoreImported.gone) { $importedGone[$g.id] = $g }
-        foreach ($id in $Csv.DeletedIds) { $importedGone[$id].hard_deleted | Should -BeTrue -Because "morango recorded the import's deletion of $id" }
+        foreach ($id in $Story.DeletedIds) { $importedGone[$id].hard_deleted | Should -BeTrue -Because "morango recorded the import's deletion of $id" }
 
         $Store.dirty | Should -BeNullOrEmpty
         $Store.missing | Should -BeNullOrEmpty
         ConvertTo-Json -InputObject @($Store.mismatched) -Depth 5 | Should -Be '[]' -Because 'the undo set the dirty bit of what it put back'
         $gone = @{}; foreach ($g in $Store.gone) { $gone[$g.id] = $g }
-        foreach ($id in $Csv.DeletedIds) { $gone.ContainsKey($id) | Should -BeFalse -Because "the deleted user $id is back in the store as a live record" }
+        foreach ($id in $Story.DeletedIds) { $gone.ContainsKey($id) | Should -BeFalse -Because "the deleted user $id is back in the store as a live record" }
         @($Store.gone | Where-Object { -not $_.deleted }) | Should -BeNullOrEmpty
-        $created = @($DumpImported.users | Where-Object { $_.username -in $Csv.NewUsers.Keys } | ForEach-Object id)
-        $created.Count | Should -Be $Csv.NewUsers.Count
+        $created = @($DumpImported.users | Where-Object { $_.username -in $Story.NewUsers.Keys } | ForEach-Object id)
+        $created.Count | Should -Be $Story.NewUsers.Count
         foreach ($id in $created) { $gone[$id].deleted | Should -BeTrue -Because "the user $id the import created is deleted again in the store" }
     }
 }
