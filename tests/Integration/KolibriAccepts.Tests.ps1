@@ -26,42 +26,32 @@ Describe 'Kolibri 0.17.5 accepts what Import-FacilityUsers writes' {
         # The CSV: the module's export of the fixture, edited as an admin would in a spreadsheet.
         $exported = Join-Path $work 'before.csv'
         Export-FacilityUsers -Database $kolibriHome -Path $exported
-        $columns = 'UUID', 'USERNAME', 'PASSWORD', 'FULL_NAME', 'USER_TYPE', 'IDENTIFIER', 'BIRTH_YEAR', 'GENDER', 'ENROLLED_IN', 'ASSIGNED_TO'
-        $rows = [ordered]@{}
-        foreach ($line in (Get-Content -LiteralPath $exported -Encoding utf8 | Select-Object -Skip 1 | ConvertFrom-Csv -Header $columns)) {
-            $rows[$line.USERNAME] = $line
-        }
+        $rows = Read-KolibriUsersCsv -Path $exported
         $OriginalIds = @{}
         foreach ($name in $rows.Keys) { $OriginalIds[$name] = $rows[$name].UUID }
-        function Set-Row([string] $Username, [hashtable] $Values) { foreach ($k in $Values.Keys) { $rows[$Username].$k = $Values[$k] } }
-        function New-Row([hashtable] $Values) {
-            $row = [pscustomobject]([ordered]@{ UUID = ''; USERNAME = ''; PASSWORD = ''; FULL_NAME = ''; USER_TYPE = 'LEARNER'; IDENTIFIER = ''; BIRTH_YEAR = ''; GENDER = ''; ENROLLED_IN = ''; ASSIGNED_TO = '' })
-            foreach ($k in $Values.Keys) { $row.$k = $Values[$k] }
-            $rows[$row.USERNAME] = $row
-        }
         # 'Science 7' is left out of every row: Kolibri's rule clears a class the file does not mention.
         foreach ($row in $rows.Values) {
             foreach ($column in 'ENROLLED_IN', 'ASSIGNED_TO') {
                 $row.$column = (@($row.$column -split ',' | Where-Object { $_ -and $_ -ne 'Science 7' }) -join ',')
             }
         }
-        Set-Row learner01 @{ FULL_NAME = 'Rosa Tanaka-Ngata'; GENDER = 'FEMALE'; BIRTH_YEAR = '1986'; IDENTIFIER = 'ID-NEW-1' }
-        Set-Row learner02 @{ PASSWORD = 'N3w pass, "quoted" é' }
-        Set-Row learner03 @{ ENROLLED_IN = 'Reading Club,Class A' }
-        Set-Row learner04 @{ ENROLLED_IN = 'Class B' }
-        Set-Row learner05 @{ USER_TYPE = 'FACILITY_COACH'; ASSIGNED_TO = 'Class B' }
-        Set-Row ccoach1 @{ USER_TYPE = 'LEARNER'; ASSIGNED_TO = ''; ENROLLED_IN = 'Class A' }
-        Set-Row ccoach3 @{ ASSIGNED_TO = 'Grade 5 Math,Nouvelle Classe Été'; PASSWORD = 'coach-pass-3' }
-        Set-Row fcoach3 @{ ASSIGNED_TO = 'Class A' }
-        Set-Row learner10 @{ USERNAME = 'learner10_renamed' }
-        Set-Row learner11 @{ UUID = ''; FULL_NAME = 'Hana Smith-Okafor' }   # matched by username (the module's documented choice)
-        New-Row @{ USERNAME = 'new_learner'; PASSWORD = 'learner-pw-1'; FULL_NAME = 'Zoë Ñandú'; BIRTH_YEAR = '2012'; GENDER = 'FEMALE'; ENROLLED_IN = 'Nouvelle Classe Été,Class A' }
-        New-Row @{ USERNAME = 'new_ccoach'; PASSWORD = 'coach-pw-2'; FULL_NAME = 'Kwame Mensah'; USER_TYPE = 'CLASS_COACH'; ASSIGNED_TO = 'Class B,Evening Class'; IDENTIFIER = 'T-77' }
-        New-Row @{ USERNAME = 'new_fcoach'; PASSWORD = 'coach-pw-3'; FULL_NAME = 'Ana, Maria'; USER_TYPE = 'FACILITY_COACH' }
+        Set-KolibriUsersCsvRow $rows learner01 @{ FULL_NAME = 'Rosa Tanaka-Ngata'; GENDER = 'FEMALE'; BIRTH_YEAR = '1986'; IDENTIFIER = 'ID-NEW-1' }
+        Set-KolibriUsersCsvRow $rows learner02 @{ PASSWORD = 'N3w pass, "quoted" é' }
+        Set-KolibriUsersCsvRow $rows learner03 @{ ENROLLED_IN = 'Reading Club,Class A' }
+        Set-KolibriUsersCsvRow $rows learner04 @{ ENROLLED_IN = 'Class B' }
+        Set-KolibriUsersCsvRow $rows learner05 @{ USER_TYPE = 'FACILITY_COACH'; ASSIGNED_TO = 'Class B' }
+        Set-KolibriUsersCsvRow $rows ccoach1 @{ USER_TYPE = 'LEARNER'; ASSIGNED_TO = ''; ENROLLED_IN = 'Class A' }
+        Set-KolibriUsersCsvRow $rows ccoach3 @{ ASSIGNED_TO = 'Grade 5 Math,Nouvelle Classe Été'; PASSWORD = 'coach-pass-3' }
+        Set-KolibriUsersCsvRow $rows fcoach3 @{ ASSIGNED_TO = 'Class A' }
+        Set-KolibriUsersCsvRow $rows learner10 @{ USERNAME = 'learner10_renamed' }
+        Set-KolibriUsersCsvRow $rows learner11 @{ UUID = ''; FULL_NAME = 'Hana Smith-Okafor' }   # matched by username (the module's documented choice)
+        Add-KolibriUsersCsvRow $rows @{ USERNAME = 'new_learner'; PASSWORD = 'learner-pw-1'; FULL_NAME = 'Zoë Ñandú'; BIRTH_YEAR = '2012'; GENDER = 'FEMALE'; ENROLLED_IN = 'Nouvelle Classe Été,Class A' }
+        Add-KolibriUsersCsvRow $rows @{ USERNAME = 'new_ccoach'; PASSWORD = 'coach-pw-2'; FULL_NAME = 'Kwame Mensah'; USER_TYPE = 'CLASS_COACH'; ASSIGNED_TO = 'Class B,Evening Class'; IDENTIFIER = 'T-77' }
+        Add-KolibriUsersCsvRow $rows @{ USERNAME = 'new_fcoach'; PASSWORD = 'coach-pw-3'; FULL_NAME = 'Ana, Maria'; USER_TYPE = 'FACILITY_COACH' }
         $Deleted = 'learner13', 'learner35', 'learner36', 'learner37', 'ccoach4', 'fcoach4'
         foreach ($name in $Deleted) { $rows.Remove($name) }
         $csv = Join-Path $work 'import.csv'
-        $rows.Values | ConvertTo-Csv -UseQuotes AsNeeded | Set-Content -LiteralPath $csv -Encoding utf8BOM
+        Write-KolibriUsersCsv -Rows $rows -Path $csv
 
         $DeletedIds = @($Deleted | ForEach-Object { $OriginalIds[$_] })
         $ControlUser = $OriginalIds['learner12']   # enrolled in Class A before and after the import
@@ -129,14 +119,6 @@ Describe 'Kolibri 0.17.5 accepts what Import-FacilityUsers writes' {
         $UsersBefore = @{}; foreach ($u in $DumpBefore.users) { $UsersBefore[$u.id] = $u }
         $UsersAfter = @{}; foreach ($u in $DumpAfter.users) { $UsersAfter[$u.id] = $u }
         function Get-UserAfter([string] $Username) { @($DumpAfter.users | Where-Object username -ceq $Username)[0] }
-        function Get-ClassNames($Dump, [string] $UserId, [string] $What) {
-            $classes = @{}; foreach ($c in $Dump.collections) { $classes[$c.id] = $c }
-            $links = if ($What -eq 'enrolled') { $Dump.memberships } else { @($Dump.roles | Where-Object { $_.kind -eq 'coach' }) }
-            @($links | Where-Object { $_.user_id -eq $UserId -and $classes[$_.collection_id].kind -eq 'classroom' } | ForEach-Object { $classes[$_.collection_id].name } | Sort-Object)
-        }
-        function Get-FacilityRole($Dump, [string] $UserId) {
-            @($Dump.roles | Where-Object { $_.user_id -eq $UserId -and $_.collection_id -eq $FixtureFacilityId } | ForEach-Object kind)
-        }
     }
 
     It 'the import made every kind of change (creates, updates, renames, passwords, roles, enrolments, new classes, deletions)' {
@@ -155,15 +137,15 @@ Describe 'Kolibri 0.17.5 accepts what Import-FacilityUsers writes' {
         $UsersAfter[$OriginalIds['learner02']].password | Should -Not -Be $UsersBefore[$OriginalIds['learner02']].password
         $UsersAfter[$OriginalIds['learner01']].password | Should -Be $UsersBefore[$OriginalIds['learner01']].password
 
-        Get-FacilityRole $DumpAfter $OriginalIds['learner05'] | Should -Be @('coach')
-        Get-FacilityRole $DumpAfter $OriginalIds['ccoach1'] | Should -BeNullOrEmpty
-        Get-FacilityRole $DumpAfter (Get-UserAfter 'new_ccoach').id | Should -Be @('classroom assignable coach')
-        Get-ClassNames $DumpAfter $OriginalIds['learner03'] 'enrolled' | Should -Be @('Class A', 'Reading Club')
-        Get-ClassNames $DumpAfter $OriginalIds['learner04'] 'enrolled' | Should -Be @('Class B')
-        Get-ClassNames $DumpAfter $OriginalIds['ccoach1'] 'assigned' | Should -BeNullOrEmpty
-        Get-ClassNames $DumpAfter $OriginalIds['ccoach3'] 'assigned' | Should -Be @('Grade 5 Math', 'Nouvelle Classe Été')
-        Get-ClassNames $DumpAfter (Get-UserAfter 'new_learner').id 'enrolled' | Should -Be @('Class A', 'Nouvelle Classe Été')
-        Get-ClassNames $DumpAfter (Get-UserAfter 'new_ccoach').id 'assigned' | Should -Be @('Class B', 'Evening Class')
+        Get-KolibriDumpFacilityRole $DumpAfter $OriginalIds['learner05'] $FixtureFacilityId | Should -Be @('coach')
+        Get-KolibriDumpFacilityRole $DumpAfter $OriginalIds['ccoach1'] $FixtureFacilityId | Should -BeNullOrEmpty
+        Get-KolibriDumpFacilityRole $DumpAfter (Get-UserAfter 'new_ccoach').id $FixtureFacilityId | Should -Be @('classroom assignable coach')
+        Get-KolibriDumpClass $DumpAfter $OriginalIds['learner03'] 'enrolled' | Should -Be @('Class A', 'Reading Club')
+        Get-KolibriDumpClass $DumpAfter $OriginalIds['learner04'] 'enrolled' | Should -Be @('Class B')
+        Get-KolibriDumpClass $DumpAfter $OriginalIds['ccoach1'] 'assigned' | Should -BeNullOrEmpty
+        Get-KolibriDumpClass $DumpAfter $OriginalIds['ccoach3'] 'assigned' | Should -Be @('Grade 5 Math', 'Nouvelle Classe Été')
+        Get-KolibriDumpClass $DumpAfter (Get-UserAfter 'new_learner').id 'enrolled' | Should -Be @('Class A', 'Nouvelle Classe Été')
+        Get-KolibriDumpClass $DumpAfter (Get-UserAfter 'new_ccoach').id 'assigned' | Should -Be @('Class B', 'Evening Class')
         @($DumpAfter.collections | Where-Object kind -eq 'classroom' | ForEach-Object name | Sort-Object) |
             Should -Be @('Class A', 'Class B', 'Evening Class', 'Grade 5 Math', 'Nouvelle Classe Été', 'Reading Club', 'Science 7')
         $science = @($DumpAfter.collections | Where-Object name -eq 'Science 7')[0].id

@@ -163,6 +163,42 @@ function Stop-KolibriServer {
     if (-not $process.WaitForExit(30000)) { $process.Kill($true); $process.WaitForExit() }
 }
 
+function Start-KolibriPeerPair {
+    <# The two devices of the sync stories: Kolibri's server runs on ServerHome (device A), and device B, a new
+       KOLIBRI_HOME in Folder, gets the facility the way an admin's device does: `kolibri manage migrate`, then
+       Kolibri's own first pull (`manage sync`) with an admin account of A. Returns Server (A's server, for
+       Stop-KolibriServer), HomeA, HomeB, DatabaseB (B's db.sqlite3) and KolibriB (a `kolibri` command for B, see
+       New-KolibriCommandScript). When B cannot get the facility, A's server is stopped before the error is thrown. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string] $ServerHome,
+        [Parameter(Mandatory)][string] $Folder,
+        [Parameter(Mandatory)][string] $FacilityId,
+        [string] $AdminUsername = 'admin',
+        [string] $AdminPassword = 'adminpass'
+    )
+    $homeB = Join-Path $Folder 'home-b'
+    $null = New-Item -ItemType Directory -Path $homeB
+    $kolibriB = New-KolibriCommandScript -KolibriHome $homeB -Path (Join-Path $Folder 'kolibri-b.sh')
+    $server = Start-KolibriServer -KolibriHome $ServerHome -TimeoutSeconds 300
+    try {
+        Initialize-KolibriHome -KolibriHome $homeB
+        $null = Invoke-Kolibri -KolibriHome $homeB -Check -ArgumentList 'manage', 'sync', '--baseurl', $server.BaseUrl,
+            '--facility', $FacilityId, '--username', $AdminUsername, '--password', $AdminPassword, '--noninteractive'
+    }
+    catch {
+        Stop-KolibriServer $server
+        throw
+    }
+    [pscustomobject]@{
+        Server    = $server
+        HomeA     = $ServerHome
+        HomeB     = $homeB
+        DatabaseB = Join-Path $homeB 'db.sqlite3'
+        KolibriB  = $kolibriB
+    }
+}
+
 function New-KolibriCommandScript {
     <# A `kolibri` command for the module's -KolibriCommand / $env:KOLIBRI_COMMAND: a script that runs the kit's
        Kolibri for the given KOLIBRI_HOME (what an admin's `kolibri` on PATH is). #>
@@ -239,7 +275,7 @@ function Get-KolibriLogProblem {
 }
 
 Export-ModuleMember -Function Initialize-KolibriKit, Invoke-Kolibri, Initialize-KolibriHome, Invoke-KolibriShell,
-    Get-FreeTcpPort, Start-KolibriServer, Stop-KolibriServer, New-KolibriCommandScript
+    Get-FreeTcpPort, Start-KolibriServer, Stop-KolibriServer, New-KolibriCommandScript, Start-KolibriPeerPair
 
 function Invoke-KolibriPython {
     <# Runs a Python file in Kolibri's Django shell with a global ARGS (the -Arguments object, passed as JSON) and
@@ -295,3 +331,83 @@ function Compare-KolibriCsv {
 
 Export-ModuleMember -Function Invoke-KolibriPython, Compare-KolibriCsv, Get-KolibriUnsyncedRecordCount, Invoke-KolibriLogin,
     Get-KolibriLogProblem
+
+# A users CSV edited as an admin edits one in a spreadsheet: read from an Export-FacilityUsers file ("Label (KEY)"
+# header) into an ordered dictionary username -> row (properties named by the bare keys), changed, written back with
+# the bare-key header Kolibri's bulkimportusers also reads.
+$script:UsersCsvColumns = 'UUID', 'USERNAME', 'PASSWORD', 'FULL_NAME', 'USER_TYPE', 'IDENTIFIER', 'BIRTH_YEAR', 'GENDER', 'ENROLLED_IN', 'ASSIGNED_TO'
+
+function Read-KolibriUsersCsv {
+    [CmdletBinding()]
+    [OutputType([System.Collections.Specialized.OrderedDictionary])]
+    param([Parameter(Mandatory)][string] $Path)
+    $rows = [ordered]@{}
+    foreach ($line in (Get-Content -LiteralPath $Path -Encoding utf8 | Select-Object -Skip 1 | ConvertFrom-Csv -Header $script:UsersCsvColumns)) {
+        $rows[$line.USERNAME] = $line
+    }
+    , $rows
+}
+
+function Set-KolibriUsersCsvRow {
+    <# Sets columns of the row read for Username (its key stays the username it was read with, also after a rename). #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][System.Collections.Specialized.OrderedDictionary] $Rows,
+        [Parameter(Mandatory)][string] $Username,
+        [Parameter(Mandatory)][hashtable] $Values
+    )
+    foreach ($k in $Values.Keys) { $Rows[$Username].$k = $Values[$k] }
+}
+
+function Add-KolibriUsersCsvRow {
+    <# Appends a new user's row: the given columns, USER_TYPE LEARNER unless given, the others empty (no UUID). #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][System.Collections.Specialized.OrderedDictionary] $Rows,
+        [Parameter(Mandatory)][hashtable] $Values
+    )
+    $row = [ordered]@{}
+    foreach ($column in $script:UsersCsvColumns) { $row[$column] = '' }
+    $row.USER_TYPE = 'LEARNER'
+    foreach ($k in $Values.Keys) { $row[$k] = $Values[$k] }
+    $Rows[$row.USERNAME] = [pscustomobject] $row
+}
+
+function Write-KolibriUsersCsv {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][System.Collections.Specialized.OrderedDictionary] $Rows,
+        [Parameter(Mandatory)][string] $Path
+    )
+    $Rows.Values | ConvertTo-Csv -UseQuotes AsNeeded | Set-Content -LiteralPath $Path -Encoding utf8BOM
+}
+
+# What dump_facility (KolibriOracle.py) says about one user.
+function Get-KolibriDumpClass {
+    <# Sorted names of the classes the user is enrolled in (-What enrolled) or assigned to as a coach (assigned). #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)] $Dump,
+        [Parameter(Mandatory)][string] $UserId,
+        [Parameter(Mandatory)][ValidateSet('enrolled', 'assigned')][string] $What
+    )
+    $classes = @{}; foreach ($c in $Dump.collections) { $classes[$c.id] = $c }
+    $links = if ($What -eq 'enrolled') { $Dump.memberships } else { @($Dump.roles | Where-Object { $_.kind -eq 'coach' }) }
+    @($links | Where-Object { $_.user_id -eq $UserId -and $classes[$_.collection_id].kind -eq 'classroom' } | ForEach-Object { $classes[$_.collection_id].name } | Sort-Object)
+}
+
+function Get-KolibriDumpFacilityRole {
+    <# The kinds of the user's roles on the facility itself (admin, coach, classroom assignable coach). #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)] $Dump,
+        [Parameter(Mandatory)][string] $UserId,
+        [Parameter(Mandatory)][string] $FacilityId
+    )
+    @($Dump.roles | Where-Object { $_.user_id -eq $UserId -and $_.collection_id -eq $FacilityId } | ForEach-Object kind)
+}
+
+Export-ModuleMember -Function Read-KolibriUsersCsv, Set-KolibriUsersCsvRow, Add-KolibriUsersCsvRow, Write-KolibriUsersCsv,
+    Get-KolibriDumpClass, Get-KolibriDumpFacilityRole

@@ -248,7 +248,7 @@ def execute_sql(statements):
 
 
 def table_counts():
-    """Rows per table of this home's db.sqlite3."""
+    """Rows per table of this home's database (db.sqlite3, or the PostgreSQL database its options.ini names)."""
     return _table_counts(connection.introspection.table_names())
 
 

@@ -42,16 +42,9 @@ print('RESULT', json.dumps({u: FacilityUser.objects.get(username=u, facility_id=
 Describe 'A facility synced through Kolibri''s engine, with our import on one device' {
     BeforeAll {
         $HomeA = New-TestKolibriHome
-        $HomeB = Join-Path $TestDrive 'home-b'
-        New-Item -ItemType Directory -Path $HomeB | Out-Null
-        $DatabaseB = Join-Path $HomeB 'db.sqlite3'
-        $KolibriB = New-KolibriCommandScript -KolibriHome $HomeB -Path (Join-Path $TestDrive 'kolibri-b.sh')
-
-        $ServerA = Start-KolibriServer -KolibriHome $HomeA -TimeoutSeconds 300
-        Initialize-KolibriHome -KolibriHome $HomeB
         # Device B gets the facility the way an admin's device does: Kolibri's own first pull with A's admin account.
-        $null = Invoke-Kolibri -KolibriHome $HomeB -Check -ArgumentList 'manage', 'sync', '--baseurl', $ServerA.BaseUrl,
-            '--facility', $FacilityId, '--username', 'admin', '--password', 'adminpass', '--noninteractive'
+        $pair = Start-KolibriPeerPair -ServerHome $HomeA -Folder $TestDrive -FacilityId $FacilityId
+        $ServerA, $HomeB, $DatabaseB, $KolibriB = $pair.Server, $pair.HomeB, $pair.DatabaseB, $pair.KolibriB
     }
 
     AfterAll {

@@ -110,14 +110,9 @@ Describe 'A removal, a password reset and a class rename made with the cmdlets r
         $FacilityId = $FixtureFacilityId
         $AdminCredential = [pscredential]::new('admin', (ConvertTo-SecureString 'adminpass' -AsPlainText -Force))
         $HomeA = New-TestKolibriHome
-        $HomeB = Join-Path $TestDrive 'home-b'
-        New-Item -ItemType Directory -Path $HomeB | Out-Null
-        $DatabaseB = Join-Path $HomeB 'db.sqlite3'
-        $KolibriB = New-KolibriCommandScript -KolibriHome $HomeB -Path (Join-Path $TestDrive 'kolibri-b.sh')
-        $ServerA = Start-KolibriServer -KolibriHome $HomeA -TimeoutSeconds 300
-        Initialize-KolibriHome -KolibriHome $HomeB
-        $null = Invoke-Kolibri -KolibriHome $HomeB -Check -ArgumentList 'manage', 'sync', '--baseurl', $ServerA.BaseUrl,
-            '--facility', $FacilityId, '--username', 'admin', '--password', 'adminpass', '--noninteractive'
+        # Device B gets the facility the way an admin's device does: Kolibri's own first pull with A's admin account.
+        $pair = Start-KolibriPeerPair -ServerHome $HomeA -Folder $TestDrive -FacilityId $FacilityId
+        $ServerA, $HomeB, $DatabaseB, $KolibriB = $pair.Server, $pair.HomeB, $pair.DatabaseB, $pair.KolibriB
         $Reset = 'Synced-Reset-5150'
     }
 
