@@ -198,4 +198,32 @@ public sealed class BothEnginesImportCmdletTests(PostgresServer server) : Hosted
         Assert.DoesNotContain(PostgresServer.Password, shown, StringComparison.Ordinal);
         Assert.DoesNotContain("Viaconn-Pass-3", shown, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_plan_made_over_a_ConnectionString_applies_only_with_that_connection_string_again()
+    {
+        Open("postgres");
+        WriteEditedExport();
+        using var other = server.CreateDatabase();
+        var vars = Vars;
+        vars["Cs"] = Database.ConnectionString;
+        vars["OtherCs"] = other.ConnectionString;
+        var before = (Database.Digest(), other.Sql("SELECT count(*) FROM kolibriauth_facilityuser"));
+
+        var alone = Session.Run("$plan = Get-FacilityImportPlan -ConnectionString $Cs -Path $Csv; Import-FacilityUsers -Plan $plan -Confirm:$false", vars);
+        var error = Assert.Single(alone.ErrorIds);
+        Assert.Equal("ImportPlanMismatch,KolibriFacility.PowerShell.Commands.ImportFacilityUsersCommand", error);
+        Assert.Contains("pass -ConnectionString (and -DatabaseCredential) again", (alone.Terminating ?? alone.Errors[0]).Exception.Message, StringComparison.Ordinal);
+        // The fixture's copies have the same facility and users: only the database tells them apart.
+        var elsewhere = Session.Run("Import-FacilityUsers -Plan $plan -ConnectionString $OtherCs -Confirm:$false", vars);
+        Assert.Equal(["ImportPlanMismatch,KolibriFacility.PowerShell.Commands.ImportFacilityUsersCommand"], elsewhere.ErrorIds);
+        var home = Session.Run("Import-FacilityUsers -Plan $plan -Database $Db -Confirm:$false", vars);
+        Assert.Equal(["ImportPlanMismatch,KolibriFacility.PowerShell.Commands.ImportFacilityUsersCommand"], home.ErrorIds);
+        Assert.Equal(before, (Database.Digest(), other.Sql("SELECT count(*) FROM kolibriauth_facilityuser")));
+
+        vars["Dir"] = Home.Path;
+        var applied = Session.Run("$env:KOLIBRI_HOME = $Dir; try { Import-FacilityUsers -Plan $plan -ConnectionString $Cs -Confirm:$false -PassThru } finally { $env:KOLIBRI_HOME = $null }", vars);
+        Assert.Empty(applied.ErrorIds);
+        Assert.Equal(1, ((dynamic)Assert.Single(applied.Output).Properties["Summary"].Value).UsersCreated);
+    }
 }
