@@ -196,17 +196,18 @@ public static class ImportApplier
         {
             return database.BeginWrite(busyTimeout); // take the write lock now, not at the first write
         }
-        catch (DbException ex) when (SqlParameters.IsBusy(ex))
+        catch (DbException ex) when (WriteFault(database.Path, busyTimeout, ex) is { } fault)
         {
-            throw Busy(database.Path, busyTimeout, ex);
+            // Busy; or, on PostgreSQL, a user who may read but not lock the tables for writing (insufficient_privilege).
+            throw fault;
         }
     }
 
-    /// <summary>The SQLite failures of a write that are the system's, not a bug: each named with its file and cause.</summary>
+    /// <summary>The failures of a write that are the system's, not a bug: each named with its database and cause.</summary>
     internal static KolibriDatabaseException? WriteFault(string path, TimeSpan busyTimeout, DbException ex) => DbFailures.Classify(ex) switch
     {
         DbFailure.Busy => Busy(path, busyTimeout, ex),
-        DbFailure.ReadOnly => new(DatabaseProblem.ReadOnly, path, $"The database '{path}' became read-only during the import (SQLite: {ex.Message}). Nothing was changed.", ex),
+        DbFailure.ReadOnly => new(DatabaseProblem.ReadOnly, path, $"The database '{path}' is read-only for this user ({ex.Message}). Nothing was changed.", ex),
         DbFailure.DiskFull => new(DatabaseProblem.DiskFull, path, $"The disk holding the database '{path}' is full. Nothing was changed.", ex),
         DbFailure.CannotOpen => new(DatabaseProblem.FolderReadOnly, path,
             $"SQLite could not create its journal beside the database '{path}' (SQLite: {ex.Message}). Nothing was changed.", ex),

@@ -133,4 +133,25 @@ public sealed class BothEnginesEditCmdletTests(PostgresServer server) : HostedMo
 
         Assert.Equal(before, Database.Digest());
     }
+
+    [Fact]
+    public void On_postgres_a_user_who_may_only_read_gets_DatabaseReadOnly_and_nothing_is_written()
+    {
+        Open("postgres");
+        // Roles belong to the whole cluster: one of its own per test.
+        var reader = "kf_reader_" + Guid.NewGuid().ToString("N")[..8];
+        Database.Execute($"CREATE ROLE {reader} LOGIN PASSWORD 'Reader-Pass-5'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader}");
+        var before = Database.Digest();
+        var vars = Vars;
+        vars["Cs"] = System.Text.RegularExpressions.Regex.Replace(Database.ConnectionString!, "Username=[^;]*;?|Password=[^;]*;?", "");
+        vars["Credential"] = new System.Management.Automation.PSCredential(reader, new System.Net.NetworkCredential("", "Reader-Pass-5").SecurePassword);
+        var result = Session.Run("$env:KOLIBRI_HOME = $Dir; try { Set-FacilityUser -ConnectionString $Cs -DatabaseCredential $Credential learner02 -FullName 'Not Allowed' } finally { $env:KOLIBRI_HOME = $null }", vars);
+
+        var error = Assert.Single(result.Errors.Concat(result.Terminating is null ? [] : [result.Terminating]));
+        Assert.Equal("DatabaseReadOnly,KolibriFacility.PowerShell.Commands.SetFacilityUserCommand", error.FullyQualifiedErrorId);
+        Assert.Contains($"postgres://{reader}@127.0.0.1:", error.Exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Reader-Pass-5", error.ToString() + error.Exception + error.ErrorDetails?.RecommendedAction, StringComparison.Ordinal);
+        Assert.Equal(before, Database.Digest());
+        Assert.Empty(Directory.Exists(Home.File("backups")) ? Directory.GetFiles(Home.File("backups")) : []);
+    }
 }
