@@ -142,7 +142,7 @@ internal static class CoreErrorTranslator
         UndoProblem.AlreadyUndone => Record(ex, ErrorIds.ImportAlreadyUndone, ErrorCategory.InvalidOperation, journal,
             "Nothing to do. To go back further, restore the backup taken before the import (Get-FacilityBackup | Restore-FacilityDatabase)."),
         UndoProblem.WrongDatabase => Record(ex, ErrorIds.UndoWrongDatabase, ErrorCategory.InvalidArgument, journal,
-            "Pass -Database with the database the import was made on."),
+            "Pass -Database (or -ConnectionString) with the database the import was made on."),
         _ => Record(ex, ErrorIds.UndoBrokenReferences, ErrorCategory.InvalidData, journal,
             "Rows the import deleted refer to rows removed since (a class deleted after the import, say). Restore the backup taken before the import instead, or re-create what is missing."),
     };

@@ -222,8 +222,16 @@ public sealed class BothEnginesImportCmdletTests(PostgresServer server) : Hosted
         Assert.Equal(before, (Database.Digest(), other.Sql("SELECT count(*) FROM kolibriauth_facilityuser")));
 
         vars["Dir"] = Home.Path;
-        var applied = Session.Run("$env:KOLIBRI_HOME = $Dir; try { Import-FacilityUsers -Plan $plan -ConnectionString $Cs -Confirm:$false -PassThru } finally { $env:KOLIBRI_HOME = $null }", vars);
+        var applied = Session.Run("$env:KOLIBRI_HOME = $Dir; try { $applied = Import-FacilityUsers -Plan $plan -ConnectionString $Cs -Confirm:$false -PassThru; $applied } finally { $env:KOLIBRI_HOME = $null }", vars);
         Assert.Empty(applied.ErrorIds);
         Assert.Equal(1, ((dynamic)Assert.Single(applied.Output).Properties["Summary"].Value).UsersCreated);
+
+        // Its journal, too, names the database without the password: the undo needs the connection string again.
+        var changed = Database.Digest();
+        var undo = Session.Run("$applied | Undo-FacilityImport -Confirm:$false", vars);
+        var refused = Assert.Single(undo.Errors.Concat(undo.Terminating is null ? [] : [undo.Terminating]));
+        Assert.Equal("UndoWrongDatabase,KolibriFacility.PowerShell.Commands.UndoFacilityImportCommand", refused.FullyQualifiedErrorId);
+        Assert.Contains("pass -ConnectionString (and -DatabaseCredential) again", refused.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal(changed, Database.Digest());
     }
 }
