@@ -65,3 +65,70 @@ Describe 'Reading a PostgreSQL-backed Kolibri' {
         { Get-Facility -Database $stopped -ErrorAction Stop } | Should -Throw -ErrorId 'DatabaseUnreachable,KolibriFacility.PowerShell.Commands.GetFacilityCommand'
     }
 }
+
+Describe 'Administering a PostgreSQL-backed Kolibri' {
+    BeforeAll {
+        $password = ConvertTo-SecureString 'Term-2-Start' -AsPlainText -Force
+    }
+
+    It 'resets the passwords of one class through a pipeline, with a preview first' {
+        $copy = New-TestPostgresHome $server
+        $learners = Get-FacilityUser -Database $copy.Home -Class 'Class B' -UserType LEARNER
+        $learners.Count | Should -BeGreaterThan 5
+        $hashes = "SELECT string_agg(password, ',' ORDER BY username) FROM kolibriauth_facilityuser"
+        $before = Invoke-TestPostgresSql $server $copy.Name $hashes
+        Get-FacilityUser -Database $copy.Home | Where-Object { $_.EnrolledIn -contains 'Class B' -and $_.UserType -eq 'LEARNER' } |
+            Set-FacilityUser -Password $password -WhatIf
+        Invoke-TestPostgresSql $server $copy.Name $hashes | Should -Be $before
+        Test-Path (Join-Path $copy.Home 'backups') | Should -BeFalse
+
+        $changed = Get-FacilityUser -Database $copy.Home | Where-Object { $_.EnrolledIn -contains 'Class B' -and $_.UserType -eq 'LEARNER' } |
+            Set-FacilityUser -Password $password -PassThru
+        $changed.Username | Sort-Object | Should -Be ($learners.Username | Sort-Object)
+        foreach ($learner in $learners) {
+            # Django's pbkdf2_sha256, as Kolibri's sign-in checks it.
+            $algorithm, $iterations, $salt, $hash = (Invoke-TestPostgresSql $server $copy.Name "SELECT password FROM kolibriauth_facilityuser WHERE username = '$($learner.Username)'") -split '\$'
+            $key = [System.Security.Cryptography.Rfc2898DeriveBytes]::Pbkdf2([Text.Encoding]::UTF8.GetBytes('Term-2-Start'), [Text.Encoding]::UTF8.GetBytes($salt), [int] $iterations, 'SHA256', 32)
+            [Convert]::ToBase64String($key) | Should -Be $hash
+        }
+        @(Get-ChildItem (Join-Path $copy.Home 'backups') -Filter '*.journal.jsonl').Count | Should -Be 1
+    }
+
+    It 'moves learners to a new class, then undoes the move with Undo-FacilityImport -Last' {
+        $copy = New-TestPostgresHome $server
+        New-FacilityClass -Database $copy.Home 'Grade 4 A'
+        $moved = Get-FacilityUser -Database $copy.Home -Class 'Reading Club' -UserType LEARNER
+        $moved | Add-FacilityClassMember -Class 'Grade 4 A' -Confirm:$false
+        $moved | Remove-FacilityClassMember -Class 'Reading Club' -Confirm:$false
+        (Get-FacilityUser -Database $copy.Home -Class 'Grade 4 A').Username | Sort-Object | Should -Be ($moved.Username | Sort-Object)
+        @(Get-FacilityUser -Database $copy.Home -Class 'Reading Club' -UserType LEARNER).Count | Should -Be 0
+
+        Undo-FacilityImport -Database $copy.Home -Last -Confirm:$false
+        (Get-FacilityUser -Database $copy.Home -Class 'Reading Club' -UserType LEARNER).Username | Sort-Object | Should -Be ($moved.Username | Sort-Object)
+        (Get-FacilityUser -Database $copy.Home -Class 'Grade 4 A').Username | Sort-Object | Should -Be ($moved.Username | Sort-Object)
+    }
+
+    It 'creates and removes a user over a connection string with a credential, and the password shows nowhere' {
+        $copy = New-TestPostgresHome $server
+        $credential = [pscredential]::new('kolibri', (ConvertTo-SecureString 'kolibripw' -AsPlainText -Force))
+        $savedHome = $env:KOLIBRI_HOME
+        $env:KOLIBRI_HOME = Join-Path $TestDrive 'admin-home'
+        try {
+            $c = @{ ConnectionString = $copy.ConnectionString; DatabaseCredential = $credential }
+            $all = & {
+                New-FacilityUser @c -Username 'visitor' -FullName 'Visiting Teacher' -Password $password -UserType CLASS_COACH -PassThru -Verbose
+                Remove-FacilityUser @c -Username 'visitor' -Confirm:$false -Verbose
+                try { Remove-FacilityUser @c -Username 'visitor' -Confirm:$false } catch { $_ }
+            } *>&1
+            ($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).FullyQualifiedErrorId |
+                Should -Be @('UserNotFound,KolibriFacility.PowerShell.Commands.RemoveFacilityUserCommand', 'ImportHasErrors,KolibriFacility.PowerShell.Commands.RemoveFacilityUserCommand')
+            ($all | Where-Object { $_ -is [KolibriFacility.Core.Model.FacilityUser] }).Database | Should -Match '^postgres://kolibri@127\.0\.0\.1:\d+/kf_pester_'
+            Get-FacilityUser -Database $copy.Home | Where-Object Username -eq 'visitor' | Should -BeNullOrEmpty
+            $journals = Get-ChildItem (Join-Path $env:KOLIBRI_HOME 'backups') -Filter '*.journal.jsonl'
+            $journals.Count | Should -Be 2
+            ($all | Out-String) + ($journals | Get-Content -Raw) | Should -Not -Match 'kolibripw|Term-2-Start'
+        } finally {
+            $env:KOLIBRI_HOME = $savedHome
+        }
+    }
+}

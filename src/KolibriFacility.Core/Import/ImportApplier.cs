@@ -201,9 +201,10 @@ public static class ImportApplier
         {
             return database.BeginWrite(busyTimeout); // take the write lock now, not at the first write
         }
-        catch (DbException ex) when (SqlParameters.IsBusy(ex))
+        catch (DbException ex) when (WriteFault(database.Path, busyTimeout, ex) is { } fault)
         {
-            throw Busy(database.Path, busyTimeout, ex);
+            // Busy; or, on PostgreSQL, a user who may read but not lock the tables for writing (insufficient_privilege).
+            throw fault;
         }
     }
 

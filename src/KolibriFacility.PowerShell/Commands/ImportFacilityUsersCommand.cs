@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.Storage.Postgres;
 using KolibriFacility.Core.UsersCsv;
 using KolibriFacility.PowerShell.Infrastructure;
 
@@ -110,13 +111,20 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet, IDynamicParameter
     /// <summary>A saved plan applies only to its own database, facility and unchanged CSV, and only while the facility is as it was.</summary>
     private (ImportPlan Plan, UsersCsvDocument Document) Reload(ImportPlan saved)
     {
-        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Database)))
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Database)) && ConnectionString is null)
         {
+            if (saved.DatabasePath.StartsWith(PostgresSettings.Scheme, StringComparison.Ordinal))
+            {
+                throw Terminate(new InvalidOperationException($"The plan was made for the PostgreSQL database '{saved.DatabasePath}' named by -ConnectionString. Plans never hold its password: pass -ConnectionString (and -DatabaseCredential) again with -Plan."),
+                    ErrorIds.ImportPlanMismatch, ErrorCategory.InvalidArgument, saved);
+            }
+
             Database = saved.DatabasePath;
         }
-        else if (!string.Equals(System.IO.Path.GetFullPath(DatabaseFile), System.IO.Path.GetFullPath(saved.DatabasePath), StringComparison.Ordinal))
+        else if (!string.Equals(Where(DatabaseFile), Where(saved.DatabasePath), StringComparison.Ordinal))
         {
-            throw Terminate(new InvalidOperationException($"The plan was made for the database '{saved.DatabasePath}', not '{DatabaseFile}'. Make a new plan with Get-FacilityImportPlan -Database '{DatabaseFile}'."),
+            var again = ConnectionString is null ? $"-Database '{DatabaseFile}'" : "and this -ConnectionString";
+            throw Terminate(new InvalidOperationException($"The plan was made for the database '{saved.DatabasePath}', not '{DatabaseFile}'. Make a new plan with Get-FacilityImportPlan {again}."),
                 ErrorIds.ImportPlanMismatch, ErrorCategory.InvalidArgument, saved);
         }
 
@@ -151,6 +159,10 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet, IDynamicParameter
 
         return (saved, document);
     }
+
+    /// <summary>A database as a plan records it: a full file or folder path, or a PostgreSQL connection's postgres://user@host:port/name.</summary>
+    private static string Where(string database) =>
+        database.StartsWith(PostgresSettings.Scheme, StringComparison.Ordinal) ? database : System.IO.Path.GetFullPath(database);
 
     /// <summary>-WhatIf: one "What if:" line per change, then the summary Kolibri shows before CONTINUE, and the errors.</summary>
     private void Preview(ImportPlan plan)

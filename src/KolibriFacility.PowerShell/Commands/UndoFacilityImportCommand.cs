@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Management.Automation;
 using KolibriFacility.Core.Import;
+using KolibriFacility.Core.Storage.Postgres;
 using KolibriFacility.PowerShell.Infrastructure;
 
 namespace KolibriFacility.PowerShell.Commands;
@@ -138,9 +139,22 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParamete
                 ErrorIds.NoImportToUndo, ErrorCategory.ObjectNotFound, CurrentFacility.Name, "Pass the journal of the import with -JournalPath (Get-FacilityBackup lists them).");
     }
 
-    /// <summary>-Database when given, else the database the journal records (else the default one).</summary>
-    private string DatabaseFor(ImportJournal journal) =>
-        MyInvocation.BoundParameters.ContainsKey(nameof(Database)) || ConnectionString is not null || !System.IO.Path.Exists(journal.DatabasePath) ? DatabaseFile : journal.DatabasePath;
+    /// <summary>-Database or -ConnectionString when given, else the database the journal records (else the default one).</summary>
+    private string DatabaseFor(ImportJournal journal)
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Database)) || ConnectionString is not null)
+        {
+            return DatabaseFile;
+        }
+
+        if (journal.DatabasePath.StartsWith(PostgresSettings.Scheme, StringComparison.Ordinal))
+        {
+            throw new UndoException(UndoProblem.WrongDatabase,
+                $"The journal '{journal.Path}' records an import into the PostgreSQL database '{journal.DatabasePath}' named by -ConnectionString. Journals never hold its password: pass -ConnectionString (and -DatabaseCredential) again.");
+        }
+
+        return System.IO.Path.Exists(journal.DatabasePath) ? journal.DatabasePath : DatabaseFile;
+    }
 
     private UndoResult Apply(ImportJournal journal, string databasePath)
     {

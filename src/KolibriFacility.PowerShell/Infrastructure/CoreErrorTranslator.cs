@@ -69,11 +69,18 @@ internal static class CoreErrorTranslator
                 "Correct the [Database] section of KOLIBRI_HOME/options.ini or the KOLIBRI_DATABASE_* environment variables."),
             DatabaseProblem.EngineNotSupported => (ErrorIds.PostgreSqlNotSupported, ErrorCategory.NotImplemented,
                 "Run this command on a SQLite-backed Kolibri; see docs/PostgreSQL.md for what works on PostgreSQL."),
+            _ when OnPostgres(ex.Path) => (ErrorIds.DatabaseReadOnly, ErrorCategory.PermissionDenied,
+                "Connect as a PostgreSQL user that may write Kolibri's tables (Kolibri's own DATABASE_USER in KOLIBRI_HOME/options.ini)."),
             _ => (ErrorIds.DatabaseReadOnly, ErrorCategory.PermissionDenied,
                 "Run as the user Kolibri runs as (who owns db.sqlite3), or make the file writable (chmod u+w; chattr -i; a read-write mount)."),
         };
         return Record(ex, id, category, ex.Path, advice);
     }
+
+    /// <summary>Whether a database path names a PostgreSQL database: a connection's postgres://... or a KOLIBRI_HOME whose options.ini says postgres.</summary>
+    private static bool OnPostgres(string path) =>
+        path.StartsWith(Core.Storage.Postgres.PostgresSettings.Scheme, StringComparison.Ordinal)
+            || (Directory.Exists(path) && KolibriDatabaseLocator.EngineOf(path) == DatabaseEngine.PostgreSql);
 
     private static ErrorRecord Backup(BackupException ex)
     {
@@ -137,7 +144,7 @@ internal static class CoreErrorTranslator
         UndoProblem.AlreadyUndone => Record(ex, ErrorIds.ImportAlreadyUndone, ErrorCategory.InvalidOperation, journal,
             "Nothing to do. To go back further, restore the backup taken before the import (Get-FacilityBackup | Restore-FacilityDatabase)."),
         UndoProblem.WrongDatabase => Record(ex, ErrorIds.UndoWrongDatabase, ErrorCategory.InvalidArgument, journal,
-            "Pass -Database with the database the import was made on."),
+            "Pass -Database (or -ConnectionString) with the database the import was made on."),
         _ => Record(ex, ErrorIds.UndoBrokenReferences, ErrorCategory.InvalidData, journal,
             "Rows the import deleted refer to rows removed since (a class deleted after the import, say). Restore the backup taken before the import instead, or re-create what is missing."),
     };

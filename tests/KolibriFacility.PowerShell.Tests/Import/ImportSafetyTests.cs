@@ -5,10 +5,11 @@ using Microsoft.Data.Sqlite;
 namespace KolibriFacility.PowerShell.Tests.Import;
 
 /// <summary>
-/// What must never happen to an admin's database: malformed files, a Kolibri that holds the write lock, and Ctrl+C in
-/// the middle of an import each end with clear errors and the database exactly as it was.
+/// What must never happen to an admin's database: malformed files (on both engines), a Kolibri that holds the write
+/// lock, and Ctrl+C in the middle of an import each end with clear errors and the database exactly as it was.
 /// </summary>
-public sealed class ImportSafetyTests : HostedModuleTest
+[Collection(PostgresCollection.Name)]
+public sealed class ImportSafetyTests(PostgresServer server) : HostedModuleTest
 {
     private static readonly string Header = "UUID,USERNAME,PASSWORD,FULL_NAME,USER_TYPE,IDENTIFIER,BIRTH_YEAR,GENDER,ENROLLED_IN,ASSIGNED_TO";
 
@@ -56,10 +57,12 @@ public sealed class ImportSafetyTests : HostedModuleTest
         yield return ("semicolons with a bad row", Utf8(Header.Replace(',', ';') + "\n;okuser;pass123;OK User;ROBOT;;;;;\n"));
     }
 
-    [Fact]
-    public void Every_malformed_file_gives_clear_import_errors_and_leaves_the_database_unchanged()
+    [Theory]
+    [MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public void Every_malformed_file_gives_clear_import_errors_and_leaves_the_database_unchanged(string engine)
     {
-        var before = DbFiles.Sha256(Db);
+        using var database = EngineDatabase.Create(engine, Db, server);
+        var before = database.Digest();
         var problems = new List<string>();
         var count = 0;
         foreach (var (name, bytes) in MalformedFiles())
@@ -67,7 +70,7 @@ public sealed class ImportSafetyTests : HostedModuleTest
             count++;
             var csv = Home.File($"bad-{count}.csv");
             File.WriteAllBytes(csv, bytes);
-            var result = Session.Run($"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoDelete -Confirm:$false", new Dictionary<string, object?> { ["Db"] = Db });
+            var result = Session.Run($"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoDelete -Confirm:$false", new Dictionary<string, object?> { ["Db"] = database.Database });
             var ids = result.ErrorIds.ToList();
             if (ids.Count == 0 && result.Warnings.Count == 0)
             {
@@ -87,10 +90,10 @@ public sealed class ImportSafetyTests : HostedModuleTest
                 }
             }
 
-            if (DbFiles.Sha256(Db) != before)
+            if (database.Digest() != before)
             {
                 problems.Add($"{name}: the database changed");
-                before = DbFiles.Sha256(Db);
+                before = database.Digest();
             }
         }
 

@@ -67,9 +67,12 @@ public sealed class PostgresSettings
             username ?? builder.Username, passwordOverride ?? builder.Password);
     }
 
+    /// <summary>How <see cref="Describe()"/> begins: a database path that starts so names a connection, not a file.</summary>
+    public const string Scheme = "postgres://";
+
     /// <summary>Where the database is, without the password: <c>postgres://user@host:port/name</c>.</summary>
     public string Describe() =>
-        string.Create(CultureInfo.InvariantCulture, $"postgres://{(Username is null ? "" : Username + "@")}{Host ?? "localhost"}:{Port ?? DefaultPort}/{Database}");
+        string.Create(CultureInfo.InvariantCulture, $"{Scheme}{(Username is null ? "" : Username + "@")}{Host ?? "localhost"}:{Port ?? DefaultPort}/{Database}");
 
     public override string ToString() => Describe();
 
