@@ -126,19 +126,32 @@ public sealed class PostgresCmdletTests(PostgresServer server) : HostedModuleTes
                 '{}', CASE WHEN p THEN 340 ELSE 12 END, '{}', '2025-01-10 08:00:00+00', 1000, 2000, 'cleanup', 'completed'
             FROM kolibriauth_facilitydataset d JOIN kolibriauth_collection f ON f.dataset_id = d.id, (VALUES (false), (true)) AS v(p) WHERE f.id = '{{PostgresFacilityId}}';
             """);
+        // The home's options.ini names the portal as well as the database; a connection string has no home to say it.
+        File.AppendAllText(database.Home.File("options.ini"), $"\n[Urls]\nDATA_PORTAL_SYNCING_BASE_URL = {portal.BaseUrl}\n");
         foreach (var script in (string[])["Get-PortalSyncStatus -Database $Db", "Get-PortalSyncStatus -ConnectionString $Cs"])
         {
-            var read = Session.Run("$env:KOLIBRI_DATA_PORTAL_SYNCING_BASE_URL = $Portal; try { " + script + " } finally { Remove-Item Env:KOLIBRI_DATA_PORTAL_SYNCING_BASE_URL }", vars);
+            var read = Session.Run(script, vars);
             Assert.Empty(read.ErrorIds);
             var status = Assert.Single(read.Output);
             Assert.Equal(true, status.Properties["Registered"].Value);
             Assert.Equal(true, status.Properties["OwnsCertificate"].Value);
-            Assert.Equal(portal.BaseUrl, status.Properties["PortalUrl"].Value);
-            Assert.Equal(new DateTimeOffset(2025, 1, 10, 8, 5, 0, 250, TimeSpan.Zero), status.Properties["LastPortalSync"].Value);
+            Assert.Equal(new DateTimeOffset(2025, 1, 10, 8, 5, 0, 250, TimeSpan.Zero), status.Properties["LastSuccessfulSync"].Value);
+            Assert.Equal(portal.BaseUrl, status.Properties["LastSuccessfulServer"].Value);
             var info = Assert.Single(((System.Collections.IEnumerable)status.Properties["Sessions"].Value).Cast<object>().Select(o => PSObject.AsPSObject(o)));
             Assert.Equal(session, info.Properties["Id"].Value);
             Assert.Equal((true, true, true), ((bool)info.Properties["Completed"].Value, (bool)info.Properties["Pulled"].Value, (bool)info.Properties["Pushed"].Value));
             Assert.Equal((12L, 340L), ((long)info.Properties["RecordsReceived"].Value, (long)info.Properties["RecordsSent"].Value));
+            if (script.Contains("-Database", StringComparison.Ordinal))
+            {
+                Assert.Equal(home, status.Properties["Database"].Value);
+                Assert.Equal(portal.BaseUrl, status.Properties["PortalUrl"].Value);
+                Assert.Equal(new DateTimeOffset(2025, 1, 10, 8, 5, 0, 250, TimeSpan.Zero), status.Properties["LastPortalSync"].Value);
+                Assert.Equal(true, info.Properties["IsPortal"].Value);
+            }
+            else
+            {
+                Assert.StartsWith("postgres://kolibri@127.0.0.1:", (string)status.Properties["Database"].Value, StringComparison.Ordinal);
+            }
         }
     }
 
