@@ -27,7 +27,7 @@ public sealed class PortalStandIn : IDisposable
     public const int MaxRequests = 200;
     private static readonly string[] CertificateFields = ["id", "parent", "profile", "scope_definition", "scope_version", "scope_params", "public_key", "serialized", "signature", "salt"];
 
-    private readonly HttpListener listener = new();
+    private readonly HttpListener listener;
     private readonly Task loop;
     private readonly HashSet<string> issuedNonces = [];
     private readonly object gate = new();
@@ -46,10 +46,25 @@ public sealed class PortalStandIn : IDisposable
         }
 
         PathPrefix = "/" + pathPrefix.Trim('/') + (pathPrefix.Trim('/').Length > 0 ? "/" : "");
-        var port = FreeLoopbackPort();
-        BaseUrl = $"http://127.0.0.1:{port}";
-        listener.Prefixes.Add(BaseUrl + "/"); // everything, so requests that miss the prefix are recorded (and answered 404)
-        listener.Start();
+        // Another process can take the probed port before the listener does (other suites run beside the tests): try a few.
+        for (var attempt = 1; ; attempt++)
+        {
+            var url = $"http://127.0.0.1:{FreeLoopbackPort()}";
+            var candidate = new HttpListener();
+            candidate.Prefixes.Add(url + "/"); // everything, so requests that miss the prefix are recorded (and answered 404)
+            try
+            {
+                candidate.Start();
+                listener = candidate;
+                BaseUrl = url;
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                candidate.Close();
+            }
+        }
+
         loop = Task.Run(ServeAsync);
     }
 

@@ -7,7 +7,7 @@ namespace KolibriFacility.Core.Portal;
 public static class FacilityRegistrationStore
 {
     /// <summary>
-    /// Sets registered = 1 as Kolibri's PATCH of the dataset leaves it: a morango save, so _morango_dirty_bit = 1 and
+    /// Sets registered as Kolibri's PATCH of the dataset leaves it: a morango save, so the dirty bit is set too and
     /// the flag travels to the portal with the next sync. One transaction; fails if the dataset row is missing.
     /// </summary>
     public static void MarkRegistered(string databasePath, string datasetId, TimeSpan? busyTimeout = null)

@@ -22,8 +22,10 @@ public sealed class KolibriSyncRequest
     public const string ShellCode = "import json, sys; from django.core.management import call_command; call_command(*json.loads(sys.stdin.readline()))";
 
     public required KolibriProgram Program { get; init; }
-    /// <summary>The db.sqlite3 Kolibri must use; its folder becomes KOLIBRI_HOME.</summary>
+    /// <summary>The database Kolibri must sync: a db.sqlite3, or a PostgreSQL-backed KOLIBRI_HOME folder (<see cref="KolibriSyncHome"/>).</summary>
     public required string DatabasePath { get; init; }
+    /// <summary>The KOLIBRI_HOME Kolibri runs with: <see cref="KolibriSyncHome.Of"/> of <see cref="DatabasePath"/>.</summary>
+    public required string KolibriHome { get; init; }
     public required string FacilityId { get; init; }
     /// <summary>The facility's name, for the result and messages.</summary>
     public required string FacilityName { get; init; }
@@ -42,8 +44,6 @@ public sealed class KolibriSyncRequest
     public int ChunkSize { get; init; } = KolibriUiChunkSize;
     /// <summary>How long Kolibri gets to stop after an interrupt before it is killed.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(15);
-
-    public string KolibriHome => Path.GetDirectoryName(Path.GetFullPath(DatabasePath))!;
 
     /// <summary>Kolibri's log file for this home (KOLIBRI_HOME/logs/kolibri.txt).</summary>
     public string LogPath => Path.Combine(KolibriHome, "logs", "kolibri.txt");

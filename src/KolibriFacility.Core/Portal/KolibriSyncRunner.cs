@@ -8,16 +8,12 @@ namespace KolibriFacility.Core.Portal;
 
 /// <summary>
 /// Runs Kolibri's own sync command (morango does the transfer; nothing here speaks the sync protocol) with
-/// KOLIBRI_HOME set to the database's folder, hands each output line to the caller on the caller's thread, and on
+/// KOLIBRI_HOME set to the database's home (<see cref="KolibriSyncHome"/>), hands each output line to the caller on the caller's thread, and on
 /// cancellation interrupts Kolibri (SIGINT, as Ctrl+C would) and kills it only if it does not stop in time.
 /// </summary>
 public static class KolibriSyncRunner
 {
     private const int SigInt = 2;
-
-    /// <summary>Kolibri always uses KOLIBRI_HOME/db.sqlite3, so only a file with that name can be synced by pointing KOLIBRI_HOME at its folder.</summary>
-    public static bool IsKolibriHomeDatabase(string databasePath) =>
-        string.Equals(Path.GetFileName(databasePath), "db.sqlite3", StringComparison.Ordinal);
 
     /// <summary>
     /// Runs the sync and describes it: Completed (exit code 0), Failed (with Kolibri's own message) or Cancelled
@@ -26,9 +22,10 @@ public static class KolibriSyncRunner
     /// <param name="onLine">Called on this thread for each line, until cancellation is requested.</param>
     public static SyncResult Run(KolibriSyncRequest request, Action<KolibriOutputLine>? onLine, CancellationToken cancellation)
     {
-        if (!IsKolibriHomeDatabase(request.DatabasePath))
+        var home = KolibriSyncHome.Of(request.DatabasePath, out var whyNot) ?? throw new ArgumentException(whyNot);
+        if (!string.Equals(home, Path.GetFullPath(request.KolibriHome), StringComparison.Ordinal))
         {
-            throw new ArgumentException($"Kolibri syncs KOLIBRI_HOME/db.sqlite3; '{request.DatabasePath}' has another name, so Kolibri would sync a different file. Rename or copy it to db.sqlite3 in its own folder.");
+            throw new ArgumentException($"Kolibri in '{request.KolibriHome}' would not sync '{request.DatabasePath}', whose KOLIBRI_HOME is '{home}'.");
         }
 
         cancellation.ThrowIfCancellationRequested();

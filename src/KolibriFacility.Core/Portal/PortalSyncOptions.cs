@@ -7,7 +7,7 @@ namespace KolibriFacility.Core.Portal;
 public sealed class PortalSyncOptions
 {
     public required Facility Facility { get; init; }
-    /// <summary>The facility's database; it must be KOLIBRI_HOME/db.sqlite3.</summary>
+    /// <summary>The facility's database: KOLIBRI_HOME/db.sqlite3, or a KOLIBRI_HOME folder whose Kolibri runs on PostgreSQL (<see cref="KolibriSyncHome"/>).</summary>
     public required string DatabasePath { get; init; }
     /// <summary>The portal's base URL, or a peer Kolibri's.</summary>
     public required string ServerUrl { get; init; }

@@ -20,6 +20,8 @@ public sealed class PortalSyncService(IPortalSyncHost host)
             throw ProgramNotFound(options);
         }
 
+        // Before anything reaches the portal: Kolibri must be able to sync this very database.
+        var home = KolibriSyncHome.Of(options.DatabasePath, out var whyNot) ?? throw new ArgumentException(whyNot, nameof(options));
         var facility = options.Facility;
         var target = $"facility '{facility.Name}' ({facility.Id})";
         var registered = facility.Registered;
@@ -40,7 +42,7 @@ public sealed class PortalSyncService(IPortalSyncHost host)
                 host.Verbose($"The token belongs to Kolibri Data Portal project '{project}' ({options.ServerUrl}).");
                 if (host.ShouldProcess(target, $"Register with Kolibri Data Portal project '{project}' at {options.ServerUrl}"))
                 {
-                    var registration = Register(new PortalRegistrar(client), options, chain, token, project, target, cancellation);
+                    var registration = Register(new PortalRegistrar(client), options, home, chain, token, project, target, cancellation);
                     if (!registration.Registered)
                     {
                         return registration.FailedFirstSync;
@@ -61,13 +63,13 @@ public sealed class PortalSyncService(IPortalSyncHost host)
             return null;
         }
 
-        var request = Request(options, registered, project);
+        var request = Request(options, home, registered, project);
         return host.ShouldProcess(target, $"Sync facility data with {Describe(options)} ({DescribeDirection(options.Direction)}) by running: {request.DisplayCommandLine()}")
             ? Sync(request, cancellation)
             : null;
     }
 
-    private (bool Registered, SyncResult? FailedFirstSync) Register(PortalRegistrar registrar, PortalSyncOptions options, IReadOnlyList<MorangoCertificate> chain, PortalToken token, string project, string target, CancellationToken cancellation)
+    private (bool Registered, SyncResult? FailedFirstSync) Register(PortalRegistrar registrar, PortalSyncOptions options, string home, IReadOnlyList<MorangoCertificate> chain, PortalToken token, string project, string target, CancellationToken cancellation)
     {
         var facility = options.Facility;
         try
@@ -82,7 +84,7 @@ public sealed class PortalSyncService(IPortalSyncHost host)
                 throw ProgramNotFound(options);
             }
 
-            var request = Request(options, registered: false, project);
+            var request = Request(options, home, registered: false, project);
             if (!host.ShouldProcess(target, $"Sync with {Describe(options)} so the portal knows the facility, then register again by running: {request.DisplayCommandLine()}"))
             {
                 return (false, null);
@@ -98,7 +100,7 @@ public sealed class PortalSyncService(IPortalSyncHost host)
         }
 
         FacilityRegistrationStore.MarkRegistered(options.DatabasePath, facility.DatasetId);
-        host.Verbose($"Facility '{facility.Name}' is registered with project '{project}'; kolibriauth_facilitydataset.registered = 1 (it reaches the portal with this sync).");
+        host.Verbose($"Facility '{facility.Name}' is registered with project '{project}'; kolibriauth_facilitydataset.registered is set (it reaches the portal with this sync).");
         return (true, null);
     }
 
@@ -123,10 +125,11 @@ public sealed class PortalSyncService(IPortalSyncHost host)
         return new FacilityCertificates(database).GetVerifiedOwnedChain(options.Facility.DatasetId, options.Facility.Name);
     }
 
-    private static KolibriSyncRequest Request(PortalSyncOptions options, bool registered, string? project) => new()
+    private static KolibriSyncRequest Request(PortalSyncOptions options, string home, bool registered, string? project) => new()
     {
         Program = options.Program!,
         DatabasePath = options.DatabasePath,
+        KolibriHome = home,
         FacilityId = options.Facility.Id,
         FacilityName = options.Facility.Name,
         BaseUrl = options.ServerUrl,

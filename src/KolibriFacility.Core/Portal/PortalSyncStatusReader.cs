@@ -41,9 +41,16 @@ public sealed class PortalSyncStatusReader(KolibriDatabase database)
     {
         using var command = database.Command("SELECT registered FROM kolibriauth_facilitydataset WHERE id = $id");
         command.Parameters.AddWithValue("$id", datasetId);
-        return command.ExecuteScalar() is long value && value != 0;
+        // An integer on SQLite, a boolean on PostgreSQL.
+        return command.ExecuteScalar() is { } value && Convert.ToBoolean(value, CultureInfo.InvariantCulture);
     }
 
+    /// <remarks>
+    /// The SQL runs on both engines: morango's booleans (push, active, is_server) are tested as conditions, never
+    /// compared with 0 or 1, which PostgreSQL's boolean columns refuse; counts and sums are read as whatever integer
+    /// the engine gives (PostgreSQL's SUM of a bigint is numeric). The filter prefix is a parameter of its own: on
+    /// PostgreSQL one parameter cannot be both the uuid of a certificate and the text of a filter.
+    /// </remarks>
     private IEnumerable<SyncSessionInfo> ReadSessions(string datasetId, string portalUrl)
     {
         using var command = database.Command("""
@@ -51,22 +58,24 @@ public sealed class PortalSyncStatusReader(KolibriDatabase database)
                    (SELECT COUNT(*) FROM morango_transfersession t WHERE t.sync_session_id = s.id) AS transfers,
                    (SELECT COUNT(*) FROM morango_transfersession t WHERE t.sync_session_id = s.id
                         AND t.transfer_stage = 'cleanup' AND t.transfer_stage_status = 'completed') AS done,
-                   (SELECT MAX(t.push = 0) FROM morango_transfersession t WHERE t.sync_session_id = s.id) AS pulled,
-                   (SELECT MAX(t.push = 1) FROM morango_transfersession t WHERE t.sync_session_id = s.id) AS pushed,
-                   (SELECT COALESCE(SUM(t.records_transferred), 0) FROM morango_transfersession t WHERE t.sync_session_id = s.id AND t.push = 0) AS received,
-                   (SELECT COALESCE(SUM(t.records_transferred), 0) FROM morango_transfersession t WHERE t.sync_session_id = s.id AND t.push = 1) AS sent,
+                   (SELECT COUNT(*) FROM morango_transfersession t WHERE t.sync_session_id = s.id AND NOT t.push) AS pulls,
+                   (SELECT COUNT(*) FROM morango_transfersession t WHERE t.sync_session_id = s.id AND t.push) AS pushes,
+                   (SELECT COALESCE(SUM(t.records_transferred), 0) FROM morango_transfersession t WHERE t.sync_session_id = s.id AND NOT t.push) AS received,
+                   (SELECT COALESCE(SUM(t.records_transferred), 0) FROM morango_transfersession t WHERE t.sync_session_id = s.id AND t.push) AS sent,
                    (SELECT COALESCE(SUM(t.bytes_received), 0) FROM morango_transfersession t WHERE t.sync_session_id = s.id) AS bytes_received,
                    (SELECT COALESCE(SUM(t.bytes_sent), 0) FROM morango_transfersession t WHERE t.sync_session_id = s.id) AS bytes_sent,
                    (SELECT t.transfer_stage FROM morango_transfersession t WHERE t.sync_session_id = s.id ORDER BY t.transfer_stage_status = 'completed', t.last_activity_timestamp DESC LIMIT 1) AS stage,
                    (SELECT t.transfer_stage_status FROM morango_transfersession t WHERE t.sync_session_id = s.id ORDER BY t.transfer_stage_status = 'completed', t.last_activity_timestamp DESC LIMIT 1) AS stage_status
             FROM morango_syncsession s
             WHERE s.profile = 'facilitydata'
-              AND (EXISTS (SELECT 1 FROM morango_transfersession t WHERE t.sync_session_id = s.id AND substr(t.filter, 1, length($dataset)) = $dataset)
+              AND (EXISTS (SELECT 1 FROM morango_transfersession t WHERE t.sync_session_id = s.id AND substr(t.filter, 1, $filterLength) = $filterPrefix)
                    OR s.client_certificate_id IN (SELECT c.id FROM morango_certificate c WHERE c.tree_id = (SELECT tree_id FROM morango_certificate WHERE id = $dataset))
                    OR s.server_certificate_id IN (SELECT c.id FROM morango_certificate c WHERE c.tree_id = (SELECT tree_id FROM morango_certificate WHERE id = $dataset)))
             ORDER BY s.last_activity_timestamp DESC, s.start_timestamp DESC
             """);
         command.Parameters.AddWithValue("$dataset", datasetId);
+        command.Parameters.AddWithValue("$filterPrefix", datasetId);
+        command.Parameters.AddWithValue("$filterLength", datasetId.Length); // an int: PostgreSQL's substr takes integer, not bigint
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -82,8 +91,8 @@ public sealed class PortalSyncStatusReader(KolibriDatabase database)
                 Started = ParseDjango(reader.GetString(reader.GetOrdinal("start_timestamp"))),
                 LastActivity = ParseDjango(reader.GetString(reader.GetOrdinal("last_activity_timestamp"))),
                 Active = active,
-                Pulled = !reader.IsDBNull(reader.GetOrdinal("pulled")) && reader.GetInt64(reader.GetOrdinal("pulled")) == 1,
-                Pushed = !reader.IsDBNull(reader.GetOrdinal("pushed")) && reader.GetInt64(reader.GetOrdinal("pushed")) == 1,
+                Pulled = reader.GetInt64(reader.GetOrdinal("pulls")) > 0,
+                Pushed = reader.GetInt64(reader.GetOrdinal("pushes")) > 0,
                 RecordsReceived = reader.GetInt64(reader.GetOrdinal("received")),
                 RecordsSent = reader.GetInt64(reader.GetOrdinal("sent")),
                 BytesReceived = reader.GetInt64(reader.GetOrdinal("bytes_received")),
@@ -95,7 +104,10 @@ public sealed class PortalSyncStatusReader(KolibriDatabase database)
         }
     }
 
-    /// <summary>Django stores aware datetimes on SQLite as UTC text ("2025-01-31 10:00:00.123456", sometimes with "+00:00").</summary>
+    /// <summary>
+    /// Django stores aware datetimes on SQLite as UTC text ("2025-01-31 10:00:00.123456", sometimes with "+00:00");
+    /// PostgreSQL's timestamptz comes in the same text (<see cref="Storage.Postgres.PostgresDataReader"/>).
+    /// </summary>
     internal static DateTimeOffset ParseDjango(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 }

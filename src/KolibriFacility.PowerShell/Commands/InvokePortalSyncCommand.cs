@@ -56,6 +56,9 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
     [ValidateRange(1, 3600)]
     public int TimeoutSec { get; set; } = 60;
 
+    /// <summary>Kolibri's sync runs with the KOLIBRI_HOME whose options.ini names the PostgreSQL database (Core.Portal.KolibriSyncHome).</summary>
+    protected override bool SupportsPostgreSql => true;
+
     private bool IsPortal => ParameterSetName == PortalSet;
 
     private SyncDirection Direction => NoPush ? SyncDirection.PullOnly : NoPull ? SyncDirection.PushOnly : SyncDirection.PullAndPush;
@@ -79,14 +82,16 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
             throw Terminate(new ArgumentException("-NoPush and -NoPull together leave nothing to sync; use at most one of them."), ErrorIds.NothingToSync, ErrorCategory.InvalidArgument, null);
         }
 
+        // Before connecting: a database Kolibri cannot be pointed at (a connection string, a file not named db.sqlite3) is refused as it is.
+        var databasePath = DatabaseFile;
+        if (KolibriSyncHome.Of(databasePath, out var whyNot) is null)
+        {
+            throw Terminate(new InvalidOperationException(whyNot), ErrorIds.KolibriHomeMismatch, ErrorCategory.InvalidArgument, databasePath);
+        }
+
         var facility = CurrentFacility;
         ErrorContext = facility.Name;
-        var databasePath = OpenedDatabase.Path;
-        if (!KolibriSyncRunner.IsKolibriHomeDatabase(databasePath))
-        {
-            throw Terminate(new InvalidOperationException($"Kolibri always syncs KOLIBRI_HOME/db.sqlite3, but this database is '{databasePath}'. Run Invoke-PortalSync on the db.sqlite3 of the Kolibri home you want to sync."),
-                ErrorIds.KolibriHomeMismatch, ErrorCategory.InvalidArgument, databasePath);
-        }
+        databasePath = OpenedDatabase.Path;
 
         var server = IsPortal ? ResolvePortalUrl(OpenedDatabase.Home) : ResolvePeerUrl(Server!);
         var host = new CmdletPortalSyncHost(this, ProgressId);

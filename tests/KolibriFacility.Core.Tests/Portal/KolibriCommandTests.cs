@@ -94,6 +94,7 @@ public sealed class KolibriCommandTests : IDisposable
         {
             Program = new KolibriProgram("/usr/bin/kolibri", [], "test"),
             DatabasePath = "/home/pi/.kolibri/db.sqlite3",
+            KolibriHome = "/home/pi/.kolibri",
             FacilityId = "d75cec9798e731cf071b5fa20c8ee4ed",
             FacilityName = "Test School",
             BaseUrl = "https://kolibridataportal.learningequality.org",
@@ -112,6 +113,7 @@ public sealed class KolibriCommandTests : IDisposable
         {
             Program = new KolibriProgram("/usr/bin/kolibri", [], "test"),
             DatabasePath = "/home/pi/.kolibri/db.sqlite3",
+            KolibriHome = "/home/pi/.kolibri",
             FacilityId = "d75cec9798e731cf071b5fa20c8ee4ed",
             FacilityName = "Test School",
             BaseUrl = "http://10.0.0.5:8080",

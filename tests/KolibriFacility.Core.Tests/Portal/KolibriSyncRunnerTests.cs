@@ -18,6 +18,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
         {
             Program = new KolibriProgram(KolibriStandIn.Executable, [], "test"),
             DatabasePath = home.File("db.sqlite3"),
+            KolibriHome = home.Path,
             FacilityId = "d75cec9798e731cf071b5fa20c8ee4ed",
             FacilityName = "Test School",
             BaseUrl = "http://127.0.0.1:9",
@@ -116,6 +117,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
         {
             Program = new KolibriProgram(KolibriStandIn.Executable, [], "test"),
             DatabasePath = home.File("copy.sqlite3"),
+            KolibriHome = home.Path,
             FacilityId = "x",
             FacilityName = "x",
             BaseUrl = "http://127.0.0.1:9",
@@ -132,6 +134,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
         {
             Program = new KolibriProgram(home.File("not-a-program"), [], "test"),
             DatabasePath = request.DatabasePath,
+            KolibriHome = request.KolibriHome,
             FacilityId = request.FacilityId,
             FacilityName = request.FacilityName,
             BaseUrl = request.BaseUrl,

@@ -5,7 +5,7 @@ namespace KolibriFacility.PowerShell.Tests.ReadSide;
 
 /// <summary>
 /// The cmdlets on a PostgreSQL-backed Kolibri (the fixture's twin on the tests' private server), with the same script
-/// on both engines where they should agree, and the refusal of commands that do not support PostgreSQL yet.
+/// on both engines where they should agree; the portal cmdlets with the stand-ins for the portal and Kolibri's command.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresCmdletTests(PostgresServer server) : HostedModuleTest
@@ -89,22 +89,98 @@ public sealed class PostgresCmdletTests(PostgresServer server) : HostedModuleTes
         Assert.DoesNotContain("Wrong-Secret-9", error.ToString() + error.Exception + error.ErrorDetails?.RecommendedAction + error.TargetObject);
     }
 
-    [Theory]
-    [InlineData("Get-PortalSyncStatus -Database $Db")]
-    [InlineData("Invoke-PortalSync -Database $Db -Confirm:$false")]
-    [InlineData("Get-PortalSyncStatus -ConnectionString $Cs")]
-    public void Commands_that_cannot_work_on_postgresql_yet_say_so_before_touching_it(string script)
+    [Fact]
+    public void Invoke_PortalSync_registers_and_runs_kolibris_sync_with_the_postgresql_home_and_Get_PortalSyncStatus_reads_it()
     {
-        File.WriteAllText(Home.File("none.csv"), "username,password\r\n");
         using var database = server.CreateDatabase();
-        var before = database.Sql("SELECT count(*) FROM kolibriauth_facilityuser");
-        var result = Session.Run(script, new Dictionary<string, object?> { ["Db"] = database.Home.Path, ["Csv"] = Home.File("none.csv"), ["Cs"] = database.ConnectionString });
+        var home = database.Home.Path;
+        using var portal = new PortalStandIn("Nairobi Learning Centres", "kx7qpm2vd9");
+        KolibriStandIn.SetScenario(home, "success");
+        var vars = new Dictionary<string, object?> { ["Db"] = home, ["Portal"] = portal.BaseUrl, ["Kolibri"] = KolibriStandIn.Executable, ["Cs"] = database.ConnectionString };
+
+        var sync = Session.Run("Invoke-PortalSync -Database $Db -Token 'kx7qp-m2vd9' -PortalUrl $Portal -KolibriCommand $Kolibri -Confirm:$false", vars);
+
+        Assert.Empty(sync.ErrorIds);
+        var result = Assert.Single(sync.Output);
+        Assert.Equal("Completed", result.Properties["Status"].Value.ToString());
+        Assert.Equal(true, result.Properties["Registered"].Value);
+        Assert.Equal(home, result.Properties["Database"].Value);
+        Assert.Equal(Path.Combine(home, "logs", "kolibri.txt"), result.Properties["KolibriLog"].Value);
+        Assert.Equal(PostgresFacilityId, Assert.Single(portal.Registrations).FacilityId);
+        var start = Assert.Single(KolibriStandIn.Starts(home));
+        Assert.Equal(home, start.GetProperty("kolibriHome").GetString());
+        Assert.Equal(["manage", "sync", "--facility", PostgresFacilityId, "--baseurl", portal.BaseUrl, "--chunk-size", "200", "--noninteractive"], KolibriStandIn.Arguments(start));
+        Assert.Equal("1:1", database.Sql($"SELECT d.registered::int || ':' || d._morango_dirty_bit::int FROM kolibriauth_facilitydataset d JOIN kolibriauth_collection f ON f.dataset_id = d.id WHERE f.id = '{PostgresFacilityId}'"));
+
+        var session = new string('a', 32);
+        // A session as morango writes it on PostgreSQL (native uuid, boolean, timestamptz), read by the status on both ways of naming the database.
+        database.Sql($$"""
+            INSERT INTO morango_syncsession (id, start_timestamp, last_activity_timestamp, active, connection_kind, connection_path, is_server, client_ip, profile,
+                server_ip, client_certificate_id, server_certificate_id, extra_fields, process_id, client_instance_json, server_instance_json)
+            SELECT '{{session}}', '2025-01-10 08:00:00+00', '2025-01-10 08:05:00.25+00', false, 'network', '{{portal.BaseUrl}}', false, '127.0.0.1',
+                'facilitydata', '', d.id, NULL, '{}', 1234, '{}', '{}'
+            FROM kolibriauth_facilitydataset d JOIN kolibriauth_collection f ON f.dataset_id = d.id WHERE f.id = '{{PostgresFacilityId}}';
+            INSERT INTO morango_transfersession (id, filter, push, active, records_total, sync_session_id, last_activity_timestamp, client_fsic, records_transferred,
+                server_fsic, start_timestamp, bytes_received, bytes_sent, transfer_stage, transfer_stage_status)
+            SELECT ('{{session[..30]}}0' || p::int)::uuid, replace(d.id::text, '-', ''), p, false, 10, '{{session}}', '2025-01-10 08:05:00.25+00',
+                '{}', CASE WHEN p THEN 340 ELSE 12 END, '{}', '2025-01-10 08:00:00+00', 1000, 2000, 'cleanup', 'completed'
+            FROM kolibriauth_facilitydataset d JOIN kolibriauth_collection f ON f.dataset_id = d.id, (VALUES (false), (true)) AS v(p) WHERE f.id = '{{PostgresFacilityId}}';
+            """);
+        // The home's options.ini names the portal as well as the database; a connection string has no home to say it.
+        File.AppendAllText(database.Home.File("options.ini"), $"\n[Urls]\nDATA_PORTAL_SYNCING_BASE_URL = {portal.BaseUrl}\n");
+        foreach (var script in (string[])["Get-PortalSyncStatus -Database $Db", "Get-PortalSyncStatus -ConnectionString $Cs"])
+        {
+            var read = Session.Run(script, vars);
+            Assert.Empty(read.ErrorIds);
+            var status = Assert.Single(read.Output);
+            Assert.Equal(true, status.Properties["Registered"].Value);
+            Assert.Equal(true, status.Properties["OwnsCertificate"].Value);
+            Assert.Equal(new DateTimeOffset(2025, 1, 10, 8, 5, 0, 250, TimeSpan.Zero), status.Properties["LastSuccessfulSync"].Value);
+            Assert.Equal(portal.BaseUrl, status.Properties["LastSuccessfulServer"].Value);
+            var info = Assert.Single(((System.Collections.IEnumerable)status.Properties["Sessions"].Value).Cast<object>().Select(o => PSObject.AsPSObject(o)));
+            Assert.Equal(session, info.Properties["Id"].Value);
+            Assert.Equal((true, true, true), ((bool)info.Properties["Completed"].Value, (bool)info.Properties["Pulled"].Value, (bool)info.Properties["Pushed"].Value));
+            Assert.Equal((12L, 340L), ((long)info.Properties["RecordsReceived"].Value, (long)info.Properties["RecordsSent"].Value));
+            if (script.Contains("-Database", StringComparison.Ordinal))
+            {
+                Assert.Equal(home, status.Properties["Database"].Value);
+                Assert.Equal(portal.BaseUrl, status.Properties["PortalUrl"].Value);
+                Assert.Equal(new DateTimeOffset(2025, 1, 10, 8, 5, 0, 250, TimeSpan.Zero), status.Properties["LastPortalSync"].Value);
+                Assert.Equal(true, info.Properties["IsPortal"].Value);
+            }
+            else
+            {
+                Assert.StartsWith("postgres://kolibri@127.0.0.1:", (string)status.Properties["Database"].Value, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void Invoke_PortalSync_with_a_connection_string_asks_for_the_kolibri_home_before_connecting()
+    {
+        using var database = server.CreateDatabase();
+        KolibriStandIn.SetScenario(Home.Path, "success");
+        var result = Session.Run("Invoke-PortalSync -ConnectionString $Cs -Server http://127.0.0.1:9 -KolibriCommand $Kolibri -Confirm:$false",
+            new Dictionary<string, object?> { ["Cs"] = database.ConnectionString, ["Kolibri"] = KolibriStandIn.Executable });
         var error = result.Terminating ?? Assert.Single(result.Errors);
-        Assert.StartsWith("PostgreSqlNotSupported,", error.FullyQualifiedErrorId);
-        Assert.Equal(ErrorCategory.NotImplemented, error.CategoryInfo.Category);
-        Assert.Contains("cannot work on a PostgreSQL-backed Kolibri yet", error.Exception.Message);
-        Assert.DoesNotContain(PostgresServer.Password, error.Exception.Message);
-        Assert.Equal(before, database.Sql("SELECT count(*) FROM kolibriauth_facilityuser"));
+        Assert.StartsWith("KolibriHomeMismatch,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("has no KOLIBRI_HOME", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("-Database", error.Exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(PostgresServer.Password, error.Exception.Message + error.TargetObject, StringComparison.Ordinal);
         Assert.Equal("0", database.Sql($"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database.Name}' AND application_name = 'KolibriFacility'"));
+        Assert.Empty(KolibriStandIn.Records(Home.Path));
+    }
+
+    [Fact]
+    public void Invoke_PortalSync_refuses_a_db_sqlite3_whose_home_says_postgres_because_kolibri_would_sync_that_database()
+    {
+        File.WriteAllText(Home.File("options.ini"), "[Database]\nDATABASE_ENGINE = postgres\nDATABASE_NAME = kolibri\n");
+        KolibriStandIn.SetScenario(Home.Path, "success");
+        var result = Session.Run("Invoke-PortalSync -Database $Db -Server http://127.0.0.1:9 -KolibriCommand $Kolibri -Confirm:$false",
+            new Dictionary<string, object?> { ["Db"] = Db, ["Kolibri"] = KolibriStandIn.Executable });
+        var error = result.Terminating ?? Assert.Single(result.Errors);
+        Assert.StartsWith("KolibriHomeMismatch,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("uses PostgreSQL", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Empty(KolibriStandIn.Records(Home.Path));
     }
 }
