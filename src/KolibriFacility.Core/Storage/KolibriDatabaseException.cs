@@ -21,9 +21,6 @@ public enum DatabaseProblem
     /// <summary>The database server refused the login (wrong or missing password, unknown user).</summary>
     AuthenticationFailed,
 
-    /// <summary>The operation does not support this database engine yet (writes to PostgreSQL); refused before touching the database.</summary>
-    EngineNotSupported,
-
     /// <summary>KOLIBRI_HOME's [Database] settings (options.ini or KOLIBRI_DATABASE_* variables) are not usable.</summary>
     InvalidSettings,
 }

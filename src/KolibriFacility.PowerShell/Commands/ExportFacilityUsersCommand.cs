@@ -15,8 +15,6 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportFacilityUsersCommand : FacilityCmdlet, IDynamicParameters
 {
-    protected override bool SupportsPostgreSql => true;
-
     private const int ProgressId = 0x4B46;
     private readonly List<FacilityUser> piped = [];
     private bool anyPiped;

@@ -13,8 +13,6 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(FacilityBackup))]
 public sealed class GetFacilityBackupCommand : DatabaseCmdlet
 {
-    protected override bool SupportsPostgreSql => true;
-
     /// <summary>Only the backups of these facilities (names or ids; wildcards allowed).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FacilityName")]

@@ -11,8 +11,6 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(FacilityClass))]
 public sealed class GetFacilityClassCommand : FacilityCmdlet
 {
-    protected override bool SupportsPostgreSql => true;
-
     /// <summary>Class names or ids; wildcards allowed. Binds by property name (Name, Class, ClassName), e.g. from Import-Csv.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Class", "ClassName")]

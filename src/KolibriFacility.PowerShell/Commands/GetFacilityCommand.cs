@@ -11,8 +11,6 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(Facility))]
 public sealed class GetFacilityCommand : DatabaseCmdlet
 {
-    protected override bool SupportsPostgreSql => true;
-
     /// <summary>Facility names or ids; wildcards allowed.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]

@@ -12,8 +12,6 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(SessionLog), typeof(SummaryLog))]
 public sealed class GetFacilityLogCommand : LogCmdlet
 {
-    protected override bool SupportsPostgreSql => true;
-
     protected override void Process()
     {
         var facility = CurrentFacility;

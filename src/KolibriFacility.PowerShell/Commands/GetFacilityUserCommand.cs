@@ -12,8 +12,6 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(FacilityUser))]
 public sealed class GetFacilityUserCommand : ClassFilterCmdlet
 {
-    protected override bool SupportsPostgreSql => true;
-
     private readonly HashSet<string> emitted = new(StringComparer.Ordinal);
 
     /// <summary>Usernames; wildcards allowed; matched case-insensitively as Kolibri's sign-in does.</summary>

@@ -17,8 +17,6 @@ public sealed class GetPortalSyncStatusCommand : FacilityCmdlet
     [ValidateRange(0, 1000)]
     public int SessionCount { get; set; } = 5;
 
-    protected override bool SupportsPostgreSql => true;
-
     protected override void Process()
     {
         var facility = CurrentFacility;

@@ -57,8 +57,6 @@ public sealed class InvokePortalSyncCommand : FacilityCmdlet
     public int TimeoutSec { get; set; } = 60;
 
     /// <summary>Kolibri's sync runs with the KOLIBRI_HOME whose options.ini names the PostgreSQL database (Core.Portal.KolibriSyncHome).</summary>
-    protected override bool SupportsPostgreSql => true;
-
     private bool IsPortal => ParameterSetName == PortalSet;
 
     private SyncDirection Direction => NoPush ? SyncDirection.PullOnly : NoPull ? SyncDirection.PushOnly : SyncDirection.PullAndPush;

@@ -12,8 +12,6 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(FileInfo))]
 public sealed class NewFacilityLogCommand : LogCmdlet, IDynamicParameters
 {
-    protected override bool SupportsPostgreSql => true;
-
     private const int ProgressId = 0x4B48;
     private readonly List<string> classes = [];
     private readonly List<string> users = [];

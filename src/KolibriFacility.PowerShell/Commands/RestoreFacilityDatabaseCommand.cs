@@ -13,8 +13,6 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(RestoreResult))]
 public sealed class RestoreFacilityDatabaseCommand : DatabaseCmdlet, IDynamicParameters
 {
-    protected override bool SupportsPostgreSql => true;
-
     /// <summary>The backup file to restore, or an entry of Get-FacilityBackup (its Path and Database bind by property name).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("BackupPath", "FullName")]

@@ -14,8 +14,6 @@ namespace KolibriFacility.PowerShell.Commands;
 [OutputType(typeof(UndoResult))]
 public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParameters
 {
-    protected override bool SupportsPostgreSql => true;
-
     private const string JournalSet = "Journal";
     private const string LastSet = "Last";
     private const int ProgressId = 0x4B4A;

@@ -67,8 +67,6 @@ internal static class CoreErrorTranslator
                 "Check DATABASE_USER and DATABASE_PASSWORD in KOLIBRI_HOME/options.ini, or pass -ConnectionString with -DatabaseCredential."),
             DatabaseProblem.InvalidSettings => (ErrorIds.InvalidDatabaseSettings, ErrorCategory.InvalidData,
                 "Correct the [Database] section of KOLIBRI_HOME/options.ini or the KOLIBRI_DATABASE_* environment variables."),
-            DatabaseProblem.EngineNotSupported => (ErrorIds.PostgreSqlNotSupported, ErrorCategory.NotImplemented,
-                "Run this command on a SQLite-backed Kolibri; see docs/PostgreSQL.md for what works on PostgreSQL."),
             _ when OnPostgres(ex.Path) => (ErrorIds.DatabaseReadOnly, ErrorCategory.PermissionDenied,
                 "Connect as a PostgreSQL user that may write Kolibri's tables (Kolibri's own DATABASE_USER in KOLIBRI_HOME/options.ini)."),
             _ => (ErrorIds.DatabaseReadOnly, ErrorCategory.PermissionDenied,

@@ -31,15 +31,9 @@ public abstract class DatabaseCmdlet : KolibriCmdlet
     public PSCredential? DatabaseCredential { get; set; }
 
     /// <summary>
-    /// Whether this command works on a PostgreSQL-backed Kolibri. Commands that do not are refused with
-    /// <see cref="ErrorIds.PostgreSqlNotSupported"/> before anything connects to the database.
-    /// </summary>
-    protected virtual bool SupportsPostgreSql => false;
-
-    /// <summary>
     /// The database this command works on, resolved through PowerShell's current location: a db.sqlite3 file, or a
     /// KOLIBRI_HOME folder whose Kolibri runs on PostgreSQL, or (with -ConnectionString) its postgres://user@host:port/name
-    /// without the password. Commands that do not support PostgreSQL are refused here.
+    /// without the password.
     /// </summary>
     protected string DatabaseFile
     {
@@ -55,13 +49,7 @@ public abstract class DatabaseCmdlet : KolibriCmdlet
                 throw new PSArgumentException("-DatabaseCredential goes with -ConnectionString: the user and password of a KOLIBRI_HOME's PostgreSQL database come from its options.ini.", nameof(DatabaseCredential));
             }
 
-            var path = KolibriDatabaseLocator.Resolve(Database is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Database));
-            if (KolibriDatabaseLocator.EngineOf(path) == DatabaseEngine.PostgreSql)
-            {
-                RefuseUnlessPostgreSql(path);
-            }
-
-            return path;
+            return KolibriDatabaseLocator.Resolve(Database is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Database));
         }
     }
 
@@ -78,17 +66,8 @@ public abstract class DatabaseCmdlet : KolibriCmdlet
 
     private PostgresSettings ExplicitSettings()
     {
-        RefuseUnlessPostgreSql(PostgresSettings.Describe(ConnectionString!));
         var credential = DatabaseCredential?.GetNetworkCredential();
         return PostgresSettings.FromConnectionString(ConnectionString!, credential?.UserName is { Length: > 0 } user ? user : null, credential?.Password);
     }
 
-    private void RefuseUnlessPostgreSql(string where)
-    {
-        if (!SupportsPostgreSql)
-        {
-            throw new KolibriDatabaseException(DatabaseProblem.EngineNotSupported, where,
-                $"{MyInvocation.MyCommand.Name} cannot work on a PostgreSQL-backed Kolibri yet ({where}); on PostgreSQL this module reads facilities, users, classes and logs (docs/PostgreSQL.md). Nothing was done.");
-        }
-    }
 }

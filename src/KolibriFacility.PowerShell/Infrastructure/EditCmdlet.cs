@@ -18,8 +18,6 @@ namespace KolibriFacility.PowerShell.Infrastructure;
 /// </summary>
 public abstract class EditCmdlet : FacilityCmdlet
 {
-    protected override bool SupportsPostgreSql => true;
-
     private const int ProgressId = 0x4B4A;
     private readonly List<Batch> batches = [];
 

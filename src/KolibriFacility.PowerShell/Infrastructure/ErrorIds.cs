@@ -13,7 +13,6 @@ public static class ErrorIds
     public const string DatabaseUnreachable = "DatabaseUnreachable";
     public const string DatabaseAuthenticationFailed = "DatabaseAuthenticationFailed";
     public const string InvalidDatabaseSettings = "InvalidDatabaseSettings";
-    public const string PostgreSqlNotSupported = "PostgreSqlNotSupported";
     public const string BackupFolderIsFile = "BackupFolderIsFile";
     public const string BackupFolderNotWritable = "BackupFolderNotWritable";
     public const string BackupFailed = "BackupFailed";

@@ -10,8 +10,6 @@ namespace KolibriFacility.PowerShell.Infrastructure;
 /// </summary>
 public abstract class ImportCmdlet : FacilityCmdlet
 {
-    protected override bool SupportsPostgreSql => true;
-
     protected const string PathSet = "Path";
     protected const string LiteralPathSet = "LiteralPath";
 
