@@ -116,10 +116,11 @@ function Invoke-TestPostgresSql($Server, [string] $Database, [string] $Sql) {
     Invoke-PostgresProgram $Server psql @('-X', '-v', 'ON_ERROR_STOP=1', '-At', '-h', '127.0.0.1', '-p', $Server.Port, '-U', 'kolibri', '-d', $Database, '-c', $Sql)
 }
 
-function New-TestPostgresHome($Server) {
-    # A fresh copy of the fixture database and a KOLIBRI_HOME in TestDrive whose options.ini points at it, as Kolibri's own.
+function New-TestPostgresHome($Server, [switch] $Empty) {
+    # A fresh copy of the fixture database (-Empty: an empty database, for Kolibri's own migrate) and a KOLIBRI_HOME in
+    # TestDrive whose options.ini points at it, as Kolibri's own.
     $name = 'kf_pester_' + [guid]::NewGuid().ToString('N').Substring(0, 12)
-    Invoke-TestPostgresSql $Server postgres "CREATE DATABASE $name TEMPLATE $($Server.Template)" | Out-Null
+    Invoke-TestPostgresSql $Server postgres "CREATE DATABASE $name$(if (-not $Empty) { " TEMPLATE $($Server.Template)" })" | Out-Null
     $kolibriHome = Join-Path $TestDrive "pg-$name"
     New-Item -ItemType Directory -Path $kolibriHome | Out-Null
     @(

@@ -34,15 +34,10 @@ Describe 'Invoke-PortalSync on a Kolibri that runs on PostgreSQL' {
         $ServerA = Start-KolibriServer -KolibriHome $HomeA -TimeoutSeconds 300
 
         # Device B: a new Kolibri on an empty PostgreSQL database, set up by Kolibri's own migrate.
-        $name = 'kf_device_b_' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-        Invoke-TestPostgresSql $server postgres "CREATE DATABASE $name" | Out-Null
-        $HomeB = Join-Path $TestDrive 'home-b'
-        New-Item -ItemType Directory -Path $HomeB | Out-Null
-        @(
-            '[Database]', 'DATABASE_ENGINE = postgres', "DATABASE_NAME = $name", "DATABASE_USER = $($server.User)",
-            "DATABASE_PASSWORD = $($server.Password)", "DATABASE_HOST = $($server.Host)", "DATABASE_PORT = $($server.Port)"
-        ) | Set-Content -LiteralPath (Join-Path $HomeB 'options.ini')
-        $ConnectionStringB = "Host=$($server.Host);Port=$($server.Port);Database=$name;Username=$($server.User);Password=$($server.Password)"
+        $deviceB = New-TestPostgresHome $server -Empty
+        $name = $deviceB.Name
+        $HomeB = $deviceB.Home
+        $ConnectionStringB = "$($deviceB.ConnectionString);Password=$($server.Password)"
         Initialize-KolibriHome -KolibriHome $HomeB
         $KolibriB = New-KolibriCommandScript -KolibriHome $HomeB -Path (Join-Path $TestDrive 'kolibri-b.sh')
         # B gets the facility the way an admin's device does: Kolibri's own first sync with A's admin account.

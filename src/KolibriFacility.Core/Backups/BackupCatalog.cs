@@ -24,7 +24,9 @@ public static class BackupCatalog
         var journals = Directory.EnumerateFiles(folder, ImportJournal.FilePattern).ToDictionary(f => f[..^ImportJournal.Extension.Length], StringComparer.Ordinal);
         return backups.Keys.Union(journals.Keys, StringComparer.Ordinal)
             .Select(stem => Entry(backups.GetValueOrDefault(stem), journals.GetValueOrDefault(stem), databasePath))
-            .OrderByDescending(b => b.Time)
+            // Names give the time to the second (journals more exactly): within one second, the file written last first.
+            .OrderByDescending(b => b.Time.ToUnixTimeSeconds())
+            .ThenByDescending(b => File.GetLastWriteTimeUtc((b.Path ?? b.JournalPath)!))
             .ThenByDescending(b => b.Path ?? b.JournalPath, StringComparer.Ordinal)
             .ToList();
     }
