@@ -24,11 +24,15 @@ print('RESULT', json.dumps(FacilityUser.objects.get(username='$Username', facili
 }
 
 AfterAll {
-    if ($ServerA) { Stop-KolibriServer $ServerA }
     Stop-TestPostgres $server
 }
 
 Describe 'Invoke-PortalSync on a Kolibri that runs on PostgreSQL' {
+    AfterAll {
+        # Here, not in the file's AfterAll: $ServerA is set in this block's BeforeAll, which the file's scope cannot see.
+        if ($ServerA) { Stop-KolibriServer $ServerA }
+    }
+
     BeforeAll {
         $HomeA = New-TestKolibriHome
         $ServerA = Start-KolibriServer -KolibriHome $HomeA -TimeoutSeconds 300
