@@ -16,7 +16,7 @@ public static class KolibriSyncHome
     public static string? Of(string database, out string? whyNot)
     {
         whyNot = null;
-        if (database.StartsWith("postgres://", StringComparison.Ordinal))
+        if (Storage.Postgres.PostgresSettings.IsDescription(database))
         {
             whyNot = $"Kolibri syncs the database its KOLIBRI_HOME's options.ini names, and a database given by connection string ({database}) has no KOLIBRI_HOME. Run Invoke-PortalSync with -Database set to the KOLIBRI_HOME folder of the Kolibri that uses this database.";
             return null;

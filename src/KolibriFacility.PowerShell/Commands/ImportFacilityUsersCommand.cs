@@ -113,7 +113,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet, IDynamicParameter
     {
         if (!MyInvocation.BoundParameters.ContainsKey(nameof(Database)) && ConnectionString is null)
         {
-            if (saved.DatabasePath.StartsWith(PostgresSettings.Scheme, StringComparison.Ordinal))
+            if (PostgresSettings.IsDescription(saved.DatabasePath))
             {
                 throw Terminate(new InvalidOperationException($"The plan was made for the PostgreSQL database '{saved.DatabasePath}' named by -ConnectionString. Plans never hold its password: pass -ConnectionString (and -DatabaseCredential) again with -Plan."),
                     ErrorIds.ImportPlanMismatch, ErrorCategory.InvalidArgument, saved);
@@ -162,7 +162,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet, IDynamicParameter
 
     /// <summary>A database as a plan records it: a full file or folder path, or a PostgreSQL connection's postgres://user@host:port/name.</summary>
     private static string Where(string database) =>
-        database.StartsWith(PostgresSettings.Scheme, StringComparison.Ordinal) ? database : System.IO.Path.GetFullPath(database);
+        PostgresSettings.IsDescription(database) ? database : System.IO.Path.GetFullPath(database);
 
     /// <summary>-WhatIf: one "What if:" line per change, then the summary Kolibri shows before CONTINUE, and the errors.</summary>
     private void Preview(ImportPlan plan)

@@ -145,7 +145,7 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParamete
             return DatabaseFile;
         }
 
-        if (journal.DatabasePath.StartsWith(PostgresSettings.Scheme, StringComparison.Ordinal))
+        if (PostgresSettings.IsDescription(journal.DatabasePath))
         {
             throw new UndoException(UndoProblem.WrongDatabase,
                 $"The journal '{journal.Path}' records an import into the PostgreSQL database '{journal.DatabasePath}' named by -ConnectionString. Journals never hold its password: pass -ConnectionString (and -DatabaseCredential) again.");

@@ -77,7 +77,7 @@ internal static class CoreErrorTranslator
 
     /// <summary>Whether a database path names a PostgreSQL database: a connection's postgres://... or a KOLIBRI_HOME whose options.ini says postgres.</summary>
     private static bool OnPostgres(string path) =>
-        path.StartsWith(Core.Storage.Postgres.PostgresSettings.Scheme, StringComparison.Ordinal)
+        Core.Storage.Postgres.PostgresSettings.IsDescription(path)
             || (Directory.Exists(path) && KolibriDatabaseLocator.EngineOf(path) == DatabaseEngine.PostgreSql);
 
     private static ErrorRecord Backup(BackupException ex)

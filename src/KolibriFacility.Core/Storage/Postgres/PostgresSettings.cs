@@ -70,6 +70,9 @@ public sealed class PostgresSettings
     /// <summary>How <see cref="Describe()"/> begins: a database path that starts so names a connection, not a file.</summary>
     public const string Scheme = "postgres://";
 
+    /// <summary>Whether a database path is the description of an explicit connection (-ConnectionString), not a file or a KOLIBRI_HOME.</summary>
+    public static bool IsDescription(string database) => database.StartsWith(Scheme, StringComparison.Ordinal);
+
     /// <summary>Where the database is, without the password: <c>postgres://user@host:port/name</c>.</summary>
     public string Describe() =>
         string.Create(CultureInfo.InvariantCulture, $"{Scheme}{(Username is null ? "" : Username + "@")}{Host ?? "localhost"}:{Port ?? DefaultPort}/{Database}");
