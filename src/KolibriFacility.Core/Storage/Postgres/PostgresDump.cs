@@ -59,7 +59,7 @@ internal static class PostgresDump
     /// <summary>The command an admin would run to restore <paramref name="file"/> (without the password).</summary>
     public static string RestoreCommandLine(PostgresSettings settings, string file) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"pg_restore --clean --if-exists --single-transaction --exit-on-error --no-owner -h {settings.Host ?? "/var/run/postgresql"} -p {settings.Port ?? PostgresSettings.DefaultPort}{(settings.Username is null ? "" : " -U " + settings.Username)} -d {settings.Database} \"{file}\"");
+            $"pg_restore --clean --if-exists --single-transaction --exit-on-error --no-owner -h {settings.HostOrSocket} -p {settings.Port ?? PostgresSettings.DefaultPort}{(settings.Username is null ? "" : " -U " + settings.Username)} -d {settings.Database} \"{file}\"");
 
     private static string LockWait(TimeSpan timeout) => "--lock-wait-timeout=" + Milliseconds(timeout);
 

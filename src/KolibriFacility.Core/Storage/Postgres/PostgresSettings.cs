@@ -33,6 +33,9 @@ public sealed class PostgresSettings
     /// <summary>Host name or address; null for the local Unix socket (as psycopg2 does with an empty DATABASE_HOST).</summary>
     public string? Host { get; }
 
+    /// <summary>Where the connection goes: <see cref="Host"/>, or for none the folder of Debian's local Unix socket.</summary>
+    internal string HostOrSocket => Host ?? "/var/run/postgresql";
+
     public int? Port { get; }
 
     public string Database { get; }
@@ -94,7 +97,7 @@ public sealed class PostgresSettings
 
     internal string ConnectionString(bool readOnly) => new NpgsqlConnectionStringBuilder
     {
-        Host = Host ?? "/var/run/postgresql",
+        Host = HostOrSocket,
         Port = Port ?? DefaultPort,
         Database = Database,
         Username = Username,
@@ -118,7 +121,7 @@ public sealed class PostgresSettings
     /// </summary>
     internal IReadOnlyDictionary<string, string?> ClientEnvironment() => new Dictionary<string, string?>(StringComparer.Ordinal)
     {
-        ["PGHOST"] = Host ?? "/var/run/postgresql",
+        ["PGHOST"] = HostOrSocket,
         ["PGPORT"] = (Port ?? DefaultPort).ToString(CultureInfo.InvariantCulture),
         ["PGUSER"] = Username,
         ["PGPASSWORD"] = password,
