@@ -74,7 +74,7 @@ public static class BackupCatalog
     private static string LabelOf(string name)
     {
         var parts = name.Split('-').ToList();
-        var time = parts.FindLastIndex(p => DateTimeOffset.TryParseExact(p, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _));
+        var time = parts.FindLastIndex(p => TryParseTime(p, out _));
         var label = string.Join("-", parts.Skip(1).Take((time < 0 ? parts.Count : time) - 1));
         foreach (var suffix in (string[])["-undo", "-" + DatabaseRestorer.SafetyCopyLabel])
         {
@@ -92,7 +92,7 @@ public static class BackupCatalog
     {
         foreach (var part in Enumerable.Reverse(name.Split('-')))
         {
-            if (DateTimeOffset.TryParseExact(part, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+            if (TryParseTime(part, out var time))
             {
                 return time;
             }
@@ -100,4 +100,7 @@ public static class BackupCatalog
 
         return null;
     }
+
+    private static bool TryParseTime(string part, out DateTimeOffset time) =>
+        DateTimeOffset.TryParseExact(part, DatabaseBackup.NameTimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
 }

@@ -41,6 +41,9 @@ internal static class DatabaseBackup
     public static bool IsDump(string backupPath) => backupPath.EndsWith(PostgresDump.Extension, StringComparison.OrdinalIgnoreCase);
     private const int MaxLabelLength = 60;
 
+    /// <summary>The UTC time in a backup's name: "db-{facility}-{time}[-n]".</summary>
+    public const string NameTimeFormat = "yyyyMMdd'T'HHmmss'Z'";
+
     /// <summary>Refuses early (before any lock or hashing) a backup folder that cannot be used.</summary>
     public static void Check(string folder)
     {
@@ -255,7 +258,7 @@ internal static class DatabaseBackup
             safe = safe[..(char.IsHighSurrogate(safe[MaxLabelLength - 1]) ? MaxLabelLength - 1 : MaxLabelLength)];
         }
 
-        var stem = "db-" + (safe.Length == 0 ? "facility" : safe) + "-" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var stem = "db-" + (safe.Length == 0 ? "facility" : safe) + "-" + now.UtcDateTime.ToString(NameTimeFormat, CultureInfo.InvariantCulture);
         var path = Path.Combine(folder, stem + extension);
         for (var n = 2; Extensions.Any(e => File.Exists(StemOf(path) + e)) || File.Exists(Import.ImportJournal.PathFor(path)); n++)
         {
