@@ -114,18 +114,7 @@ internal static class DatabaseBackup
         }
         catch (Exception ex)
         {
-            TryDelete(partial);
-            if (createdFolder)
-            {
-                RemoveIfEmpty(folder);
-            }
-
-            throw ex switch
-            {
-                IOException { HResult: 28 /* ENOSPC */ } or IOException { HResult: 0x70 /* ERROR_DISK_FULL */ } => DiskFull(folder, ex),
-                UnauthorizedAccessException => NotWritable(folder, ex),
-                _ => ex,
-            };
+            throw Failed(ex, folder, createdFolder, partial);
         }
     }
 
@@ -160,23 +149,35 @@ internal static class DatabaseBackup
         }
         catch (Exception ex)
         {
-            TryDelete(partial);
-            TryDelete(partial + "-journal");
-            if (createdFolder)
-            {
-                RemoveIfEmpty(folder);
-            }
-
-            var failure = DbFailures.Classify(ex as DbException);
-            throw ex switch
-            {
-                _ when failure == DbFailure.DiskFull => DiskFull(folder, ex),
-                IOException { HResult: 28 /* ENOSPC */ } or IOException { HResult: 0x70 /* ERROR_DISK_FULL */ } => DiskFull(folder, ex),
-                _ when failure is DbFailure.CannotOpen or DbFailure.ReadOnly => NotWritable(folder, ex),
-                UnauthorizedAccessException => NotWritable(folder, ex),
-                _ => ex,
-            };
+            throw Failed(ex, folder, createdFolder, partial, partial + "-journal");
         }
+    }
+
+    /// <summary>
+    /// After a failed backup: removes what it left (the partial files, the folder if this backup made it) and says
+    /// what went wrong in the backup folder's terms (disk full, not writable), else gives the failure back as it is.
+    /// </summary>
+    private static Exception Failed(Exception ex, string folder, bool createdFolder, params string[] leftovers)
+    {
+        foreach (var leftover in leftovers)
+        {
+            TryDelete(leftover);
+        }
+
+        if (createdFolder)
+        {
+            RemoveIfEmpty(folder);
+        }
+
+        var failure = DbFailures.Classify(ex as DbException);
+        return ex switch
+        {
+            _ when failure == DbFailure.DiskFull => DiskFull(folder, ex),
+            IOException { HResult: 28 /* ENOSPC */ } or IOException { HResult: 0x70 /* ERROR_DISK_FULL */ } => DiskFull(folder, ex),
+            _ when failure is DbFailure.CannotOpen or DbFailure.ReadOnly => NotWritable(folder, ex),
+            UnauthorizedAccessException => NotWritable(folder, ex),
+            _ => ex,
+        };
     }
 
     /// <summary>
