@@ -77,14 +77,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet, IDynamicParameter
             var databasePath = OpenedDatabase.Path;
             CloseDatabase();
             var result = Apply(plan, document, databasePath, excluded);
-            if (result.BackupPath is not null)
-            {
-                WriteVerbose($"Backup of the database before the import: {result.BackupPath}");
-            }
-            else if (result.NoBackupReason is { } reason)
-            {
-                ImportMessages.WriteNoBackup(this, reason, "import", result.JournalPath);
-            }
+            ImportMessages.WriteBackupOutcome(this, result, "import");
 
             WriteVerbose($"Imported in {result.Duration.TotalSeconds:0.00} s:{Environment.NewLine}{result.Summary}");
             if (Writing.PassThru)

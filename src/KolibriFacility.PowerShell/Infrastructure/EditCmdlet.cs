@@ -122,14 +122,7 @@ public abstract class EditCmdlet : FacilityCmdlet
 
         var result = Apply(plan, batch, excluded);
         WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Applied {result.ChangesApplied} change(s) in {result.Duration.TotalSeconds:0.00} s:{Environment.NewLine}{result.Summary}"));
-        if (result.BackupPath is not null)
-        {
-            WriteVerbose($"Backup of the database before the changes: {result.BackupPath}");
-        }
-        else if (result.NoBackupReason is { } reason)
-        {
-            ImportMessages.WriteNoBackup(this, reason, "changes", result.JournalPath);
-        }
+        ImportMessages.WriteBackupOutcome(this, result, "changes");
 
         WritePassThru(batch);
     }

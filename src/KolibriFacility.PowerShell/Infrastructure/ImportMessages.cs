@@ -63,6 +63,19 @@ internal static class ImportMessages
             $"For a pg_dump backup too, install PostgreSQL's client programs for the server's version or set $env:{Core.Storage.Postgres.PostgresClientTools.FolderVariable} to their folder.");
     }
 
+    /// <summary>After an applied import or edit: the backup's path as verbose text, or the warning when none could be made.</summary>
+    public static void WriteBackupOutcome(Cmdlet cmdlet, ImportResult result, string what)
+    {
+        if (result.BackupPath is not null)
+        {
+            cmdlet.WriteVerbose(BackupLine(result.BackupPath, null, what));
+        }
+        else if (result.NoBackupReason is { } reason)
+        {
+            WriteNoBackup(cmdlet, reason, what, result.JournalPath);
+        }
+    }
+
     /// <summary>The last line of an import's or undo's outcome: where its backup is, or why there is none.</summary>
     public static string BackupLine(string? backupPath, string? noBackupReason, string what) =>
         backupPath is not null ? $"Backup of the database before the {what}: {backupPath}"
