@@ -5,14 +5,15 @@ namespace KolibriFacility.Core.Portal;
 /// <summary>
 /// Which KOLIBRI_HOME to run Kolibri's sync with so that Kolibri syncs exactly the database the module opened. Kolibri
 /// knows no database argument: it uses its home's settings (options.ini [Database], or the KOLIBRI_DATABASE_* variables,
-/// which the sync process inherits), so the database must be the one those settings name: KOLIBRI_HOME/db.sqlite3 on
-/// SQLite, the PostgreSQL database of a home whose settings say postgres. A database named only by a connection string
+/// which the sync process inherits), so the database must be the one those settings name: on SQLite the home's file
+/// (<see cref="KolibriDatabaseLocator.SqliteFileIn"/>: db.sqlite3 unless DATABASE_NAME says otherwise), the PostgreSQL
+/// database of a home whose settings say postgres. A database named only by a connection string
 /// has no home, and Kolibri needs one (its settings, logs and content), so it cannot be synced.
 /// </summary>
 public static class KolibriSyncHome
 {
     /// <summary>The home, or null with <paramref name="whyNot"/> saying why Kolibri cannot be pointed at this database.</summary>
-    /// <param name="database">A db.sqlite3 file, a PostgreSQL-backed KOLIBRI_HOME folder, or a postgres://... description (-ConnectionString).</param>
+    /// <param name="database">A database file, a KOLIBRI_HOME folder, or a postgres://... description (-ConnectionString).</param>
     public static string? Of(string database, out string? whyNot)
     {
         whyNot = null;
@@ -25,25 +26,20 @@ public static class KolibriSyncHome
         var full = Path.GetFullPath(database);
         if (Directory.Exists(full))
         {
-            if (KolibriDatabaseOptions.EngineOf(full) == DatabaseEngine.PostgreSql)
-            {
-                return full;
-            }
-
-            whyNot = $"'{full}' is a folder whose Kolibri uses SQLite; name its db.sqlite3.";
-            return null;
-        }
-
-        if (!string.Equals(Path.GetFileName(full), KolibriDatabaseLocator.DatabaseFileName, StringComparison.Ordinal))
-        {
-            whyNot = $"Kolibri always syncs KOLIBRI_HOME/db.sqlite3, but this database is '{full}', so Kolibri would sync a different file. Run Invoke-PortalSync on the db.sqlite3 of the Kolibri home you want to sync (rename or copy it to db.sqlite3 in its own folder).";
-            return null;
+            return full; // a KOLIBRI_HOME: the module opens the database its settings name, as Kolibri does
         }
 
         var home = KolibriDatabaseLocator.HomeOf(full);
         if (KolibriDatabaseOptions.EngineOf(home) == DatabaseEngine.PostgreSql)
         {
             whyNot = $"The Kolibri in '{home}' uses PostgreSQL (options.ini [Database] or KOLIBRI_DATABASE_ENGINE), so it would sync that database, not '{full}'. Run Invoke-PortalSync with -Database '{home}'.";
+            return null;
+        }
+
+        var synced = KolibriDatabaseLocator.SqliteFileIn(home);
+        if (!string.Equals(synced, full, StringComparison.Ordinal))
+        {
+            whyNot = $"Kolibri syncs the file its KOLIBRI_HOME names (KOLIBRI_HOME/db.sqlite3, or options.ini's DATABASE_NAME): '{synced}', but this database is '{full}', so Kolibri would sync a different file. Run Invoke-PortalSync on the database of the Kolibri home you want to sync (rename or copy it to db.sqlite3 in its own folder).";
             return null;
         }
 

@@ -227,6 +227,24 @@ public sealed class PortalBothEnginesTests(PostgresServer server) : IDisposable
         Assert.Equal(folder.Path, KolibriSyncHome.Of(folder.Path, out _));
     }
 
+    [Fact]
+    public void On_sqlite_the_sync_home_is_the_one_whose_settings_name_the_file_as_kolibri_opens_it()
+    {
+        // A KOLIBRI_HOME folder given as -Database: Kolibri syncs the file the module opens there.
+        using var home = new TempFolder();
+        var file = home.CopyFixtureDatabase();
+        Assert.Equal(home.Path, KolibriSyncHome.Of(home.Path, out var whyNot));
+        Assert.Null(whyNot);
+        Assert.Equal(home.Path, KolibriSyncHome.Of(file, out _));
+
+        // DATABASE_NAME names another file: that one is what Kolibri syncs, and db.sqlite3 is not.
+        File.Copy(file, home.File("school.sqlite3"));
+        File.WriteAllText(home.File("options.ini"), "[Database]\nDATABASE_ENGINE = sqlite\nDATABASE_NAME = school.sqlite3\n");
+        Assert.Equal(home.Path, KolibriSyncHome.Of(home.File("school.sqlite3"), out _));
+        Assert.Null(KolibriSyncHome.Of(file, out whyNot));
+        Assert.Contains(home.File("school.sqlite3"), whyNot, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Engines))]
     public void A_token_registers_the_facility_marks_it_and_kolibri_syncs_it_from_its_home(string engine)
