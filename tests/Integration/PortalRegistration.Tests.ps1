@@ -54,7 +54,8 @@ BeforeAll {
 
     function Stop-CapturePortal($Portal) {
         New-Item -ItemType File -Path (Join-Path $Portal.State 'portal-stop') -Force | Out-Null
-        if (-not $Portal.Process.WaitForExit(10000)) { $Portal.Process.Kill() }
+        if (-not $Portal.Process.WaitForExit(10000)) { $Portal.Process.Kill(); throw "The capture portal at $($Portal.Url) did not stop within 10 s." }
+        if ($Portal.Process.ExitCode -ne 0) { throw "The capture portal at $($Portal.Url) exited with code $($Portal.Process.ExitCode); its saved requests may be incomplete." }
         Get-Content (Join-Path $Portal.State 'portal-state.json') -Raw | ConvertFrom-Json
     }
 

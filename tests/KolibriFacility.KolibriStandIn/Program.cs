@@ -207,23 +207,17 @@ static int RunPortal(string[] args)
 
     void Save()
     {
-        try
+        var (requests, registrations, rejections) = portal.Snapshot();
+        var json = JsonSerializer.Serialize(new
         {
-            var json = JsonSerializer.Serialize(new
-            {
-                url = portal.PortalUrl,
-                paths = portal.Paths,
-                requests = portal.Requests.ToList().Select(r => new { method = r.Method, path = r.Path, query = r.Query, contentType = r.ContentType, body = r.Body, formKeys = r.Form.Keys.ToList(), form = r.Form }).ToList(),
-                registrations = portal.Registrations.ToList(),
-                rejections = portal.Rejections.ToList(),
-            });
-            File.WriteAllText(Path.Combine(state, "portal-state.json.tmp"), json);
-            File.Move(Path.Combine(state, "portal-state.json.tmp"), Path.Combine(state, "portal-state.json"), overwrite: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // a request arrived while copying the lists; the next round saves it
-        }
+            url = portal.PortalUrl,
+            paths = requests.Select(r => r.Method + " " + r.Path).ToList(),
+            requests = requests.Select(r => new { method = r.Method, path = r.Path, query = r.Query, contentType = r.ContentType, body = r.Body, formKeys = r.Form.Keys.ToList(), form = r.Form }).ToList(),
+            registrations,
+            rejections,
+        });
+        File.WriteAllText(Path.Combine(state, "portal-state.json.tmp"), json);
+        File.Move(Path.Combine(state, "portal-state.json.tmp"), Path.Combine(state, "portal-state.json"), overwrite: true);
     }
 
     Save();

@@ -94,6 +94,15 @@ public sealed class PortalStandIn : IDisposable
 
     public List<string> Paths { get { lock (gate) { return Requests.Select(r => r.Method + " " + r.Path).ToList(); } } }
 
+    /// <summary>Copies of what was recorded, taken under the lock the serving thread writes under (safe while requests arrive).</summary>
+    public (List<PortalRequest> Requests, List<PortalRegistration> Registrations, List<string> Rejections) Snapshot()
+    {
+        lock (gate)
+        {
+            return ([.. Requests], [.. Registrations], [.. Rejections]);
+        }
+    }
+
     public void Dispose()
     {
         try
