@@ -13,7 +13,11 @@ namespace KolibriFacility.Bench;
 /// the module built from main). KF_BENCH_PRECOMPILED_PWSH=1 adds a second PowerShell, the same pinned tool with its
 /// assemblies compiled ReadyToRun (<see cref="PrecompiledPowerShell"/>), as an admin's installed PowerShell has them:
 /// every command then runs under both, in the same rounds, each module figure against its own host's `pwsh -c exit`.
-/// After the timed rounds, one more run of each command reports how many methods were JIT-compiled by its end.
+/// PowerShell's own floor runs beside them: importing a module that has nothing in it, then one object as a table, the
+/// least any module's first command costs on that host. Each command has its own PowerShell startup profile, left by
+/// its previous run; KF_BENCH_COLD_FRESH_PROFILE=1 deletes it before every run (a first run after an upgrade, or after
+/// another user's session). After the timed rounds, one more run of each command reports how many methods were
+/// JIT-compiled by its end.
 /// </summary>
 public sealed class ColdStartScenario : IBenchScenario
 {
@@ -34,7 +38,7 @@ public sealed class ColdStartScenario : IBenchScenario
             hosts.Add(("precompiled pwsh (ReadyToRun)", [Path.Combine(PrecompiledPowerShell.Prepare(repo), "pwsh.dll")]));
         }
 
-        var modules = new List<(string Label, string Script)>();
+        var modules = new List<(string Label, string Script)> { (FloorLabel, Floor(context)) };
         if (Environment.GetEnvironmentVariable("KF_BENCH_BASELINE_MODULE") is { Length: > 0 } baseline)
         {
             modules.Add(("baseline module: Import-Module; Get-FacilityUser", ImportAndList(Path.Combine(baseline, "KolibriFacility.psd1"), database)));
@@ -46,7 +50,7 @@ public sealed class ColdStartScenario : IBenchScenario
         // next pwsh JIT-compiles what it lists in the background, so a shared one would hand each command the previous
         // command's profile (docs/ColdStart.md). The warm-up run below fills each command's own.
         var commands = hosts
-            .SelectMany(h => modules.Prepend((Label: "pwsh -c exit", Script: "exit")).Select(m => (Host: h, Label: m.Label, m.Script)))
+            .SelectMany(h => modules.Prepend((Label: ExitLabel, Script: "exit")).Select(m => (Host: h, Label: m.Label, m.Script)))
             .Select((c, i) => new ColdCommand(c.Host.Start, c.Host.Label, c.Label, c.Script,
                 context.NewFolder("cold-start-cache-" + i.ToString(CultureInfo.InvariantCulture))))
             .ToList();
@@ -66,16 +70,21 @@ public sealed class ColdStartScenario : IBenchScenario
 
         foreach (var host in hosts)
         {
-            var exit = Median(samples[(host.Label, "pwsh -c exit")]);
+            var exit = Median(samples[(host.Label, ExitLabel)]);
+            var floor = Median(samples[(host.Label, FloorLabel)]);
             foreach (var command in commands.Where(c => c.HostLabel == host.Label))
             {
                 var m = Median(samples[(host.Label, command.Label)]);
                 var label = hosts.Count > 1 ? $"{host.Label}: {command.Label}" : command.Label;
+                var overFloor = command.Label is not (FloorLabel or ExitLabel)
+                    ? string.Create(CultureInfo.InvariantCulture, $"; +{m.Wall - floor.Wall:0.000} s wall over the floor")
+                    : "";
                 report.Add(Name, label, string.Create(CultureInfo.InvariantCulture,
-                    $"wall {m.Wall:0.000} s (+{m.Wall - exit.Wall:0.000} s over exit), CPU {m.Cpu:0.000} s (+{m.Cpu - exit.Cpu:0.000} s)"));
+                    $"wall {m.Wall:0.000} s (+{m.Wall - exit.Wall:0.000} s over exit), CPU {m.Cpu:0.000} s (+{m.Cpu - exit.Cpu:0.000} s){overFloor}"));
             }
         }
 
+        report.Add(Name, "PowerShell startup profile", FreshProfile ? "none: deleted before every run (KF_BENCH_COLD_FRESH_PROFILE=1)" : "each command's own, left by its previous run");
         report.Add(Name, "load average (1 min) at the end of the timed rounds", BenchData.LoadAverage());
 
         foreach (var command in commands)
@@ -96,8 +105,21 @@ public sealed class ColdStartScenario : IBenchScenario
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
     }
 
+    private const string ExitLabel = "pwsh -c exit";
+    private const string FloorLabel = "PowerShell's floor: Import-Module <empty manifest>; one object as a table";
+
+    private static bool FreshProfile => Environment.GetEnvironmentVariable("KF_BENCH_COLD_FRESH_PROFILE") is "1" or "true";
+
     private static string ImportAndList(string manifest, string database) =>
         $"Import-Module '{manifest}'; Get-FacilityUser -Database '{database}'";
+
+    /// <summary>What any module's first command pays at least: a module import (of a manifest that loads nothing) and a first table.</summary>
+    private static string Floor(BenchContext context)
+    {
+        var manifest = Path.Combine(context.NewFolder("cold-start-empty-module"), "Empty.psd1");
+        File.WriteAllText(manifest, "@{ ModuleVersion = '1.0.0' }\n");
+        return $"Import-Module '{manifest}'; [pscustomobject]@{{ Username = 'admin'; FullName = 'Admin' }}";
+    }
 
     /// <summary>Wall seconds and CPU seconds (user + system; 0 where the OS does not say) of one `dotnet pwsh` process.</summary>
     private static (double Wall, double Cpu) Run(string repo, ColdCommand command, string script)
@@ -116,6 +138,11 @@ public sealed class ColdStartScenario : IBenchScenario
     private static string Output(string repo, ColdCommand command, string script)
     {
         var host = command.Host;
+        if (FreshProfile && Directory.Exists(command.Cache))
+        {
+            Directory.Delete(command.Cache, recursive: true);
+        }
+
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.Environment["XDG_CACHE_HOME"] = command.Cache;
         foreach (var arg in host.Concat(["-NoProfile", "-NonInteractive", "-c", script]))
