@@ -45,7 +45,7 @@ public sealed class UserCmdletTests : HostedModuleTest
         Assert.True(PasswordMatches(Secret, Scalar("SELECT password FROM kolibriauth_facilityuser WHERE username = 'maria'")));
         Assert.Equal("FEMALE", Scalar("SELECT gender FROM kolibriauth_facilityuser WHERE username = 'maria'"));
         // No copy of the database unless -Backup; the journal of the change is kept (Undo-FacilityImport -Last undoes it).
-        Assert.Empty(Directory.GetFiles(Home.File("backups")).Where(f => !f.EndsWith(".journal.jsonl", StringComparison.Ordinal)));
+        Assert.DoesNotContain(Directory.GetFiles(Home.File("backups")), f => !f.EndsWith(".journal.jsonl", StringComparison.Ordinal));
         Assert.Single(Directory.GetFiles(Home.File("backups"), "*.journal.jsonl"));
     }
 

@@ -151,7 +151,7 @@ public sealed class UndoCmdletTests : HostedModuleTest
         // Backups are single files (rollback journal): checking and restoring them leaves no -wal/-shm beside them,
         // and the restored database keeps Kolibri's WAL mode.
         var folder = Path.GetDirectoryName(safety)!;
-        Assert.Empty(Directory.GetFiles(folder).Where(f => f.EndsWith("-wal", StringComparison.Ordinal) || f.EndsWith("-shm", StringComparison.Ordinal)));
+        Assert.DoesNotContain(Directory.GetFiles(folder), f => f.EndsWith("-wal", StringComparison.Ordinal) || f.EndsWith("-shm", StringComparison.Ordinal));
         Assert.All(Directory.GetFiles(folder, "*.sqlite3"), backup => Assert.Equal("delete", JournalMode(backup)));
         Assert.Equal("wal", JournalMode(Db));
     }
