@@ -92,6 +92,7 @@ public sealed class KolibriSyncRunnerTests : IDisposable
             return; // Windows has no SIGINT for a child without our console; the runner kills it there.
         }
 
+        InheritedSigint.StopIgnoring();
         using var cancel = new CancellationTokenSource();
         var request = Request("hang");
         var run = Task.Run(() => KolibriSyncRunner.Run(request, null, cancel.Token));

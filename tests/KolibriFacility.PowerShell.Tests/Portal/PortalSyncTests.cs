@@ -295,6 +295,7 @@ public sealed class PortalSyncTests : HostedModuleTest
         }
 
         Sql("UPDATE kolibriauth_facilitydataset SET registered = 1");
+        InheritedSigint.StopIgnoring();
         KolibriStandIn.SetScenario(Home.Path, "hang");
         bool Waiting() => KolibriStandIn.Records(Home.Path).Any(r => r.GetProperty("event").GetString() == "waiting");
         var (result, stopped) = Session.RunAndStop("Invoke-PortalSync -Database $Db -PortalUrl $Portal -KolibriCommand $Kolibri; 'not reached'", Vars, Waiting, TimeSpan.FromSeconds(30));
