@@ -105,9 +105,10 @@ public sealed class PortalStandIn : IDisposable
 
     public void Dispose()
     {
+        // Close alone: on Unix, Stop then Close removes the listener twice, and the second removal binds the port
+        // again for a moment, failing with "Address already in use" when another test's server took it in between.
         try
         {
-            listener.Stop();
             listener.Close();
         }
         catch (ObjectDisposedException)
