@@ -22,41 +22,16 @@ public sealed class UserReader(KolibriDatabase database)
     {
         query ??= UserQuery.All;
         using var command = database.Command("");
-        var dialect = database.Dialect;
-
-        // A class's users are of its facility (Kolibri checks that a membership's or role's user and collection share
-        // the facility's dataset), so the facility's classes select its users' memberships and coach roles. Kept off
-        // the parent index, SQLite walks the (user_id, collection_id) indexes in user order and groups without sorting.
-        var classOfFacility = dialect.Unindexed("c.parent_id") + " = $facility";
-        var sql = new StringBuilder($"""
-            SELECT u.id, u.username, u.full_name, u.id_number, u.birth_year, u.gender, u.date_joined, u.last_login,
-                   u.dataset_id, u.password = 'NOT_SPECIFIED' OR u.password = '' AS no_password,
-                   fr.kinds AS facility_roles, en.names AS enrolled, asg.names AS assigned,
-                   COALESCE(p.is_superuser, FALSE) AS superuser
-            FROM kolibriauth_facilityuser u
-            LEFT JOIN (
-                SELECT r.user_id, {dialect.JoinWithUnitSeparator("r.kind")} AS kinds FROM kolibriauth_role r
-                WHERE r.collection_id = $facility GROUP BY r.user_id) fr ON fr.user_id = u.id
-            LEFT JOIN (
-                SELECT m.user_id, {dialect.JoinWithUnitSeparator("c.name", dialect.ClassOrder("m.collection_id", "c"))} AS names
-                FROM kolibriauth_membership m JOIN kolibriauth_collection c ON c.id = m.collection_id
-                WHERE c.kind = 'classroom' AND {classOfFacility} GROUP BY m.user_id) en ON en.user_id = u.id
-            LEFT JOIN (
-                SELECT r.user_id, {dialect.JoinWithUnitSeparator("c.name", dialect.ClassOrder("r.collection_id", "c"))} AS names
-                FROM kolibriauth_role r JOIN kolibriauth_collection c ON c.id = r.collection_id
-                WHERE r.kind = 'coach' AND c.kind = 'classroom' AND {classOfFacility} GROUP BY r.user_id) asg ON asg.user_id = u.id
-            LEFT JOIN device_devicepermissions p ON p.user_id = u.id
-            WHERE u.facility_id = $facility
-            """);
         command.Parameters.AddWithValue("$facility", facility.Id);
 
+        var filter = new StringBuilder();
         if (query.ClassIds is { } classIds)
         {
-            sql.Append(" AND (u.id IN (SELECT m.user_id FROM kolibriauth_membership m WHERE m.collection_id IN (")
-               .Append(SqlParameters.InList(command, "c", classIds))
-               .Append(")) OR u.id IN (SELECT r.user_id FROM kolibriauth_role r WHERE r.kind = 'coach' AND r.collection_id IN (")
-               .Append(SqlParameters.InList(command, "k", classIds))
-               .Append(")))");
+            filter.Append(" AND (u.id IN (SELECT m.user_id FROM kolibriauth_membership m WHERE m.collection_id IN (")
+                  .Append(SqlParameters.InList(command, "c", classIds))
+                  .Append(")) OR u.id IN (SELECT r.user_id FROM kolibriauth_role r WHERE r.kind = 'coach' AND r.collection_id IN (")
+                  .Append(SqlParameters.InList(command, "k", classIds))
+                  .Append(")))");
         }
 
         // SQLite's lower() folds ASCII only; Kolibri compares usernames in Python, which folds every script. Where the
@@ -66,7 +41,7 @@ public sealed class UserReader(KolibriDatabase database)
         {
             if (database.UsernameFoldFunction() is { } fold)
             {
-                sql.Append(" AND ").Append(fold).Append("(u.username) IN (").Append(SqlParameters.InList(command, "n", usernames.Select(UsernameComparer.Fold))).Append(')');
+                filter.Append(" AND ").Append(fold).Append("(u.username) IN (").Append(SqlParameters.InList(command, "n", usernames.Select(UsernameComparer.Fold))).Append(')');
             }
             else
             {
@@ -74,9 +49,7 @@ public sealed class UserReader(KolibriDatabase database)
             }
         }
 
-        sql.Append(" ORDER BY ").Append(dialect.RowOrder("u"));
-        command.CommandText = sql.ToString();
-
+        command.CommandText = UsersSql(database.Dialect, filter.ToString());
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -106,6 +79,46 @@ public sealed class UserReader(KolibriDatabase database)
                 Database = database.Path,
             };
         }
+    }
+
+    /// <summary>
+    /// The users query. <paramref name="userFilter"/> is more conditions on the user <c>u</c> (" AND ..."); when there
+    /// are any, the users they choose are found once (<c>chosen</c>) and the aggregates take only theirs, so that a few
+    /// users are not read with every user's classes.
+    /// </summary>
+    private static string UsersSql(SqlDialect dialect, string userFilter)
+    {
+        // A class's users are of its facility (Kolibri checks that a membership's or role's user and collection share
+        // the facility's dataset), so the facility's classes select its users' memberships and coach roles. Kept off
+        // the parent index, SQLite walks the (user_id, collection_id) indexes in user order and groups without sorting.
+        var classOfFacility = dialect.Unindexed("c.parent_id") + " = $facility";
+        var filtered = userFilter.Length > 0;
+        var with = filtered ? $"WITH chosen {dialect.MaterializedAs} (SELECT u.id FROM kolibriauth_facilityuser u WHERE u.facility_id = $facility{userFilter})" : "";
+        string Chosen(string userColumn) => filtered ? $" AND {userColumn} IN (SELECT id FROM chosen)" : "";
+        var users = filtered ? "u.id IN (SELECT id FROM chosen)" : "u.facility_id = $facility";
+
+        return $"""
+            {with}
+            SELECT u.id, u.username, u.full_name, u.id_number, u.birth_year, u.gender, u.date_joined, u.last_login,
+                   u.dataset_id, u.password = 'NOT_SPECIFIED' OR u.password = '' AS no_password,
+                   fr.kinds AS facility_roles, en.names AS enrolled, asg.names AS assigned,
+                   COALESCE(p.is_superuser, FALSE) AS superuser
+            FROM kolibriauth_facilityuser u
+            LEFT JOIN (
+                SELECT r.user_id, {dialect.JoinWithUnitSeparator("r.kind")} AS kinds FROM kolibriauth_role r
+                WHERE r.collection_id = $facility{Chosen("r.user_id")} GROUP BY r.user_id) fr ON fr.user_id = u.id
+            LEFT JOIN (
+                SELECT m.user_id, {dialect.JoinWithUnitSeparator("c.name", dialect.ClassOrder("m.collection_id", "c"))} AS names
+                FROM kolibriauth_membership m JOIN kolibriauth_collection c ON c.id = m.collection_id
+                WHERE c.kind = 'classroom' AND {classOfFacility}{Chosen("m.user_id")} GROUP BY m.user_id) en ON en.user_id = u.id
+            LEFT JOIN (
+                SELECT r.user_id, {dialect.JoinWithUnitSeparator("c.name", dialect.ClassOrder("r.collection_id", "c"))} AS names
+                FROM kolibriauth_role r JOIN kolibriauth_collection c ON c.id = r.collection_id
+                WHERE r.kind = 'coach' AND c.kind = 'classroom' AND {classOfFacility}{Chosen("r.user_id")} GROUP BY r.user_id) asg ON asg.user_id = u.id
+            LEFT JOIN device_devicepermissions p ON p.user_id = u.id
+            WHERE {users}
+            ORDER BY {dialect.RowOrder("u")}
+            """;
     }
 
     private static string[] Split(DbDataReader reader, int ordinal) =>
