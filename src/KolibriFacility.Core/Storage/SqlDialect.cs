@@ -18,22 +18,39 @@ public abstract class SqlDialect
     /// <summary>The table's physical (insertion) order, which Kolibri's unordered queries return: SQLite's rowid, PostgreSQL's ctid.</summary>
     public abstract string RowOrder(string tableAlias);
 
-    /// <summary>Concatenates <paramref name="expression"/> over a group with the unit separator (U+001F) between values.</summary>
-    public abstract string JoinWithUnitSeparator(string expression);
+    /// <summary>
+    /// Concatenates <paramref name="expression"/> over a group with the unit separator (U+001F) between values, in the
+    /// order of <paramref name="orderBy"/> when given (an aggregate's ORDER BY: PostgreSQL, SQLite 3.44 and later).
+    /// </summary>
+    public string JoinWithUnitSeparator(string expression, string? orderBy = null) =>
+        JoinFunction + "(" + expression + ", " + UnitSeparator + (orderBy is null ? "" : " ORDER BY " + orderBy) + ")";
+
+    private protected abstract string JoinFunction { get; }
+
+    private protected abstract string UnitSeparator { get; }
 
     /// <summary>
     /// The order of a user's class names in Kolibri's export (its GROUP_CONCAT/STRING_AGG subqueries have no ORDER BY):
     /// SQLite walks the membership's (user_id, collection_id) index, so by class id; PostgreSQL scans the classes in
     /// table order. <paramref name="linkColumn"/> is the membership's or role's collection_id, <paramref name="classAlias"/> the class.
+    /// It is the ORDER BY of the <see cref="JoinWithUnitSeparator"/> that lists the classes.
     /// </summary>
     public abstract string ClassOrder(string linkColumn, string classAlias);
+
+    /// <summary>
+    /// The <c>AS</c> of a WITH query computed once however often the statement uses it: SQLite's <c>AS MATERIALIZED</c>
+    /// (without it, SQLite 3.53 took about as long as running the query for each use); PostgreSQL materializes a WITH query used
+    /// more than once by itself, and servers before 12 do not know the keyword.
+    /// </summary>
+    public abstract string MaterializedAs { get; }
 
     /// <summary>An ORDER BY key that compares like SQLite's NOCASE (ASCII letters folded, otherwise by code point).</summary>
     public abstract string NoCase(string expression);
 
     /// <summary>
-    /// The column, kept off its index where the engine would otherwise prefer the index to a scan in table order
-    /// (SQLite's unary plus; PostgreSQL needs no hint: its order is fixed by <see cref="RowOrder"/> instead).
+    /// The column, kept off its index where SQLite would otherwise prefer that index to a better plan (a scan in table
+    /// order, or another index's order). SQLite's unary plus; PostgreSQL needs no hint: its planner costs both, and
+    /// its order is fixed by <see cref="RowOrder"/>.
     /// </summary>
     public abstract string Unindexed(string column);
 
@@ -74,9 +91,13 @@ public abstract class SqlDialect
 
         public override string RowOrder(string tableAlias) => tableAlias + ".rowid";
 
-        public override string JoinWithUnitSeparator(string expression) => "group_concat(" + expression + ", char(31))";
+        private protected override string JoinFunction => "group_concat";
+
+        private protected override string UnitSeparator => "char(31)";
 
         public override string ClassOrder(string linkColumn, string classAlias) => linkColumn;
+
+        public override string MaterializedAs => "AS MATERIALIZED";
 
         public override string NoCase(string expression) => expression + " COLLATE NOCASE";
 
@@ -101,9 +122,13 @@ public abstract class SqlDialect
 
         public override string RowOrder(string tableAlias) => tableAlias + ".ctid";
 
-        public override string JoinWithUnitSeparator(string expression) => "string_agg(" + expression + ", chr(31))";
+        private protected override string JoinFunction => "string_agg";
+
+        private protected override string UnitSeparator => "chr(31)";
 
         public override string ClassOrder(string linkColumn, string classAlias) => classAlias + ".ctid";
+
+        public override string MaterializedAs => "AS";
 
         internal override DbCommand CreateCommand(DbConnection connection) =>
             new Postgres.PostgresCommand(((Npgsql.NpgsqlConnection)connection).CreateCommand());
