@@ -18,6 +18,7 @@ public static class ImportApplier
 {
     public const string HashingStage = "Hashing passwords";
     public const string WritingStage = "Writing";
+    public const string BackupStage = "Backing up the database (pg_dump)";
     private const int DeleteBatchSize = 400;
 
     public static ImportResult Apply(ImportPlan plan, UsersCsvDocument document, ImportApplyOptions options, CancellationToken cancellation = default)
@@ -74,7 +75,7 @@ public static class ImportApplier
             var now = DateTimeOffset.UtcNow;
             backup = (backupFolder is not null
                     ? DatabaseBackup.Create(database, backupFolder, plan.FacilityName, now,
-                        new BackupSettings(transaction, options.BusyTimeout, options.PostgresTools ?? Storage.Postgres.PostgresClientTools.Default, cancellation), out noBackupReason)
+                        new BackupSettings(transaction, options.BusyTimeout, options.PostgresTools ?? Storage.Postgres.PostgresClientTools.Default, cancellation, BackupProgress(options.Progress)), out noBackupReason)
                     : null)
                 ?? DatabaseBackup.ReserveJournalOnly(journalFolder, plan.FacilityName, now);
             backupTaken = backup.IsBackup;
@@ -136,6 +137,10 @@ public static class ImportApplier
             ChangesSkipped = plan.Changes.Count - changes.Count,
         };
     }
+
+    /// <summary>Reports pg_dump's elapsed time as the backup stage (it has no count to report).</summary>
+    internal static Action<TimeSpan>? BackupProgress(IProgress<ImportProgress>? target) =>
+        target is null ? null : elapsed => target.Report(new ImportProgress(BackupStage, 0, 0) { Elapsed = elapsed });
 
     private static bool IsUserDelete(ImportChange change) => change is { Kind: ImportTarget.User, Action: ImportAction.Delete };
 

@@ -95,7 +95,8 @@ public static class UndoApplier
             if (backupFolder is not null && !plan.IsEmpty)
             {
                 backup = DatabaseBackup.Create(database, backupFolder, journal.FacilityName + "-undo", DateTimeOffset.UtcNow,
-                    new BackupSettings(transaction, options.BusyTimeout, options.PostgresTools ?? Storage.Postgres.PostgresClientTools.Default, cancellation), out noBackupReason);
+                    new BackupSettings(transaction, options.BusyTimeout, options.PostgresTools ?? Storage.Postgres.PostgresClientTools.Default, cancellation,
+                        ImportApplier.BackupProgress(options.Progress)), out noBackupReason);
             }
 
             using var writer = new UndoWriter(database, transaction);
