@@ -56,7 +56,8 @@ public static class ImportApplier
         cancellation.ThrowIfCancellationRequested();
 
         using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout, options.Connection);
-        using var transaction = BeginImmediate(database, options.BusyTimeout);
+        using var cancelStatements = database.CancelStatementsOn(cancellation);
+        using var transaction = BeginImmediate(database, options.BusyTimeout, cancellation);
         BackupFile? backup = null;
         var backupTaken = false;
         string? noBackupReason = null;
@@ -106,6 +107,11 @@ public static class ImportApplier
             cancellation.ThrowIfCancellationRequested();
             journal.Complete();
             transaction.Commit();
+        }
+        catch (DbException ex) when (cancellation.IsCancellationRequested)
+        {
+            RollBack(transaction, backup, journal);
+            throw Cancelled(ex, cancellation);
         }
         catch (DbException ex) when (WriteFault(database.Path, options.BusyTimeout, ex) is { } fault)
         {
@@ -200,11 +206,15 @@ public static class ImportApplier
         return jobs.Select((j, i) => (j.Id, Hash: hashes[i])).ToDictionary(p => p.Id, p => p.Hash);
     }
 
-    internal static DbTransaction BeginImmediate(KolibriDatabase database, TimeSpan busyTimeout)
+    internal static DbTransaction BeginImmediate(KolibriDatabase database, TimeSpan busyTimeout, CancellationToken cancellation)
     {
         try
         {
             return database.BeginWrite(busyTimeout); // take the write lock now, not at the first write
+        }
+        catch (DbException ex) when (cancellation.IsCancellationRequested)
+        {
+            throw Cancelled(ex, cancellation);
         }
         catch (DbException ex) when (WriteFault(database.Path, busyTimeout, ex) is { } fault)
         {
@@ -212,6 +222,10 @@ public static class ImportApplier
             throw fault;
         }
     }
+
+    /// <summary>A statement cancelled by the server on Ctrl+C (<see cref="KolibriDatabase.CancelStatementsOn"/>): the cancellation it is.</summary>
+    internal static OperationCanceledException Cancelled(DbException ex, CancellationToken cancellation) =>
+        new("The write was cancelled; nothing was changed.", ex, cancellation);
 
     /// <summary>The database failures of a write that are the system's, not a bug: each named with its database and cause.</summary>
     internal static KolibriDatabaseException? WriteFault(string path, TimeSpan busyTimeout, DbException ex) => DbFailures.Classify(ex) switch
