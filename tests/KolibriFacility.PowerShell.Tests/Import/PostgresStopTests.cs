@@ -194,6 +194,65 @@ public sealed class PostgresStopTests(PostgresServer server) : HostedModuleTest
         Assert.Equal("0", Database.Scalar("SELECT count(*) FROM kolibriauth_facilityuser WHERE username = 'term2kid1'"));
     }
 
+    /// <summary>
+    /// Runs <paramref name="script"/> while a Kolibri transaction holds what <paramref name="kolibriSql"/> locks, presses
+    /// Ctrl+C once the module's session waits for that lock, and checks nothing was written or left; then lets Kolibri go.
+    /// </summary>
+    private void StopWhileWaitingFor(string kolibriSql, string script, int journalsBefore)
+    {
+        var before = Database.Digest();
+        using var kolibri = new Npgsql.NpgsqlConnection(Database.ConnectionString + ";Pooling=false");
+        kolibri.Open();
+        using var held = kolibri.BeginTransaction();
+        using (var command = new Npgsql.NpgsqlCommand(kolibriSql, kolibri, held))
+        {
+            command.ExecuteNonQuery();
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (result, stopped) = Session.RunAndStop(script, Vars,
+            () => Database.Scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'KolibriFacility' AND wait_event_type = 'Lock'") != "0",
+            TimeSpan.FromSeconds(60));
+
+        // -TimeoutSec is 120: the stop came from Ctrl+C cancelling the waiting statement, not from the lock wait ending.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"stopped only after {clock.Elapsed}");
+        Assert.Equal(before, Database.Digest());
+        held.Rollback();
+        AssertNothingLeft(result, stopped, before, journalsBefore);
+    }
+
+    [Fact]
+    public void Ctrl_C_while_the_import_waits_for_kolibris_row_lock_stops_it_and_writes_nothing()
+    {
+        StopWhileWaitingFor("UPDATE kolibriauth_facilityuser SET full_name = full_name WHERE username = 'learner01'",
+            "Import-FacilityUsers -Database $Db -LiteralPath $Csv -NoDelete -TimeoutSec 120 -Confirm:$false", 0);
+        AssertNextImportSucceeds();
+    }
+
+    [Fact]
+    public void Ctrl_C_while_the_import_writes_stops_it_and_writes_nothing()
+    {
+        // Kolibri keeps writers off morango_deletedmodels, where deleting learner02 records its deletion: the import
+        // waits there, after its first writes.
+        var csv = Home.File("without-learner02.csv");
+        File.WriteAllLines(csv, File.ReadAllLines(Csv("term2.csv", 1)).Where(l => !l.Contains(",learner02,", StringComparison.Ordinal)));
+        StopWhileWaitingFor("LOCK TABLE morango_deletedmodels IN EXCLUSIVE MODE",
+            $"Import-FacilityUsers -Database $Db -LiteralPath '{csv}' -NoBackup -TimeoutSec 120 -Confirm:$false", 0);
+        Assert.Equal("1", Database.Scalar("SELECT count(*) FROM kolibriauth_facilityuser WHERE username = 'learner02'"));
+        AssertNextImportSucceeds();
+    }
+
+    [Fact]
+    public void Ctrl_C_while_an_undo_writes_stops_it_and_undoes_nothing()
+    {
+        Ok("Import-FacilityUsers -Database $Db -LiteralPath $Csv -NoDelete -Confirm:$false");
+        StopWhileWaitingFor("LOCK TABLE morango_deletedmodels IN EXCLUSIVE MODE",
+            "Undo-FacilityImport -Database $Db -Last -NoBackup -TimeoutSec 120 -Confirm:$false", Journals());
+        Assert.Equal("1", Database.Scalar("SELECT count(*) FROM kolibriauth_facilityuser WHERE username = 'term2kid1'"));
+        Ok("Undo-FacilityImport -Database $Db -Last -NoBackup -TimeoutSec 2 -Confirm:$false");
+        Assert.Equal("0", Database.Scalar("SELECT count(*) FROM kolibriauth_facilityuser WHERE username = 'term2kid1'"));
+    }
+
     [Fact]
     public void An_import_shows_the_pg_dump_backup_as_a_progress_activity_with_its_elapsed_time()
     {
