@@ -18,6 +18,7 @@ public static class ImportApplier
 {
     public const string HashingStage = "Hashing passwords";
     public const string WritingStage = "Writing";
+    public const string BackupStage = "Backing up the database (pg_dump)";
     private const int DeleteBatchSize = 400;
 
     public static ImportResult Apply(ImportPlan plan, UsersCsvDocument document, ImportApplyOptions options, CancellationToken cancellation = default)
@@ -55,7 +56,8 @@ public static class ImportApplier
         cancellation.ThrowIfCancellationRequested();
 
         using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout, options.Connection);
-        using var transaction = BeginImmediate(database, options.BusyTimeout);
+        using var cancelStatements = database.CancelStatementsOn(cancellation);
+        using var transaction = BeginImmediate(database, options.BusyTimeout, cancellation);
         BackupFile? backup = null;
         var backupTaken = false;
         string? noBackupReason = null;
@@ -74,7 +76,7 @@ public static class ImportApplier
             var now = DateTimeOffset.UtcNow;
             backup = (backupFolder is not null
                     ? DatabaseBackup.Create(database, backupFolder, plan.FacilityName, now,
-                        new BackupSettings(transaction, options.BusyTimeout, options.PostgresTools ?? Storage.Postgres.PostgresClientTools.Default, cancellation), out noBackupReason)
+                        new BackupSettings(transaction, options.BusyTimeout, options.PostgresTools ?? Storage.Postgres.PostgresClientTools.Default, cancellation, BackupProgress(options.Progress)), out noBackupReason)
                     : null)
                 ?? DatabaseBackup.ReserveJournalOnly(journalFolder, plan.FacilityName, now);
             backupTaken = backup.IsBackup;
@@ -106,6 +108,11 @@ public static class ImportApplier
             journal.Complete();
             transaction.Commit();
         }
+        catch (DbException ex) when (cancellation.IsCancellationRequested)
+        {
+            RollBack(transaction, backup, journal);
+            throw Cancelled(ex, cancellation);
+        }
         catch (DbException ex) when (WriteFault(database.Path, options.BusyTimeout, ex) is { } fault)
         {
             RollBack(transaction, backup, journal);
@@ -136,6 +143,10 @@ public static class ImportApplier
             ChangesSkipped = plan.Changes.Count - changes.Count,
         };
     }
+
+    /// <summary>Reports pg_dump's elapsed time as the backup stage (it has no count to report).</summary>
+    internal static Action<TimeSpan>? BackupProgress(IProgress<ImportProgress>? target) =>
+        target is null ? null : elapsed => target.Report(new ImportProgress(BackupStage, 0, 0) { Elapsed = elapsed });
 
     private static bool IsUserDelete(ImportChange change) => change is { Kind: ImportTarget.User, Action: ImportAction.Delete };
 
@@ -195,11 +206,15 @@ public static class ImportApplier
         return jobs.Select((j, i) => (j.Id, Hash: hashes[i])).ToDictionary(p => p.Id, p => p.Hash);
     }
 
-    internal static DbTransaction BeginImmediate(KolibriDatabase database, TimeSpan busyTimeout)
+    internal static DbTransaction BeginImmediate(KolibriDatabase database, TimeSpan busyTimeout, CancellationToken cancellation)
     {
         try
         {
             return database.BeginWrite(busyTimeout); // take the write lock now, not at the first write
+        }
+        catch (DbException ex) when (cancellation.IsCancellationRequested)
+        {
+            throw Cancelled(ex, cancellation);
         }
         catch (DbException ex) when (WriteFault(database.Path, busyTimeout, ex) is { } fault)
         {
@@ -207,6 +222,10 @@ public static class ImportApplier
             throw fault;
         }
     }
+
+    /// <summary>A statement cancelled by the server on Ctrl+C (<see cref="KolibriDatabase.CancelStatementsOn"/>): the cancellation it is.</summary>
+    internal static OperationCanceledException Cancelled(DbException ex, CancellationToken cancellation) =>
+        new("The write was cancelled; nothing was changed.", ex, cancellation);
 
     /// <summary>The database failures of a write that are the system's, not a bug: each named with its database and cause.</summary>
     internal static KolibriDatabaseException? WriteFault(string path, TimeSpan busyTimeout, DbException ex) => DbFailures.Classify(ex) switch

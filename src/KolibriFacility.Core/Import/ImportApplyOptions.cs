@@ -39,8 +39,12 @@ public sealed class ImportApplyOptions
     public Storage.Postgres.PostgresClientTools? PostgresTools { get; init; }
 }
 
-/// <summary>How far an apply is: Stage is "Hashing passwords" or "Writing".</summary>
-public sealed record ImportProgress(string Stage, int Done, int Total);
+/// <summary>How far an apply is: Stage is "Hashing passwords", "Writing" (an undo's "Undoing"), or the pg_dump backup (with Elapsed, no count).</summary>
+public sealed record ImportProgress(string Stage, int Done, int Total)
+{
+    /// <summary>How long the stage has run, for a stage without a count (<see cref="ImportApplier.BackupStage"/>); null otherwise.</summary>
+    public TimeSpan? Elapsed { get; init; }
+}
 
 /// <summary>What an apply did.</summary>
 public sealed record ImportResult

@@ -83,7 +83,8 @@ public static class UndoApplier
         var backupFolder = options.Backup ? options.BackupFolder ?? Path.GetDirectoryName(journal.Path)! : null;
         ImportPreflight.Check(options.DatabasePath, backupFolder, options.Connection);
         using var database = KolibriDatabase.OpenWrite(options.DatabasePath, options.BusyTimeout, options.Connection);
-        using var transaction = ImportApplier.BeginImmediate(database, options.BusyTimeout);
+        using var cancelStatements = database.CancelStatementsOn(cancellation);
+        using var transaction = ImportApplier.BeginImmediate(database, options.BusyTimeout, cancellation);
         BackupFile? backup = null;
         string? noBackupReason = null;
         UndoPlan plan;
@@ -95,7 +96,8 @@ public static class UndoApplier
             if (backupFolder is not null && !plan.IsEmpty)
             {
                 backup = DatabaseBackup.Create(database, backupFolder, journal.FacilityName + "-undo", DateTimeOffset.UtcNow,
-                    new BackupSettings(transaction, options.BusyTimeout, options.PostgresTools ?? Storage.Postgres.PostgresClientTools.Default, cancellation), out noBackupReason);
+                    new BackupSettings(transaction, options.BusyTimeout, options.PostgresTools ?? Storage.Postgres.PostgresClientTools.Default, cancellation,
+                        ImportApplier.BackupProgress(options.Progress)), out noBackupReason);
             }
 
             using var writer = new UndoWriter(database, transaction);
@@ -113,6 +115,11 @@ public static class UndoApplier
 
             cancellation.ThrowIfCancellationRequested();
             transaction.Commit();
+        }
+        catch (DbException ex) when (cancellation.IsCancellationRequested)
+        {
+            ImportApplier.RollBack(transaction, backup);
+            throw ImportApplier.Cancelled(ex, cancellation);
         }
         catch (DbException ex) when (ImportApplier.WriteFault(database.Path, options.BusyTimeout, ex) is { } fault)
         {

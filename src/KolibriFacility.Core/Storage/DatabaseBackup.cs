@@ -9,8 +9,11 @@ namespace KolibriFacility.Core.Storage;
 /// <remarks><see cref="IsBackup"/> is false for a name reserved for a journal alone (<see cref="DatabaseBackup.ReserveJournalOnly"/>).</remarks>
 internal sealed record BackupFile(string Path, string Folder, bool CreatedFolder, bool IsBackup = true);
 
-/// <summary>What a backup inside a write needs beyond the database: its transaction, how long pg_dump may wait for locks, where the PostgreSQL tools are.</summary>
-internal sealed record BackupSettings(DbTransaction? Transaction, TimeSpan LockTimeout, PostgresClientTools Tools, CancellationToken Cancellation);
+/// <summary>
+/// What a backup inside a write needs beyond the database: its transaction, how long pg_dump may wait for locks, where
+/// the PostgreSQL tools are; <see cref="DumpRunning"/> is told the time elapsed while pg_dump runs.
+/// </summary>
+internal sealed record BackupSettings(DbTransaction? Transaction, TimeSpan LockTimeout, PostgresClientTools Tools, CancellationToken Cancellation, Action<TimeSpan>? DumpRunning = null);
 
 /// <summary>
 /// An online SQLite backup (the backup API, consistent while Kolibri runs) into a new file. It reads through a
@@ -91,14 +94,15 @@ internal static class DatabaseBackup
             return null;
         }
 
-        return CreateDump(pgDump, postgres, folderPath, label, now, settings.LockTimeout, settings.Cancellation);
+        return CreateDump(pgDump, postgres, folderPath, label, now, settings.LockTimeout, settings.Cancellation, settings.DumpRunning);
     }
 
     /// <summary>
     /// Dumps a PostgreSQL database to "db-{facility}-{UTC time}.pgdump" in <paramref name="folderPath"/>: pg_dump's
     /// custom format, into an owner-only ".partial" file renamed when complete.
     /// </summary>
-    public static BackupFile CreateDump(PostgresClientTool pgDump, PostgresSettings postgres, string folderPath, string label, DateTimeOffset now, TimeSpan lockTimeout, CancellationToken cancellation)
+    public static BackupFile CreateDump(PostgresClientTool pgDump, PostgresSettings postgres, string folderPath, string label, DateTimeOffset now, TimeSpan lockTimeout, CancellationToken cancellation,
+        Action<TimeSpan>? running = null)
     {
         var (folder, createdFolder) = PrepareFolder(folderPath);
         RemoveLeftovers(folder);
@@ -108,7 +112,7 @@ internal static class DatabaseBackup
         {
             // pg_dump truncates the file it is given and keeps its mode: created here, it is the owner's only.
             IO.FilePermissions.CreateNew(partial, IO.FilePermissions.OwnerOnlyFile).Dispose();
-            PostgresDump.Dump(pgDump, postgres, partial, lockTimeout, cancellation);
+            PostgresDump.Dump(pgDump, postgres, partial, lockTimeout, cancellation, running);
             File.Move(partial, path);
             return new BackupFile(path, folder, createdFolder);
         }

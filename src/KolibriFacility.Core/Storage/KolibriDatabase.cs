@@ -48,6 +48,15 @@ public sealed class KolibriDatabase : IDisposable
     /// <summary>The settings of a PostgreSQL database (for pg_dump and pg_restore), or null for SQLite.</summary>
     internal PostgresSettings? Postgres => postgres;
 
+    /// <summary>
+    /// On PostgreSQL, cancelling <paramref name="cancellation"/> also cancels the statement running on this connection,
+    /// a lock wait included (<see cref="PostgresStatementCanceller"/>); nothing on SQLite, whose busy wait ends at its timeout.
+    /// </summary>
+    internal CancellationTokenRegistration CancelStatementsOn(CancellationToken cancellation) =>
+        postgres is not null && Connection is Npgsql.NpgsqlConnection npgsql
+            ? PostgresStatementCanceller.Register(postgres, npgsql, Path, cancellation)
+            : default;
+
     public SqlDialect Dialect { get; }
 
     public DatabaseEngine Engine => Dialect.Engine;

@@ -216,7 +216,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet, IDynamicParameter
     private ImportResult Apply(ImportPlan plan, UsersCsvDocument document, string databasePath, HashSet<int> excluded)
     {
         var work = new BackgroundWork<ImportProgress>();
-        var progress = new ProgressReporter(this, ProgressId, $"Importing {System.IO.Path.GetFileName(plan.CsvPath)} into facility '{plan.FacilityName}'");
+        var progress = new ApplyProgress(this, ProgressId, $"Importing {System.IO.Path.GetFileName(plan.CsvPath)} into facility '{plan.FacilityName}'");
         var options = new ImportApplyOptions
         {
             DatabasePath = databasePath,
@@ -230,7 +230,7 @@ public sealed class ImportFacilityUsersCommand : ImportCmdlet, IDynamicParameter
         {
             return work.Run(
                 () => ImportApplier.Apply(plan, document, options, Cancellation),
-                p => progress.Report(p.Done, p.Total, $"{p.Stage}: {p.Done} of {p.Total}"));
+                progress.Show);
         }
         finally
         {

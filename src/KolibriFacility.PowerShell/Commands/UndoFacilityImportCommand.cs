@@ -157,7 +157,7 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParamete
     private UndoResult Apply(ImportJournal journal, string databasePath)
     {
         var work = new BackgroundWork<ImportProgress>();
-        var progress = new ProgressReporter(this, ProgressId, $"Undoing the import of {journal.ImportedAt.ToString("u", CultureInfo.InvariantCulture)} into facility '{journal.FacilityName}'");
+        var progress = new ApplyProgress(this, ProgressId, $"Undoing the import of {journal.ImportedAt.ToString("u", CultureInfo.InvariantCulture)} into facility '{journal.FacilityName}'");
         var options = new UndoApplyOptions
         {
             DatabasePath = databasePath,
@@ -168,7 +168,7 @@ public sealed class UndoFacilityImportCommand : FacilityCmdlet, IDynamicParamete
         };
         try
         {
-            return work.Run(() => UndoApplier.Apply(journal, options, Cancellation), p => progress.Report(p.Done, p.Total, $"{p.Stage}: {p.Done} of {p.Total}"));
+            return work.Run(() => UndoApplier.Apply(journal, options, Cancellation), progress.Show);
         }
         finally
         {

@@ -160,7 +160,7 @@ public abstract class EditCmdlet : FacilityCmdlet
     {
         CloseDatabase();
         var work = new BackgroundWork<ImportProgress>();
-        var progress = new ProgressReporter(this, ProgressId, $"{Caption}: facility '{plan.FacilityName}'");
+        var progress = new ApplyProgress(this, ProgressId, $"{Caption}: facility '{plan.FacilityName}'");
         var options = new ImportApplyOptions
         {
             DatabasePath = batch.DatabasePath,
@@ -174,7 +174,7 @@ public abstract class EditCmdlet : FacilityCmdlet
         {
             return work.Run(
                 () => ImportApplier.Apply(plan, batch.Edits, options, Cancellation),
-                p => progress.Report(p.Done, p.Total, $"{p.Stage}: {p.Done} of {p.Total}"));
+                progress.Show);
         }
         finally
         {

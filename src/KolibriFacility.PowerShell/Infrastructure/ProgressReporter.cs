@@ -19,10 +19,10 @@ internal sealed class ProgressReporter
     private long? stageTotal;
     private long stageLastDone;
 
-    public ProgressReporter(Cmdlet cmdlet, int activityId, string activity)
+    public ProgressReporter(Cmdlet cmdlet, int activityId, string activity, int parentActivityId = -1)
     {
         this.cmdlet = cmdlet;
-        record = new ProgressRecord(activityId, activity, "Starting");
+        record = new ProgressRecord(activityId, activity, "Starting") { ParentActivityId = parentActivityId };
     }
 
     public void Report(long done, long? total, string status)
@@ -42,6 +42,7 @@ internal sealed class ProgressReporter
 
         lastUpdate = now;
         shown = true;
+        record.RecordType = ProgressRecordType.Processing;
         record.StatusDescription = status;
         record.PercentComplete = total is > 0 ? (int)Math.Min(100, done * 100 / total.Value) : -1;
         record.SecondsRemaining = SecondsRemaining(Stopwatch.GetElapsedTime(stageStart, now), done, total);
@@ -68,5 +69,6 @@ internal sealed class ProgressReporter
 
         record.RecordType = ProgressRecordType.Completed;
         cmdlet.WriteProgress(record);
+        shown = false; // completed once; a later report shows it again
     }
 }

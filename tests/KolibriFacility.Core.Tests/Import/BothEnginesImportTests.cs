@@ -189,6 +189,72 @@ public sealed class BothEnginesImportTests(PostgresServer server) : IDisposable
         Assert.Empty(Directory.Exists(Path.Combine(database.Home.Path, "backups")) ? Directory.GetFiles(Path.Combine(database.Home.Path, "backups")) : []);
     }
 
+    /// <summary>A Kolibri transaction holding a row lock of the users table, as its own writes do.</summary>
+    private static (Npgsql.NpgsqlConnection Connection, Npgsql.NpgsqlTransaction Transaction) KolibriRowLock(PostgresTestDatabase database)
+    {
+        var kolibri = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        kolibri.Open();
+        var held = kolibri.BeginTransaction();
+        using var touch = new Npgsql.NpgsqlCommand("UPDATE kolibriauth_facilityuser SET full_name = full_name WHERE username = 'learner01'", kolibri, held);
+        Assert.Equal(1, touch.ExecuteNonQuery());
+        return (kolibri, held);
+    }
+
+    /// <summary>The module's sessions still in a transaction or waiting for a lock.</summary>
+    private static string ModuleSessionsLeft(PostgresTestDatabase database) => database.Sql(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'KolibriFacility' AND (state LIKE 'idle in transaction%' OR wait_event_type = 'Lock')").Trim();
+
+    [Fact]
+    public void On_postgres_cancelling_while_the_import_waits_for_a_kolibri_lock_stops_it_at_once_and_writes_nothing()
+    {
+        using var database = server.CreateDatabase();
+        var document = Document(Rows(database.Home.Path).Append(NewRow(100, "newkid", password: "kid-pass")));
+        var plan = Plan(database.Home.Path, document);
+        var (kolibri, held) = KolibriRowLock(database);
+        using (kolibri)
+        using (held)
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+
+            Assert.ThrowsAny<OperationCanceledException>(() => ImportApplier.Apply(plan, document,
+                new ImportApplyOptions { DatabasePath = database.Home.Path, HashParallelism = 2, BusyTimeout = TimeSpan.FromSeconds(120) }, cancel.Token));
+
+            // Not when the lock wait (120 s) or Npgsql's command timeout (30 s) ends: at the cancellation.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(25), $"the import stopped only after {clock.Elapsed}");
+            Assert.Equal("0", ModuleSessionsLeft(database));
+            held.Rollback();
+        }
+
+        Assert.DoesNotContain(Users(database.Home.Path), u => u.Username == "newkid");
+        var backups = Path.Combine(database.Home.Path, "backups");
+        Assert.Empty(Directory.Exists(backups) ? Directory.GetFiles(backups) : []);
+        Assert.Equal(1, ImportApplier.Apply(plan, document, new ImportApplyOptions { DatabasePath = database.Home.Path, HashParallelism = 2, BusyTimeout = TimeSpan.FromSeconds(2) }).Summary.UsersCreated);
+    }
+
+    [Fact]
+    public void On_postgres_an_import_waits_for_a_kolibri_lock_as_long_as_its_timeout_says_even_past_30_s()
+    {
+        // Npgsql's default command timeout is 30 s: it must not cut a lock wait that -TimeoutSec allows.
+        using var database = server.CreateDatabase();
+        var document = Document(Rows(database.Home.Path).Append(NewRow(100, "newkid", password: "kid-pass")));
+        var plan = Plan(database.Home.Path, document);
+        var (kolibri, held) = KolibriRowLock(database);
+        using (kolibri)
+        using (held)
+        {
+            var release = Task.Delay(TimeSpan.FromSeconds(33)).ContinueWith(_ => held.Rollback(), TaskScheduler.Default);
+
+            var result = ImportApplier.Apply(plan, document,
+                new ImportApplyOptions { DatabasePath = database.Home.Path, Backup = false, HashParallelism = 2, BusyTimeout = TimeSpan.FromSeconds(90) });
+
+            Assert.True(release.IsCompleted, "the import did not wait for the lock");
+            Assert.Equal(1, result.Summary.UsersCreated);
+        }
+
+        Assert.Contains(Users(database.Home.Path), u => u.Username == "newkid");
+    }
+
     [Fact]
     public void An_explicit_postgres_connection_imports_with_its_journal_where_asked_and_no_password_in_it()
     {

@@ -65,7 +65,8 @@ public sealed class PostgresBackupTests(PostgresServer server) : IDisposable
             .Order(StringComparer.Ordinal).ToList();
     }
 
-    private static ImportResult Import(string home, IEnumerable<ImportRow> rows, PostgresClientTools? tools = null, TimeSpan? busyTimeout = null)
+    private static ImportResult Import(string home, IEnumerable<ImportRow> rows, PostgresClientTools? tools = null, TimeSpan? busyTimeout = null,
+        IProgress<ImportProgress>? progress = null, CancellationToken cancellation = default)
     {
         var document = Document(rows);
         ImportPlan plan;
@@ -80,7 +81,31 @@ public sealed class PostgresBackupTests(PostgresServer server) : IDisposable
             HashParallelism = 2,
             PostgresTools = tools,
             BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(30),
-        });
+            Progress = progress,
+        }, cancellation);
+    }
+
+    /// <summary>A pg_dump that waits <paramref name="seconds"/> (in short sleeps, so a kill ends it at once) before it runs the real one.</summary>
+    private string SlowPgDump(string name, int seconds)
+    {
+        var bin = Directory.CreateDirectory(folder.File(name)).FullName;
+        var wrapper = Path.Combine(bin, "pg_dump");
+        File.WriteAllText(wrapper, $"#!/bin/sh\n[ \"$1\" = --version ] && exec '{Path.Combine(RealBin, "pg_dump")}' --version\n"
+            + $"i=0\nwhile [ $i -lt {seconds * 10} ]; do sleep 0.1; i=$((i+1)); done\nexec '{Path.Combine(RealBin, "pg_dump")}' \"$@\"\n");
+        MakeExecutable(wrapper);
+        return bin;
+    }
+
+    /// <summary>Every report, on the reporting thread (Progress&lt;T&gt; would post them later).</summary>
+    private sealed class Reports(Action<ImportProgress>? onReport = null) : IProgress<ImportProgress>
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<ImportProgress> All { get; } = new();
+
+        public void Report(ImportProgress value)
+        {
+            All.Enqueue(value);
+            onReport?.Invoke(value);
+        }
     }
 
     private static List<ImportRow> Changed(List<ImportRow> current) =>
@@ -143,6 +168,66 @@ public sealed class PostgresBackupTests(PostgresServer server) : IDisposable
         Assert.Contains("--format=custom", logged);
         Assert.Contains("password-in-environment", logged);
         Assert.DoesNotContain(PostgresServer.Password, logged);
+    }
+
+    [Fact]
+    public void While_pg_dump_runs_the_import_reports_the_backup_stage_with_the_time_elapsed()
+    {
+        var database = NewDatabase();
+        var reports = new Reports();
+
+        var result = Import(database.Home.Path, Changed(Rows(database.Home.Path)), ToolsIn(SlowPgDump("slow", 1)), progress: reports);
+
+        Assert.NotNull(result.BackupPath);
+        var backup = reports.All.Where(r => r.Stage == ImportApplier.BackupStage).ToList();
+        Assert.True(backup.Count >= 3, $"{backup.Count} backup reports");
+        Assert.All(backup, r => Assert.NotNull(r.Elapsed));
+        Assert.True(backup[^1].Elapsed >= TimeSpan.FromSeconds(1));
+        Assert.All(reports.All.Where(r => r.Stage != ImportApplier.BackupStage), r => Assert.Null(r.Elapsed));
+        var stages = reports.All.Select(r => r.Stage).Distinct().ToList();
+        Assert.Equal([ImportApplier.HashingStage, ImportApplier.BackupStage, ImportApplier.WritingStage], stages);
+    }
+
+    [Fact]
+    public void Cancelling_while_pg_dump_runs_kills_it_removes_its_partial_file_and_writes_nothing()
+    {
+        var database = NewDatabase();
+        var home = database.Home.Path;
+        var before = State(home);
+        using var cancel = new CancellationTokenSource();
+        var reports = new Reports(r =>
+        {
+            if (r.Stage == ImportApplier.BackupStage)
+            {
+                cancel.Cancel();
+            }
+        });
+        var bin = SlowPgDump("slow", 30);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => Import(home, Changed(Rows(home)), ToolsIn(bin), progress: reports, cancellation: cancel.Token));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(25), "pg_dump was not killed: the import waited for it");
+        Assert.Equal(before, State(home));
+        var backups = Path.Combine(home, "backups");
+        Assert.Empty(Directory.Exists(backups) ? Directory.GetFiles(backups) : []);
+        Assert.DoesNotContain(Directory.GetDirectories("/proc"), p => ReadCommandLine(p).Contains(bin, StringComparison.Ordinal));
+        Assert.Equal("0", database.Sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'").Trim());
+
+        // Nothing is held: the next import gets its locks at once.
+        Assert.NotNull(Import(home, Changed(Rows(home)), busyTimeout: TimeSpan.FromSeconds(2)).BackupPath);
+    }
+
+    private static string ReadCommandLine(string procFolder)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(procFolder, "cmdline"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 
     [Fact]

@@ -10,13 +10,15 @@ internal sealed record PostgresClientOutput(int ExitCode, string Output, string 
 /// Runs pg_dump or pg_restore against a database. The connection goes in the child's environment only (PGHOST, PGPORT,
 /// PGUSER, PGPASSWORD: never on its command line, where other users could read it); every other PG* variable of this
 /// process is removed, so that a PGSERVICE or PGOPTIONS of the admin's shell cannot point it elsewhere. Cancelling kills it.
+/// While it runs, <c>running</c> is told the time elapsed a few times a second (a progress display for a long pg_dump).
 /// </summary>
 internal static class PostgresClientProcess
 {
     private const string Mask = "********";
+    private static readonly TimeSpan RunningInterval = TimeSpan.FromMilliseconds(250);
 
     public static PostgresClientOutput Run(PostgresClientTool tool, IEnumerable<string> arguments, PostgresSettings settings,
-        IReadOnlyDictionary<string, string?>? extraEnvironment, CancellationToken cancellation)
+        IReadOnlyDictionary<string, string?>? extraEnvironment, CancellationToken cancellation, Action<TimeSpan>? running = null)
     {
         var start = new ProcessStartInfo(tool.Path)
         {
@@ -44,12 +46,19 @@ internal static class PostgresClientProcess
         }
 
         start.Environment["LC_MESSAGES"] = "C"; // English messages, as the module's own
+        var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {tool.Path}.");
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using (cancellation.Register(() => Kill(process)))
         {
-            process.WaitForExit();
+            running?.Invoke(clock.Elapsed);
+            while (!process.WaitForExit(RunningInterval))
+            {
+                running?.Invoke(clock.Elapsed);
+            }
+
+            process.WaitForExit(); // after the timed wait: also until its output is read to the end
         }
 
         cancellation.ThrowIfCancellationRequested();

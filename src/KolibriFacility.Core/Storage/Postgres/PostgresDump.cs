@@ -24,12 +24,13 @@ internal static class PostgresDump
     /// Dumps the database into <paramref name="file"/> (which exists, owner-only: pg_dump keeps its mode). pg_dump takes
     /// ACCESS SHARE locks, which the import's SHARE ROW EXCLUSIVE ones let through, and waits at most
     /// <paramref name="lockTimeout"/> for any other lock. Throws <see cref="BackupException"/> when it fails.
+    /// <paramref name="running"/> is told the time elapsed while it runs.
     /// </summary>
-    public static void Dump(PostgresClientTool pgDump, PostgresSettings settings, string file, TimeSpan lockTimeout, CancellationToken cancellation)
+    public static void Dump(PostgresClientTool pgDump, PostgresSettings settings, string file, TimeSpan lockTimeout, CancellationToken cancellation, Action<TimeSpan>? running = null)
     {
         var result = PostgresClientProcess.Run(pgDump,
             ["--format=custom", "--no-password", "--file=" + file, LockWait(lockTimeout), "--dbname=" + settings.DatabaseArgument()],
-            settings, null, cancellation);
+            settings, null, cancellation, running);
         if (result.ExitCode != 0)
         {
             throw new BackupException(BackupProblem.DumpFailed, Path.GetDirectoryName(file)!,

@@ -110,7 +110,12 @@ public sealed class PostgresSettings
         // Keeps the password out of NpgsqlConnection.ConnectionString once the connection is open.
         PersistSecurityInfo = false,
         Options = readOnly ? "-c default_transaction_read_only=on" : null,
+        // Npgsql's default of 30 s would cut a write's lock wait that lock_timeout (-TimeoutSec) allows, or a long
+        // cascade; a write's statements end at lock_timeout, their own end, or Ctrl+C (PostgresStatementCanceller).
+        CommandTimeout = readOnly ? DefaultCommandTimeout : 0,
     }.ConnectionString;
+
+    private const int DefaultCommandTimeout = 30;
 
     /// <summary>The password, for a child program's PGPASSWORD and for masking what it prints; never for messages.</summary>
     internal string? Password => password;
