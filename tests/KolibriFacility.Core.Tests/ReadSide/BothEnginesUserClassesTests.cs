@@ -19,28 +19,13 @@ public sealed class BothEnginesUserClassesTests(PostgresServer server) : IDispos
     private const string SecondFacilityId = "0123456789abcdef0123456789abcdef";
     private const string SecondClassId = "0123456789abcdef0123456789abcde0";
 
-    private readonly TempFolder folder = new();
-    private readonly List<IDisposable> databases = [];
+    private readonly EngineDatabases databases = new(server);
 
-    public void Dispose()
-    {
-        databases.ForEach(d => d.Dispose());
-        folder.Dispose();
-    }
+    public void Dispose() => databases.Dispose();
 
-    public static TheoryData<string> Engines => ["sqlite", "postgres"];
+    public static TheoryData<string> Engines => EngineDatabases.Engines;
 
-    private string NewDatabase(string engine)
-    {
-        if (engine == "sqlite")
-        {
-            return folder.CopyFixtureDatabase();
-        }
-
-        var database = server.CreateDatabase();
-        databases.Add(database);
-        return database.Home.Path;
-    }
+    private string NewDatabase(string engine) => databases.New(engine);
 
     private static string ExportFile(string engine) =>
         engine == "sqlite" ? TestPaths.Fixture("users-export.csv") : PostgresServer.Fixture("users-export.csv");
