@@ -76,7 +76,7 @@ public static class ImportApplier
             var now = DateTimeOffset.UtcNow;
             backup = (backupFolder is not null
                     ? DatabaseBackup.Create(database, backupFolder, plan.FacilityName, now,
-                        new BackupSettings(transaction, options.BusyTimeout, options.PostgresTools ?? Storage.Postgres.PostgresClientTools.Default, cancellation, BackupProgress(options.Progress)), out noBackupReason)
+                        BackupSettingsFor(transaction, options.BusyTimeout, options.PostgresTools, options.Progress, cancellation), out noBackupReason)
                     : null)
                 ?? DatabaseBackup.ReserveJournalOnly(journalFolder, plan.FacilityName, now);
             backupTaken = backup.IsBackup;
@@ -144,9 +144,14 @@ public static class ImportApplier
         };
     }
 
-    /// <summary>Reports pg_dump's elapsed time as the backup stage (it has no count to report).</summary>
-    internal static Action<TimeSpan>? BackupProgress(IProgress<ImportProgress>? target) =>
-        target is null ? null : elapsed => target.Report(new ImportProgress(BackupStage, 0, 0) { Elapsed = elapsed });
+    /// <summary>
+    /// What the backup inside an import's or an undo's write needs: its transaction, the lock timeout, the PostgreSQL
+    /// tools (default when not given), and pg_dump's elapsed time reported as the backup stage (it has no count).
+    /// </summary>
+    internal static BackupSettings BackupSettingsFor(DbTransaction transaction, TimeSpan busyTimeout, Storage.Postgres.PostgresClientTools? tools,
+        IProgress<ImportProgress>? progress, CancellationToken cancellation) =>
+        new(transaction, busyTimeout, tools ?? Storage.Postgres.PostgresClientTools.Default, cancellation,
+            progress is null ? null : elapsed => progress.Report(new ImportProgress(BackupStage, 0, 0) { Elapsed = elapsed }));
 
     private static bool IsUserDelete(ImportChange change) => change is { Kind: ImportTarget.User, Action: ImportAction.Delete };
 

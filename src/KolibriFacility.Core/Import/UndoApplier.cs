@@ -96,8 +96,7 @@ public static class UndoApplier
             if (backupFolder is not null && !plan.IsEmpty)
             {
                 backup = DatabaseBackup.Create(database, backupFolder, journal.FacilityName + "-undo", DateTimeOffset.UtcNow,
-                    new BackupSettings(transaction, options.BusyTimeout, options.PostgresTools ?? Storage.Postgres.PostgresClientTools.Default, cancellation,
-                        ImportApplier.BackupProgress(options.Progress)), out noBackupReason);
+                    ImportApplier.BackupSettingsFor(transaction, options.BusyTimeout, options.PostgresTools, options.Progress, cancellation), out noBackupReason);
             }
 
             using var writer = new UndoWriter(database, transaction);
